@@ -1,0 +1,40 @@
+# Two commands for a newcomer: `make run` (serve the demo) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: run test install build bench eval clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# torch first, pinned: the CPU build on local disk (an unpinned torch pulls a multi-GB CUDA build).
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet torch==2.13.0
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+build: install
+	$(BIN)/faqbot build
+
+run: build
+	$(BIN)/faqbot db upgrade
+	$(BIN)/faqbot serve --host 127.0.0.1 --port 8000
+
+test: install
+	$(BIN)/python -m pytest -q
+
+eval: build
+	$(BIN)/faqbot eval tests/eval/all.jsonl
+
+bench: build
+	$(BIN)/python -m bench.match
+
+clean:
+	rm -rf $(VENV) index/*/ var/

@@ -1,0 +1,1 @@
+"""The JSON API (FastAPI): /v1/chat, /v1/stores, /healthz."""

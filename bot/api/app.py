@@ -1,0 +1,143 @@
+"""FastAPI app factory: routes stay thin; every error leaves as {"error": {"code", "message"}}."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from bot.conversations import chat
+from bot.db import session_factory, upgrade_database
+from bot.engine import Engine
+from bot.errors import FaqbotError
+from bot.settings import Settings
+
+
+class ChatRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"store": "sessori", "message": "can I return a ring I got last week?"}]})
+
+    store: str = Field(description="store id: sessori, dissoo, stelladot, …")
+    message: str = Field(description="the shopper's message, at most 2,000 characters")
+    session_id: str | None = Field(default=None, description="continue a conversation; omitted -> a new one")
+    today: date | None = Field(default=None, description="YYYY-MM-DD; overrides the clock for replay and tests")
+
+
+class SourceOut(BaseModel):
+    id: str
+    title: str
+    score: float
+
+
+class ChatResponse(BaseModel):
+    store: str
+    session_id: str
+    kind: str = Field(description="answer | clarify | handoff | smalltalk")
+    reply: str
+    confidence: float
+    sources: list[SourceOut]
+    suggestions: list[str]
+
+
+class StoreOut(BaseModel):
+    id: str
+    name: str
+    support_email: str | None
+    website: str | None
+
+
+class PassageOut(BaseModel):
+    id: str
+    title: str
+    heading: str | None
+    text: str
+    citation: str
+
+
+def get_engine(request: Request) -> Engine:
+    return request.app.state.engine
+
+
+EngineDep = Annotated[Engine, Depends(get_engine)]
+
+
+def error_body(code: str, message: str) -> dict:
+    return {"error": {"code": code, "message": message}}
+
+
+def describe_validation(exc: RequestValidationError) -> str:
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(p) for p in error["loc"] if p != "body") or "body"
+        if error["type"] == "json_invalid":
+            return "the request body is not valid JSON"
+        problems.append(f"{where}: {error['msg']}")
+    return "; ".join(problems)
+
+
+def create_app(settings: Settings, engine: Engine | None = None, migrate: bool = True) -> FastAPI:
+    if migrate:
+        upgrade_database(settings.database_url)
+    engine = engine or Engine(settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match)
+    sessions = session_factory(settings.database_url)
+    app = FastAPI(title="faqbot", version="0.1.0", description="Answers each store's shoppers from that store's own FAQ.")
+    app.state.engine = engine
+
+    @app.exception_handler(FaqbotError)
+    async def on_faqbot_error(_: Request, exc: FaqbotError) -> JSONResponse:
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=exc.http_status)
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse(error_body("invalid_request", describe_validation(exc)), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+
+    @app.exception_handler(Exception)
+    async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse(error_body("internal_error", "something went wrong on our side; please try again"), status_code=500)
+
+    @app.post("/v1/chat", response_model=ChatResponse)
+    def post_chat(body: ChatRequest, engine: EngineDep) -> ChatResponse:
+        """Answer one shopper message for one store."""
+        turn = chat(engine, sessions, body.store, body.message, body.session_id, body.today, settings.max_message_chars)
+        reply = turn.reply
+        return ChatResponse(
+            store=reply.store,
+            session_id=turn.session_id,
+            kind=reply.kind,
+            reply=reply.text,
+            confidence=reply.confidence,
+            sources=[SourceOut(id=s.id, title=s.title, score=s.score) for s in reply.sources],
+            suggestions=list(reply.suggestions),
+        )
+
+    @app.get("/v1/stores", response_model=list[StoreOut])
+    def get_stores(engine: EngineDep) -> list[StoreOut]:
+        return [
+            StoreOut(id=store, name=config.name, support_email=config.support_email, website=config.website)
+            for store in engine.stores()
+            for config in [engine.store_config(store)]
+        ]
+
+    @app.get("/v1/stores/{store}/passages/{passage_id}", response_model=PassageOut)
+    def get_passage(store: str, passage_id: str, engine: EngineDep) -> JSONResponse | PassageOut:
+        """The whole passage a reply cited: the rest of a precise answer, one step away."""
+        chunk = engine.passage(store, passage_id)
+        if chunk is None:
+            return JSONResponse(error_body("unknown_passage", f"store {store!r} has no passage {passage_id!r}"), status_code=404)
+        return PassageOut(id=chunk.id, title=chunk.title, heading=chunk.heading, text=chunk.text, citation=chunk.citation)
+
+    @app.get("/healthz")
+    def healthz(engine: EngineDep) -> dict:
+        stores = {store: engine.check_fresh(store) for store in engine.stores()}
+        return {"status": "ok" if all(s == "fresh" for s in stores.values()) else "degraded", "stores": stores}
+
+    return app

@@ -1,0 +1,1 @@
+"""The `faqbot` command line."""

@@ -1,0 +1,211 @@
+"""`faqbot`: build, serve, ask, eval, db. May import anything; nothing imports it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from bot.errors import FaqbotError
+from bot.settings import Settings, get_settings
+
+app = typer.Typer(help="faqbot: a self-hosted support bot that answers each store's shoppers from that store's FAQ.", no_args_is_help=True, add_completion=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+KnowledgeOpt = Annotated[Optional[Path], typer.Option("--knowledge", help="knowledge folder (default: setting FAQBOT_KNOWLEDGE_DIR or ./knowledge)")]
+IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: setting FAQBOT_INDEX_DIR or ./index)")]
+
+
+def settings_with(knowledge: Path | None = None, index: Path | None = None) -> Settings:
+    settings = get_settings()
+    updates = {k: v for k, v in (("knowledge_dir", knowledge), ("index_dir", index)) if v is not None}
+    return settings.model_copy(update=updates) if updates else settings
+
+
+def parse_day(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def fail(exc: FaqbotError) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(1)
+
+
+def make_engine(settings: Settings, build_stale: bool = True):
+    from bot.engine import Engine
+
+    return Engine(settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=build_stale)
+
+
+@app.command()
+def build(
+    knowledge: KnowledgeOpt = None,
+    index: IndexOpt = None,
+    store: Annotated[Optional[list[str]], typer.Option("--store", help="only these stores")] = None,
+    force: Annotated[bool, typer.Option("--force", help="rebuild even if nothing changed")] = False,
+) -> None:
+    """Embed every store's FAQ into its FAISS index; unchanged stores are skipped."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from bot.index import build_store_index, load_embedder
+    from bot.ingest import list_stores, load_store_config
+    from bot.ingest.knowledge import store_dir
+
+    settings = settings_with(knowledge, index)
+    console = Console(stderr=True)
+    try:
+        stores = store or list_stores(settings.knowledge_dir)
+        if not stores:
+            raise FaqbotError(f"no stores in {settings.knowledge_dir}: add knowledge/<store>/store.toml and a faq.txt")
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, disable=not console.is_terminal) as progress:
+            for name in stores:
+                config = load_store_config(store_dir(settings.knowledge_dir, name))
+                embedder = load_embedder(config.model_path or settings.resolved_model_path())
+                task = progress.add_task(f"embedding {name}", total=None)
+                result = build_store_index(
+                    settings.knowledge_dir, settings.index_dir, name, embedder, force=force,
+                    on_progress=lambda done, total, task=task: progress.update(task, completed=done, total=total or 1),
+                )
+                progress.remove_task(task)
+                state = f"built {result.chunk_count} chunks in {result.seconds:.1f}s" if result.rebuilt else "up to date"
+                typer.echo(f"{name}: {state}")
+                for warning in result.warnings:
+                    typer.echo(f"{name}: warning: {warning}", err=True)
+    except FaqbotError as exc:
+        fail(exc)
+
+
+@app.command()
+def ask(
+    message: Annotated[str, typer.Argument(help="the shopper's message")],
+    store: Annotated[str, typer.Option("--store", help="store id, e.g. sessori")],
+    as_json: Annotated[bool, typer.Option("--json", help="print the /v1/chat JSON response")] = False,
+    today: Annotated[Optional[str], typer.Option("--today", help="YYYY-MM-DD: answer as if today were this date")] = None,
+    session: Annotated[Optional[str], typer.Option("--session", help="continue this session id")] = None,
+    knowledge: KnowledgeOpt = None,
+    index: IndexOpt = None,
+) -> None:
+    """Ask one store a question, as a shopper would."""
+    from bot.conversations import chat
+    from bot.db import session_factory, upgrade_database
+
+    settings = settings_with(knowledge, index)
+    day = parse_day(today)
+    try:
+        engine = make_engine(settings)
+        stale = engine.check_fresh(store) if store in engine.stores() else "fresh"
+        if stale != "fresh":
+            typer.echo(f"note: index for {store} is {stale}; rebuilding it first", err=True)
+        upgrade_database(settings.database_url)
+        turn = chat(engine, session_factory(settings.database_url), store, message, session, day, settings.max_message_chars, channel="cli")
+    except FaqbotError as exc:
+        fail(exc)
+    reply = turn.reply
+    if as_json:
+        body = {
+            "store": reply.store, "session_id": turn.session_id, "kind": reply.kind, "reply": reply.text,
+            "confidence": reply.confidence, "sources": [{"id": s.id, "title": s.title, "score": s.score} for s in reply.sources],
+            "suggestions": list(reply.suggestions),
+        }
+        typer.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    typer.echo(reply.text)
+    if reply.suggestions:
+        typer.echo("\nSuggestions: " + " | ".join(reply.suggestions))
+    typer.echo(f"\n[{reply.kind}, confidence {reply.confidence:.2f}, session {turn.session_id}]", err=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port")] = 8000,
+    knowledge: KnowledgeOpt = None,
+    index: IndexOpt = None,
+) -> None:
+    """Serve the JSON API (and OpenAPI docs at /docs); migrates the database and
+    rebuilds stale indexes first."""
+    import uvicorn
+
+    from bot.api.app import create_app
+
+    settings = settings_with(knowledge, index)
+    try:
+        engine = make_engine(settings)
+        for name in engine.stores():
+            state = engine.check_fresh(name)
+            if state != "fresh":
+                typer.echo(f"{name}: index {state}; rebuilding", err=True)
+            engine.runtime(name)
+        application = create_app(settings, engine)
+    except FaqbotError as exc:
+        fail(exc)
+    typer.echo(f"faqbot serving {', '.join(engine.stores())} on http://{host}:{port} (API docs: /docs)", err=True)
+    uvicorn.run(application, host=host, port=port, log_level="info")
+
+
+@app.command(name="eval")
+def run_eval(
+    file: Annotated[Path, typer.Argument(help="labelled questions, JSON lines", exists=True, dir_okay=False)],
+    knowledge: KnowledgeOpt = None,
+    index: IndexOpt = None,
+    show_misses: Annotated[bool, typer.Option("--show-misses", help="list every question not answered correctly")] = False,
+) -> None:
+    """Run a labelled question set; print a table per store."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from bot.evaluation import evaluate, latency_summary, read_cases
+
+    settings = settings_with(knowledge, index)
+    try:
+        scores = evaluate(make_engine(settings), read_cases(file))
+    except FaqbotError as exc:
+        fail(exc)
+    table = Table(title=f"faqbot eval: {file}")
+    for column in ("store", "n", "correct", "handoff ok", "wrong", "missed", "oos answered", "accuracy", "p50 ms", "p99 ms"):
+        table.add_column(column, justify="left" if column == "store" else "right")
+    for store, score in sorted(scores.items()):
+        p50, p99 = latency_summary(score.results)
+        table.add_row(
+            store, str(len(score.results)), str(score.count("correct")), str(score.count("handed_off_correctly")),
+            str(score.count("wrong") + score.count("wrong_store")), str(score.count("missed")), str(score.count("answered_out_of_scope")),
+            f"{score.accuracy:.1%}", f"{p50:.1f}", f"{p99:.1f}",
+        )
+    Console().print(table)
+    if show_misses:
+        for store, score in sorted(scores.items()):
+            for result in score.results:
+                if result.outcome not in ("correct", "handed_off_correctly"):
+                    typer.echo(f"{store}\t{result.outcome}\t{result.kind}\t{result.case.question}\t-> {result.source_title}")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database named by FAQBOT_DATABASE_URL to the newest schema."""
+    from bot.db import upgrade_database
+
+    settings = get_settings()
+    try:
+        revision = upgrade_database(settings.database_url)
+    except FaqbotError as exc:
+        fail(exc)
+    typer.echo(f"database at revision {revision}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

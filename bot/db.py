@@ -1,0 +1,124 @@
+"""Storage: SQLAlchemy engine, tables and Alembic migrations.
+
+SQLite by default (a file under var/, WAL, busy timeout: several workers can
+share it); PostgreSQL when FAQBOT_DATABASE_URL says `postgresql+psycopg://…`.
+The schema changes only through migrations in bot/migrations/.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, create_engine, event, select
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from bot.errors import FaqbotError
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class DatabaseError(FaqbotError):
+    code, http_status = "database_error", 503
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ChatSession(Base):
+    __tablename__ = "chat_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    store: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Exchange(Base):
+    """One shopper message and the bot's reply: what inbox, analytics and slot filling read."""
+
+    __tablename__ = "exchanges"
+    __table_args__ = (Index("ix_exchanges_store_created", "store", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    store: Mapped[str] = mapped_column(String(64))
+    session_id: Mapped[str] = mapped_column(ForeignKey("chat_sessions.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(16), default="api")
+    message: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16))
+    confidence: Mapped[float] = mapped_column(Float)
+    sources: Mapped[list] = mapped_column(JSON, default=list)  # [{"id", "title", "score"}]
+    reply: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    latency_ms: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+def prepare_url(url: str) -> str:
+    """Create the folder of a SQLite file so a newcomer needs nothing set up."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+@lru_cache(maxsize=8)
+def database_engine(url: str) -> Engine:
+    prepare_url(url)
+    if make_url(url).get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+
+        @event.listens_for(engine, "connect")
+        def sqlite_pragmas(connection, _record) -> None:  # noqa: ANN001 - DB-API connection
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=15000")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def session_factory(url: str) -> sessionmaker[Session]:
+    return sessionmaker(database_engine(url), expire_on_commit=False)
+
+
+def alembic_config(url: str):  # -> alembic.config.Config
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(url: str) -> str:
+    """Migrate to the newest schema; returns the revision now in place."""
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+
+    prepare_url(url)
+    try:
+        command.upgrade(alembic_config(url), "head")
+        with database_engine(url).connect() as connection:
+            return MigrationContext.configure(connection).get_current_revision() or "base"
+    except Exception as exc:  # the driver's own error says what is wrong with the URL/server
+        if isinstance(exc, FaqbotError):
+            raise
+        raise DatabaseError(f"cannot migrate the database at {make_url(url).render_as_string(hide_password=True)}: {exc}") from exc
+
+
+def last_source_id(db: Session, session_id: str) -> str | None:
+    """The passage this session was last answered from: for "tell me more"."""
+    row = db.execute(
+        select(Exchange.sources).where(Exchange.session_id == session_id, Exchange.kind == "answer").order_by(Exchange.id.desc()).limit(1)
+    ).scalar_one_or_none()
+    return row[0]["id"] if row else None

@@ -1,0 +1,169 @@
+"""answer(store, message) -> Reply: the one entry point every channel calls.
+
+Wires the steps along the data's path: small talk is peeled off, the message
+is split into its questions, all of them are encoded in one batch, each is
+retrieved and decided within its own store only, and the reply is rendered.
+Policy calculators and order lookups (later issues) plug in here as further
+answer sources beside the FAQ retriever.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from bot.index import Embedder, build_store_index, index_status, load_embedder, load_store_index
+from bot.ingest import Chunk, StoreConfig, list_stores, load_store_config
+from bot.ingest.knowledge import store_dir
+from bot.match.decide import Decision, Kind, decide
+from bot.match.extract import lead_sentences
+from bot.match.questions import split_questions
+from bot.match.retrieval import Candidate, StoreRetriever
+from bot.match.smalltalk import peel_smalltalk
+from bot.match.text import words
+from bot.reply import Reply, ReplySource, render_reply
+from bot.settings import MatchSettings
+
+TELL_ME_MORE = re.compile(r"^\s*(tell me more|more( details| info(rmation)?)?|show (me )?(the )?full answer|full answer|details)\s*[.!?]*\s*$", re.I)
+MORE_SUGGESTION = "Tell me more"
+
+
+@dataclass(frozen=True)
+class StoreRuntime:
+    config: StoreConfig
+    retriever: StoreRetriever
+    known_words: frozenset[str]  # English + this store's words: to tell another language apart
+
+
+@dataclass(frozen=True, slots=True)
+class PartAnswer:
+    question: str
+    decision: Decision
+    text: str
+    sources: tuple[ReplySource, ...]
+    suggestions: tuple[str, ...]
+
+
+@dataclass
+class Engine:
+    knowledge_dir: Path
+    index_dir: Path
+    model_path: Path
+    match_settings: MatchSettings = field(default_factory=MatchSettings)
+    build_stale: bool = True  # rebuild a missing/stale index on load instead of refusing
+    _runtimes: dict[str, StoreRuntime] = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    @property
+    def embedder(self) -> Embedder:
+        return load_embedder(self.model_path)
+
+    def stores(self) -> list[str]:
+        return list_stores(self.knowledge_dir)
+
+    def store_config(self, store: str) -> StoreConfig:
+        return load_store_config(store_dir(self.knowledge_dir, store))
+
+    def runtime(self, store: str) -> StoreRuntime:
+        runtime = self._runtimes.get(store)
+        if runtime is not None:
+            return runtime
+        with self._lock:
+            if store not in self._runtimes:
+                self._runtimes[store] = self._load(store)
+            return self._runtimes[store]
+
+    def _load(self, store: str) -> StoreRuntime:
+        config = self.store_config(store)
+        embedder = load_embedder(config.model_path or self.model_path)
+        if self.build_stale and index_status(self.knowledge_dir, self.index_dir, store, embedder) != "fresh":
+            build_store_index(self.knowledge_dir, self.index_dir, store, embedder)
+        index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
+        retriever = StoreRetriever(index)
+        store_words = {w for chunk in index.chunks for w in words(f"{chunk.title} {' '.join(chunk.questions)} {chunk.text}")}
+        return StoreRuntime(config, retriever, embedder.vocabulary | frozenset(store_words))
+
+    def reload(self, store: str) -> None:
+        """Serve a rebuilt index from the next question on."""
+        with self._lock:
+            self._runtimes.pop(store, None)
+
+    def check_fresh(self, store: str) -> str:
+        config = self.store_config(store)
+        return index_status(self.knowledge_dir, self.index_dir, store, load_embedder(config.model_path or self.model_path))
+
+    def answer(self, store: str, message: str, today: date | None = None, last_source_id: str | None = None) -> Reply:
+        """`today` is the date the reply is computed for (policy dates; FAQ text does not
+        depend on it). `last_source_id` is what this session was last answered from,
+        so "tell me more" can open it."""
+        runtime = self.runtime(store)
+        config = runtime.config
+        if last_source_id and TELL_ME_MORE.match(message):
+            full = self.full_answer(runtime, last_source_id)
+            if full is not None:
+                return full
+        topic, rest = peel_smalltalk(message)
+        if topic is not None and not rest:
+            text = render_reply("smalltalk", topic=topic.value, store_name=config.name)
+            return Reply(store, Kind.smalltalk.value, text, 1.0, (), (), f"small talk: {topic.value}")
+        questions = split_questions(rest or message)
+        embedder = load_embedder(config.model_path or self.model_path)
+        vectors = embedder.encode(questions)
+        parts = [self.answer_part(runtime, question, vector) for question, vector in zip(questions, vectors, strict=True)]
+        return combine(store, config, parts)
+
+    def answer_part(self, runtime: StoreRuntime, question: str, vector) -> PartAnswer:
+        retrieval = runtime.retriever.retrieve(question, vector)
+        decision = decide(retrieval, question, self.match_settings, runtime.known_words)
+        config = runtime.config
+        if decision.kind == Kind.answer:
+            top = decision.candidates[0]
+            lead, more = lead_sentences(runtime.retriever.index, top, vector, retrieval.query)
+            text = render_reply("answer", lead=lead, more=more, title=top.chunk.title, citation=top.chunk.citation)
+            return PartAnswer(question, decision, text, (source_of(top, decision.confidence),), (MORE_SUGGESTION,) if more else ())
+        if decision.kind == Kind.clarify:
+            titles = tuple(c.chunk.title for c in decision.candidates)
+            text = render_reply("clarify", titles=titles)
+            sources = tuple(source_of(c, decision.confidence if i == 0 else None) for i, c in enumerate(decision.candidates))
+            return PartAnswer(question, decision, text, sources, titles)
+        text = render_reply(
+            "handoff", reason=decision.reason, store_name=config.name, support_email=config.support_email, website=config.website
+        )
+        return PartAnswer(question, decision, text, (), ())
+
+    def full_answer(self, runtime: StoreRuntime, chunk_id: str) -> Reply | None:
+        chunk = next((c for c in runtime.retriever.index.chunks if c.id == chunk_id), None)
+        if chunk is None:
+            return None
+        text = render_reply("full", text=chunk.text, title=chunk.title, citation=chunk.citation)
+        source = ReplySource(chunk.id, chunk.title, 1.0, chunk.citation)
+        return Reply(runtime.retriever.store, Kind.answer.value, text, 1.0, (source,), (), "full text of the last answer")
+
+    def passage(self, store: str, chunk_id: str) -> Chunk | None:
+        return next((c for c in self.runtime(store).retriever.index.chunks if c.id == chunk_id), None)
+
+
+def source_of(candidate: Candidate, confidence: float | None) -> ReplySource:
+    score = confidence if confidence is not None else candidate.fused
+    return ReplySource(candidate.chunk.id, candidate.chunk.title, round(float(score), 4), candidate.chunk.citation)
+
+
+def combine(store: str, config: StoreConfig, parts: list[PartAnswer]) -> Reply:
+    """One reply for all the questions in a message, answered in order."""
+    if len(parts) == 1:
+        part = parts[0]
+        return Reply(store, part.decision.kind.value, part.text, round(part.decision.confidence, 4), part.sources, part.suggestions, part.decision.reason)
+    kinds = [p.decision.kind for p in parts]
+    kind = Kind.answer if Kind.answer in kinds else Kind.clarify if Kind.clarify in kinds else Kind.handoff
+    if kind == Kind.handoff:
+        return Reply(store, kind.value, parts[0].text, round(max(p.decision.confidence for p in parts), 4), (), (), "no confident match")
+    text = render_reply("several", parts=parts)
+    answered = [p for p in parts if p.decision.kind == kind]
+    sources = tuple(s for p in parts for s in p.sources)
+    suggestions = tuple(dict.fromkeys(s for p in parts for s in p.suggestions if s != MORE_SUGGESTION))[:3]
+    reason = f"{len(answered)} of {len(parts)} questions: {kind.value}"
+    return Reply(store, kind.value, text, round(min(p.decision.confidence for p in answered), 4), sources, suggestions, reason)
+

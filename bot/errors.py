@@ -1,0 +1,49 @@
+"""Errors the bot raises, each with a stable code and the HTTP status a channel maps it to.
+
+FaqbotError
+ ├── UnknownStore           404  no knowledge/<store>/ folder
+ ├── BadKnowledge           422  a store's files cannot be read (names the file and why)
+ ├── IndexNotReady          503  the persisted index is missing or stale
+ ├── EmptyMessage           422
+ └── MessageTooLong         413
+"""
+
+from __future__ import annotations
+
+
+class FaqbotError(Exception):
+    code = "bad_request"
+    http_status = 400
+
+
+class UnknownStore(FaqbotError):
+    code, http_status = "unknown_store", 404
+
+    def __init__(self, store: str, known: list[str] | None = None) -> None:
+        hint = f"; known stores: {', '.join(known)}" if known else ""
+        super().__init__(f"no store named {store!r} in the knowledge folder{hint}")
+
+
+class BadKnowledge(FaqbotError):
+    code, http_status = "bad_knowledge", 422
+
+
+class IndexNotReady(FaqbotError):
+    code, http_status = "index_not_ready", 503
+
+
+class EmptyMessage(FaqbotError):
+    code, http_status = "empty_message", 422
+
+    def __init__(self) -> None:
+        super().__init__("the message is empty: type a question for the store")
+
+
+class MessageTooLong(FaqbotError):
+    code, http_status = "message_too_long", 413
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(
+            f"the message is {length} characters long; the limit is {limit}. "
+            "Please shorten it to the question itself."
+        )

@@ -1,0 +1,104 @@
+"""A labelled question set run through the engine: how often the bot is right.
+
+Each JSONL row: {"store", "question", "expect": "answer" | "handoff",
+"passage_contains"?: str | [str, ...], "today"?: "YYYY-MM-DD"}. An answer is
+correct when the reply's first source contains one of the expected phrases.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from bot.engine import Engine
+from bot.errors import BadKnowledge
+
+
+class EvalCase(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    store: str
+    question: str = Field(min_length=1)
+    expect: str = Field(pattern="^(answer|handoff)$")
+    passage_contains: str | list[str] | None = None
+    today: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CaseResult:
+    case: EvalCase
+    outcome: str  # correct | handed_off_correctly | wrong | wrong_store | missed (handoff/clarify on an answerable question) | answered_out_of_scope
+    kind: str
+    source_title: str
+    latency_ms: float
+
+
+@dataclass
+class StoreScore:
+    results: list[CaseResult] = field(default_factory=list)
+
+    def count(self, outcome: str) -> int:
+        return sum(r.outcome == outcome for r in self.results)
+
+    @property
+    def accuracy(self) -> float:
+        good = self.count("correct") + self.count("handed_off_correctly")
+        return good / len(self.results) if self.results else 0.0
+
+
+def read_cases(path: Path) -> list[EvalCase]:
+    cases = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            cases.append(EvalCase.model_validate(json.loads(line)))
+        except (json.JSONDecodeError, ValidationError) as exc:
+            raise BadKnowledge(f"{path}:{number}: not a valid eval row: {exc}") from None
+    return cases
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().lower()
+
+
+def judge(engine: Engine, case: EvalCase) -> CaseResult:
+    started = time.perf_counter()
+    reply = engine.answer(case.store, case.question, today=case.today)
+    latency = (time.perf_counter() - started) * 1000
+    top = reply.sources[0] if reply.sources else None
+    chunk = engine.passage(case.store, top.id) if top else None
+    if case.expect == "handoff":
+        outcome = "handed_off_correctly" if reply.kind in ("handoff", "smalltalk") else "answered_out_of_scope"
+    elif reply.kind != "answer":
+        outcome = "missed"
+    else:
+        phrases = [case.passage_contains] if isinstance(case.passage_contains, str) else list(case.passage_contains or [])
+        text = squash(f"{chunk.title} {chunk.text}") if chunk else ""
+        outcome = "correct" if chunk and any(squash(p) in text for p in phrases) else "wrong"
+        if chunk is None and top is not None:
+            outcome = "wrong_store"
+    return CaseResult(case, outcome, reply.kind, top.title if top else "", latency)
+
+
+def evaluate(engine: Engine, cases: list[EvalCase]) -> dict[str, StoreScore]:
+    scores: dict[str, StoreScore] = defaultdict(StoreScore)
+    for case in cases:
+        scores[case.store].results.append(judge(engine, case))
+    return dict(scores)
+
+
+def latency_summary(results: list[CaseResult]) -> tuple[float, float]:
+    latencies = sorted(r.latency_ms for r in results)
+    if not latencies:
+        return 0.0, 0.0
+    p99 = latencies[min(len(latencies) - 1, int(round(0.99 * (len(latencies) - 1))))]
+    return statistics.median(latencies), p99

@@ -1,0 +1,134 @@
+"""Passages -> Chunks: the unit the index embeds and a reply cites.
+
+A short answer stays whole. A long one is split at paragraph / list-item
+boundaries; every piece carries its section heading, question and title, so
+it still makes sense on its own. Ids hash the chunk's own words (plus its
+question), so they stay the same while other passages change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from bot.ingest.curation import Curation
+from bot.ingest.documents import ITEM_MARKER, Block, BlockKind
+from bot.ingest.passages import Passage, block_text
+
+MAX_CHUNK_WORDS = 110
+TITLE_WORDS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    id: str
+    store: str
+    title: str
+    heading: str | None
+    questions: tuple[str, ...]  # the page's question(s) and curated alternate phrasings
+    text: str
+    source: str  # document file name inside knowledge/<store>/
+    first_line: int
+    last_line: int
+    passage_id: str  # pieces of one long passage share it
+    sentences: tuple[str, ...]  # what extractive answers pick from
+
+    @property
+    def citation(self) -> str:
+        lines = f"line {self.first_line}" if self.first_line == self.last_line else f"lines {self.first_line}-{self.last_line}"
+        return f"{self.source}, {lines}"
+
+
+def chunk_passages(store: str, source: str, passages: list[Passage], curations: list[Curation | None]) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    for passage, curation in zip(passages, curations, strict=True):
+        questions = tuple(passage.questions) + (curation.alternates if curation else ())
+        passage_id = stable_id(passage.questions[0] if passage.questions else passage.text, passage.text)
+        pieces = split_blocks(passage.blocks)
+        for piece in pieces:
+            text = "\n".join(block_text(block) for block in piece)
+            title = (
+                (curation.title if curation and curation.title else None)
+                or (passage.questions[0] if passage.questions else None)
+                or (passage.heading if passage.follows_heading and len(pieces) == 1 and not is_generic_heading(passage.heading) else None)
+                or derived_title(piece)
+            )
+            chunks.append(
+                Chunk(
+                    id=stable_id(title if passage.questions else text, text),
+                    store=store,
+                    title=title,
+                    heading=passage.heading,
+                    questions=questions,
+                    text=text,
+                    source=source,
+                    first_line=piece[0].first_line,
+                    last_line=piece[-1].last_line,
+                    passage_id=passage_id,
+                    sentences=tuple(split_sentences(text)),
+                )
+            )
+    return chunks
+
+
+def split_blocks(blocks: list[Block]) -> list[list[Block]]:
+    """Greedy packing of whole blocks up to MAX_CHUNK_WORDS; a list's intro
+    ("Please note:") is repeated at the head of each later piece."""
+    total = sum(len(block.text.split()) for block in blocks)
+    if total <= MAX_CHUNK_WORDS or len(blocks) == 1:
+        return [blocks]
+    intro = blocks[0] if blocks[0].text.endswith(":") and blocks[0].kind != BlockKind.item else None
+    pieces: list[list[Block]] = [[]]
+    words = 0
+    for block in blocks:
+        size = len(block.text.split())
+        if pieces[-1] and words + size > MAX_CHUNK_WORDS:
+            pieces.append([intro] if intro else [])
+            words = len(intro.text.split()) if intro else 0
+        pieces[-1].append(block)
+        words += size
+    return [piece for piece in pieces if any(block is not intro for block in piece)]
+
+
+def is_generic_heading(heading: str | None) -> bool:
+    return bool(heading) and bool(re.fullmatch(r"(faqs?|frequently asked questions|help|questions?|q ?& ?a)", heading.strip().lower()))
+
+
+def derived_title(blocks: list[Block]) -> str:
+    """A label for an answer whose question was lost: a list item's own label
+    ("Refunds: ...") or the first sentence, shortened."""
+    body = [block for block in blocks if not block.text.endswith(":")] or blocks
+    first = ITEM_MARKER.sub("", body[0].text, count=1)
+    first = re.sub(r"^(yes|no)\b[.,!]?\s*", "", first, flags=re.I)
+    label = re.match(r"^([A-Z][a-z][\w’' &/-]{1,40}):\s", first)
+    if label:
+        return label.group(1)
+    sentence = split_sentences(first)[0].rstrip(".!") if first else body[0].text
+    words = sentence.split()
+    return " ".join(words[:TITLE_WORDS]) + ("…" if len(words) > TITLE_WORDS else "")
+
+
+ABBREVIATION = re.compile(r"(?:\b(?:no|nos|vs|etc|e\.g|i\.e|approx|dept|st|mr|mrs|ms|dr|inc|ltd|co)|\b[A-Z](?:\.[A-Z])*)\.$", re.I)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences and list items, keeping "No. 1" and "U.S. orders" whole."""
+    sentences: list[str] = []
+    for line in text.split("\n"):
+        start = 0
+        for boundary in re.finditer(r"[.!?]+[)\"”’]?\s+(?=[\"“(]?[A-Z0-9])", line):
+            candidate = line[start : boundary.end()].strip()
+            if ABBREVIATION.search(line[start : boundary.start() + 1]):
+                continue
+            sentences.append(candidate)
+            start = boundary.end()
+        if line[start:].strip():
+            sentences.append(line[start:].strip())
+    return sentences
+
+
+def stable_id(label: str, text: str) -> str:
+    slug = "-".join(re.findall(r"[a-z0-9]+", label.lower())[:6])[:40] or "passage"
+    digest = hashlib.sha1(re.sub(r"\s+", " ", text.strip().lower()).encode()).hexdigest()[:8]
+    return f"{slug}-{digest}"

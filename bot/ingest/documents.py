@@ -1,0 +1,185 @@
+"""FAQ documents as store owners have them -> a flat list of typed Blocks.
+
+Three formats reach us: text pasted from a web page (questions sometimes there,
+often lost; section headings alone on a line; bullets; emoji), Markdown FAQs
+(`## Question` + answer) and saved HTML pages. Each parser only says what each
+block *is*; grouping blocks into question/answer passages is one shared step
+(`passages.py`), so all formats get the same treatment.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from bs4 import BeautifulSoup, Tag
+from markdown_it import MarkdownIt
+
+from bot.errors import BadKnowledge
+
+DOCUMENT_SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
+
+
+class BlockKind(str, Enum):
+    heading = "heading"  # a section title: "Returns", "Orders / Shipping"
+    question = "question"
+    text = "text"
+    item = "item"  # a list item: "• ...", "1. ...", "Step 2: ..."
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    kind: BlockKind
+    text: str
+    first_line: int  # 1-based, inclusive: where a reply's citation points
+    last_line: int
+    paragraph_start: bool = True  # False when the block continued its predecessor's paragraph
+
+
+ITEM_MARKER = re.compile(r"^\s*(?:[•●▪◦·*\-–—✓✔➤►→]|\d{1,2}[.)]|\(?[a-z]\)|step\s*\d+\s*[:.)-]?)\s*", re.I)
+# Pictographs used as bullets ("💎 Free Ring Resizing"): any leading symbol that is not a letter or digit.
+SYMBOL_BULLET = re.compile(r"^\s*[^\w\s\"'“‘(\[<$£€#@]\s*", re.UNICODE)
+QUESTION_START = re.compile(
+    r"^(how|what|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may|"
+    r"have|has|i|my|if)\b",
+    re.I,
+)
+MAX_QUESTION_WORDS = 25
+MAX_HEADING_WORDS = 6
+
+
+def read_document(path: Path) -> list[Block]:
+    kind = DOCUMENT_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise BadKnowledge(f"{path}: unsupported document type; use .txt, .md or .html")
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise BadKnowledge(f"{path}: cannot read: {exc.strerror}") from None
+    source = decode_document(raw)
+    if kind == "markdown":
+        return markdown_blocks(source)
+    if kind == "html":
+        return html_blocks(source)
+    return text_blocks(source)
+
+
+def decode_document(raw: bytes) -> str:
+    """Pasted pages arrive in UTF-8 (often with a BOM) and sometimes cp1252."""
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", errors="replace")
+
+
+def clean_line(line: str) -> str:
+    line = line.replace("\u00a0", " ").replace("\u200b", "")
+    return re.sub(r"[ \t]+", " ", line).strip()
+
+
+def classify_line(line: str) -> BlockKind:
+    """What a single pasted line is, judged from its own shape.
+
+    A heading is short, has no sentence punctuation at its end and is not a list
+    item ("Returns", "Orders / Shipping", "LEARN MORE"). A question ends with "?"
+    and is short enough to be a question rather than a paragraph that ends in one.
+    """
+    words = line.split()
+    if ITEM_MARKER.match(line) and len(line) > 2:
+        return BlockKind.item
+    if line.endswith("?") and len(words) <= MAX_QUESTION_WORDS:
+        return BlockKind.question
+    if SYMBOL_BULLET.match(line) and not line[0].isalnum():
+        return BlockKind.item
+    if len(words) <= MAX_HEADING_WORDS and not re.search(r"[.!:;,)\]]$", line):
+        return BlockKind.heading
+    return BlockKind.text
+
+
+def text_blocks(source: str) -> list[Block]:
+    blocks: list[Block] = []
+    previous_blank = True
+    for number, raw_line in enumerate(source.splitlines(), start=1):
+        line = clean_line(raw_line)
+        if not line:
+            previous_blank = True
+            continue
+        blocks.append(Block(classify_line(line), line, number, number, paragraph_start=previous_blank))
+        previous_blank = False
+    return blocks
+
+
+def markdown_blocks(source: str) -> list[Block]:
+    """Markdown FAQ convention: a heading that asks is a question, any other
+    heading is a section; paragraphs and list items are its answer."""
+    tokens = MarkdownIt("commonmark").parse(source)
+    blocks: list[Block] = []
+    in_item = 0
+    for position, token in enumerate(tokens):
+        if token.type == "list_item_open":
+            in_item += 1
+        elif token.type == "list_item_close":
+            in_item -= 1
+        if token.type != "inline" or not token.map:
+            continue
+        opener = tokens[position - 1]
+        text = clean_line(re.sub(r"\s*\n\s*", " ", strip_inline_markdown(token.content)))
+        if not text:
+            continue
+        first, last = token.map[0] + 1, token.map[1]
+        if opener.type == "heading_open":
+            kind = BlockKind.question if looks_like_question(text) else BlockKind.heading
+        elif in_item:
+            kind = BlockKind.item
+        else:
+            kind = BlockKind.question if text.endswith("?") and len(text.split()) <= MAX_QUESTION_WORDS else BlockKind.text
+        blocks.append(Block(kind, text, first, last))
+    return blocks
+
+
+def strip_inline_markdown(text: str) -> str:
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1 (\2)", text)
+    return re.sub(r"(\*\*|__|\*|_|`)(.+?)\1", r"\2", text)
+
+
+def looks_like_question(text: str) -> bool:
+    return text.endswith("?") or bool(QUESTION_START.match(text))
+
+
+HTML_BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "summary", "td", "th", "blockquote", "div", "section", "article", "details", "pre")
+HTML_DROPPED_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "nav", "button", "form")
+
+
+def html_blocks(source: str) -> list[Block]:
+    """Leaf block elements in document order; FAQ accordions (`<summary>`,
+    `<dt>`, question headings) become questions."""
+    soup = BeautifulSoup(source, "html.parser")
+    for dropped in soup.find_all(HTML_DROPPED_TAGS):
+        dropped.decompose()
+    root = soup.body or soup
+    blocks: list[Block] = []
+    for element in root.find_all(HTML_BLOCK_TAGS):
+        if not isinstance(element, Tag) or element.find(HTML_BLOCK_TAGS):
+            continue  # not a leaf: its children are visited on their own
+        text = clean_line(element.get_text(" ", strip=True))
+        if not text:
+            continue
+        line = element.sourceline or 1
+        tag = element.name
+        if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "th"):
+            kind = BlockKind.question if looks_like_question(text) else BlockKind.heading
+        elif tag in ("summary", "dt"):
+            kind = BlockKind.question
+        elif tag == "li":
+            kind = BlockKind.item
+        else:
+            kind = classify_line(text) if tag in ("div", "section", "article", "td") else (
+                BlockKind.question if text.endswith("?") and len(text.split()) <= MAX_QUESTION_WORDS else BlockKind.text
+            )
+        blocks.append(Block(kind, text, line, line + text.count("\n")))
+    return blocks

@@ -1,0 +1,1 @@
+"""Dense + lexical matching and the answer / clarify / hand-off decision."""

@@ -1,0 +1,97 @@
+"""Fuzzy lexical retrieval with rapidfuzz: typos and word forms still land.
+
+Each query term is matched against the store's vocabulary once (exact stem,
+else rapidfuzz similarity >= FUZZY_CUTOFF), then chunks are scored by how much
+of the query's weight (IDF) they cover: in their questions/title, and in their
+answer text. The same numbers tell how much of a question the store's
+knowledge talks about at all — evidence for out-of-scope detection that does
+not depend on the nearest chunk.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.ingest import Chunk
+from bot.match.text import content_terms, words
+
+FUZZY_CUTOFF = 80.0
+
+
+@dataclass(frozen=True, slots=True)
+class LexicalHit:
+    chunk: int
+    question_cover: float  # 0..1 share of the query's weight found in the chunk's questions/title
+    text_cover: float  # same, in the chunk's answer text
+    phrasing: float  # rapidfuzz token-set similarity to the closest question, 0..1
+
+    @property
+    def score(self) -> float:
+        return max(self.question_cover, 0.85 * self.text_cover, 0.9 * self.phrasing)
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerms:
+    terms: tuple[str, ...]  # the query's content stems
+    weights: tuple[float, ...]
+    matches: tuple[dict[str, float], ...]  # per term: vocabulary stem -> similarity 0..1
+
+    @property
+    def coverage(self) -> float:
+        """Share of the query's weight that the store's knowledge mentions at all."""
+        total = sum(self.weights)
+        if not total:
+            return 0.0
+        return sum(w * max(m.values(), default=0.0) for w, m in zip(self.weights, self.matches, strict=True)) / total
+
+
+class LexicalIndex:
+    def __init__(self, chunks: tuple[Chunk, ...]) -> None:
+        self.question_terms = [set(content_terms(" ".join((c.title, *c.questions)))) for c in chunks]
+        self.text_terms = [set(content_terms(" ".join((c.heading or "", c.text)))) for c in chunks]
+        self.question_phrases = [[" ".join(words(q)) for q in dict.fromkeys((c.title, *c.questions))] for c in chunks]
+        document_frequency: dict[str, int] = defaultdict(int)
+        for q_terms, t_terms in zip(self.question_terms, self.text_terms, strict=True):
+            for term in q_terms | t_terms:
+                document_frequency[term] += 1
+        count = len(chunks)
+        self.idf = {term: math.log(1 + count / df) for term, df in document_frequency.items()}
+        self.unseen_idf = math.log(1 + count)
+        self.vocabulary = tuple(sorted(document_frequency))
+        self.vocabulary_set = frozenset(self.vocabulary)
+        self.match_term = lru_cache(maxsize=4096)(self._match_term)
+
+    def _match_term(self, term: str) -> dict[str, float]:
+        if term in self.vocabulary_set:
+            return {term: 1.0}
+        if len(term) < 4 or term.isdigit():
+            return {}
+        found = process.extract(term, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3)
+        return {word: score / 100 for word, score, _ in found}
+
+    def query_terms(self, text: str) -> QueryTerms:
+        terms = tuple(dict.fromkeys(content_terms(text)))
+        matches = tuple(self.match_term(term) for term in terms)
+        weights = tuple(
+            max((self.idf[v] for v in m), default=self.unseen_idf) for m in matches
+        )
+        return QueryTerms(terms, weights, matches)
+
+    def search(self, text: str, query: QueryTerms) -> list[LexicalHit]:
+        total = sum(query.weights)
+        phrase = " ".join(words(text))
+        hits = []
+        for position, (q_terms, t_terms) in enumerate(zip(self.question_terms, self.text_terms, strict=True)):
+            q_cover = t_cover = 0.0
+            for weight, matches in zip(query.weights, query.matches, strict=True):
+                q_cover += weight * max((s for v, s in matches.items() if v in q_terms), default=0.0)
+                t_cover += weight * max((s for v, s in matches.items() if v in t_terms), default=0.0)
+            phrasing = max((fuzz.token_set_ratio(phrase, p) for p in self.question_phrases[position]), default=0.0) / 100
+            if total:
+                hits.append(LexicalHit(position, q_cover / total, t_cover / total, phrasing))
+        return hits

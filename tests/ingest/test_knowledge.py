@@ -1,0 +1,72 @@
+"""A store folder becomes chunks with stable ids, spans and curation."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.errors import BadKnowledge, UnknownStore
+from bot.ingest import load_store_knowledge
+from tests.conftest import KNOWLEDGE, STORES
+
+RAW_PAGE = "Returns\nHow do I return an item?\nEmail us within 30 days of delivery.\nShipping\nWe ship to the US and Canada.\n"
+
+
+def test_store_with_only_a_name_and_a_raw_page_works(store_folder):
+    knowledge = load_store_knowledge(store_folder(RAW_PAGE), "acme")
+    assert knowledge.config.name == "Acme Rings"
+    assert [c.title for c in knowledge.chunks] == ["How do I return an item?", "Shipping"]
+    assert knowledge.chunks[0].citation == "faq.txt, line 3"
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_every_chunk_of_the_real_stores_has_text_a_title_and_a_span(store):
+    knowledge = load_store_knowledge(KNOWLEDGE, store)
+    assert knowledge.warnings == ()
+    assert len({c.id for c in knowledge.chunks}) == len(knowledge.chunks)
+    for chunk in knowledge.chunks:
+        assert chunk.text and chunk.title and chunk.sentences
+        assert 1 <= chunk.first_line <= chunk.last_line
+
+
+def test_ids_survive_edits_to_other_passages(store_folder):
+    before = load_store_knowledge(store_folder(RAW_PAGE), "acme").chunks
+    edited = RAW_PAGE.replace("US and Canada", "US, Canada and Mexico")
+    after = load_store_knowledge(store_folder("Intro line that is new here.\n" + edited), "acme").chunks
+    assert before[0].id in {c.id for c in after}
+    assert before[1].id not in {c.id for c in after}
+
+
+def test_curation_is_keyed_by_a_phrase_and_survives_other_edits(store_folder):
+    knowledge_dir = store_folder(RAW_PAGE)
+    (knowledge_dir / "acme" / "curated.toml").write_text(
+        '[[passage]]\nmatch = "US and Canada"\ntitle = "Which countries do you ship to?"\nalternates = ["do you deliver abroad"]\n'
+    )
+    chunk = load_store_knowledge(knowledge_dir, "acme").chunks[1]
+    assert chunk.title == "Which countries do you ship to?" and "do you deliver abroad" in chunk.questions
+
+
+def test_curation_that_matches_nothing_is_reported(store_folder):
+    knowledge_dir = store_folder(RAW_PAGE)
+    (knowledge_dir / "acme" / "curated.toml").write_text('[[passage]]\nmatch = "gift wrapping"\ntitle = "Gift wrap?"\n')
+    assert load_store_knowledge(knowledge_dir, "acme").warnings == ("curated.toml: no passage contains 'gift wrapping'; entry ignored",)
+
+
+@pytest.mark.parametrize(
+    ("store_toml", "message"),
+    [
+        pytest.param("", "name: Field required", id="missing-name"),
+        pytest.param('name = "x"\ncolour = "red"\n', "colour: Extra inputs are not permitted", id="unknown-key"),
+        pytest.param('name = "x\n', "not valid TOML", id="broken-toml"),
+    ],
+)
+def test_bad_store_toml_names_file_and_key(store_folder, store_toml, message):
+    knowledge_dir = store_folder(RAW_PAGE)
+    (knowledge_dir / "acme" / "store.toml").write_text(store_toml)
+    with pytest.raises(BadKnowledge, match="store.toml") as error:
+        load_store_knowledge(knowledge_dir, "acme")
+    assert message in str(error.value)
+
+
+def test_unknown_store_lists_the_known_ones():
+    with pytest.raises(UnknownStore, match="known stores: dissoo, sessori, stelladot"):
+        load_store_knowledge(KNOWLEDGE, "amazon")
