@@ -20,6 +20,7 @@ from bot.ingest import Chunk, StoreConfig, list_stores, load_store_config
 from bot.ingest.knowledge import store_dir
 from bot.match.decide import Decision, Kind, decide
 from bot.match.extract import lead_sentences
+from bot.match.lexical import repair_typos
 from bot.match.questions import split_questions
 from bot.match.retrieval import Candidate, StoreRetriever
 from bot.match.smalltalk import peel_smalltalk
@@ -36,6 +37,7 @@ class StoreRuntime:
     config: StoreConfig
     retriever: StoreRetriever
     known_words: frozenset[str]  # English + this store's words: to tell another language apart
+    store_words: tuple[str, ...]  # words of this store's pages: what a typo is repaired to
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +86,7 @@ class Engine:
         index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
         retriever = StoreRetriever(index)
         store_words = {w for chunk in index.chunks for w in words(f"{chunk.title} {' '.join(chunk.questions)} {chunk.text}")}
-        return StoreRuntime(config, retriever, embedder.vocabulary | frozenset(store_words))
+        return StoreRuntime(config, retriever, embedder.vocabulary | frozenset(store_words), tuple(sorted(store_words)))
 
     def reload(self, store: str) -> None:
         """Serve a rebuilt index from the next question on."""
@@ -111,7 +113,8 @@ class Engine:
             return Reply(store, Kind.smalltalk.value, text, 1.0, (), (), f"small talk: {topic.value}")
         questions = split_questions(rest or message)
         embedder = load_embedder(config.model_path or self.model_path)
-        vectors = embedder.encode(questions)
+        repaired = [repair_typos(q, runtime.known_words, runtime.store_words) for q in questions]
+        vectors = embedder.encode(repaired)
         parts = [self.answer_part(runtime, question, vector) for question, vector in zip(questions, vectors, strict=True)]
         return combine(store, config, parts)
 

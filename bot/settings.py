@@ -29,9 +29,9 @@ class MatchSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="FAQBOT_MATCH_", extra="ignore")
 
     answer_min_confidence: float = 0.5
-    clarify_min_confidence: float = 0.3
+    clarify_min_confidence: float = 0.35
     # A rival within this much of the top answer makes the answer ambiguous.
-    ambiguity_margin: float = 0.08
+    ambiguity_margin: float = 0.04
     max_suggestions: int = 3
 
 

@@ -46,7 +46,7 @@ INJECTION = re.compile(
 
 def confidence_of(candidate: Candidate, coverage: float) -> float:
     """Logistic blend of the three signals; weights chosen on tests/eval (bench/README.md)."""
-    z = 9.0 * candidate.dense + 4.0 * candidate.lexical + 3.0 * coverage - 8.2
+    z = 10.0 * candidate.dense + 4.0 * candidate.lexical + 4.0 * coverage - 10.0
     return 1 / (1 + math.exp(-z))
 
 

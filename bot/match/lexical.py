@@ -11,6 +11,7 @@ not depend on the nearest chunk.
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -95,3 +96,17 @@ class LexicalIndex:
             if total:
                 hits.append(LexicalHit(position, q_cover / total, t_cover / total, phrasing))
         return hits
+
+
+def repair_typos(text: str, english: frozenset[str], store_words: tuple[str, ...]) -> str:
+    """Replace words found in neither English nor the store's pages by the store
+    word they most resemble ("retrun" -> "return"), so the encoder sees the word
+    the shopper meant. Known words are never touched."""
+    repaired = text
+    for word in set(words(text)):
+        if len(word) < 4 or word.isdigit() or word in english:
+            continue
+        best = process.extractOne(word, store_words, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+        if best and best[0] != word:
+            repaired = re.sub(rf"\b{re.escape(word)}\b", best[0], repaired, flags=re.I)
+    return repaired

@@ -1,0 +1,49 @@
+"""The labelled set in tests/eval/ through the engine: the quality bar main must keep.
+
+The floors below are the figures measured when they were set (bench/README.md);
+they stop regressions. The issue's target (95 %) is not yet met: see the note on
+issue 3 and bench/README.md for the gap.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.evaluation import evaluate, read_cases
+from tests.conftest import STORES
+
+EVAL_DIR = Path(__file__).parent / "eval"
+ACCURACY_FLOOR = 0.68
+OUT_OF_SCOPE_HANDOFF_FLOOR = 0.7
+
+
+@pytest.fixture(scope="module")
+def scores(engine):
+    cases = [case for store in STORES for case in read_cases(EVAL_DIR / f"{store}.jsonl")]
+    return evaluate(engine, cases)
+
+
+def test_the_set_is_big_enough():
+    for store in STORES:
+        cases = read_cases(EVAL_DIR / f"{store}.jsonl")
+        assert sum(c.expect == "answer" for c in cases) >= 40
+        assert sum(c.expect == "handoff" for c in cases) >= 15
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_no_answer_ever_comes_from_another_store(scores, store):
+    assert scores[store].count("wrong_store") == 0
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_accuracy_does_not_regress(scores, store):
+    assert scores[store].accuracy >= ACCURACY_FLOOR
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_out_of_scope_questions_hand_off(scores, store):
+    out_of_scope = [r for r in scores[store].results if r.case.expect == "handoff"]
+    handed_off = sum(r.outcome == "handed_off_correctly" for r in out_of_scope)
+    assert handed_off / len(out_of_scope) >= OUT_OF_SCOPE_HANDOFF_FLOOR
