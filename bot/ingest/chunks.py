@@ -43,13 +43,14 @@ class Chunk:
 def chunk_passages(store: str, source: str, passages: list[Passage], curations: list[Curation | None]) -> list[Chunk]:
     chunks: list[Chunk] = []
     for passage, curation in zip(passages, curations, strict=True):
-        questions = tuple(passage.questions) + (curation.alternates if curation else ())
         passage_id = stable_id(passage.questions[0] if passage.questions else passage.text, passage.text)
         pieces = split_blocks(passage.blocks)
         for piece in pieces:
             text = "\n".join(block_text(block) for block in piece)
+            curated_title, alternates = curation.for_piece(passage.questions, text) if curation else (None, ())
+            questions = tuple(passage.questions) + alternates
             title = (
-                (curation.title if curation and curation.title else None)
+                curated_title
                 or (passage.questions[0] if passage.questions else None)
                 or (passage.heading if passage.follows_heading and len(pieces) == 1 and not is_generic_heading(passage.heading) else None)
                 or derived_title(piece)

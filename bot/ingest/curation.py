@@ -41,8 +41,17 @@ class CurationFile(BaseModel):
 
 @dataclass(frozen=True, slots=True)
 class Curation:
-    title: str | None
-    alternates: tuple[str, ...]
+    entries: tuple[CuratedPassage, ...]  # every entry whose phrase occurs in the passage
+
+    def for_piece(self, questions: list[str], piece_text: str) -> tuple[str | None, tuple[str, ...]]:
+        """Title and alternates for one chunk of the passage: an entry keyed by a
+        phrase of the answer belongs to the piece holding that phrase, so one
+        bullet's phrasings do not pull shoppers to another bullet's piece."""
+        in_question = squash(" ".join(questions))
+        in_piece = squash(piece_text)
+        applicable = [e for e in self.entries if squash(e.match) in in_piece or squash(e.match) in in_question]
+        title = next((e.title for e in applicable if e.title), None)
+        return title, tuple(a for e in applicable for a in e.alternates)
 
 
 def load_curation(store_dir: Path) -> list[CuratedPassage]:
@@ -76,8 +85,5 @@ def curate(passages: list[Passage], entries: list[CuratedPassage]) -> tuple[list
             continue
         for i in hits:
             earlier = curations[i]
-            curations[i] = Curation(
-                title=entry.title or (earlier.title if earlier else None),
-                alternates=(earlier.alternates if earlier else ()) + entry.alternates,
-            )
+            curations[i] = Curation((earlier.entries if earlier else ()) + (entry,))
     return curations, warnings

@@ -70,3 +70,12 @@ def test_bad_store_toml_names_file_and_key(store_folder, store_toml, message):
 def test_unknown_store_lists_the_known_ones():
     with pytest.raises(UnknownStore, match="known stores: dissoo, sessori, stelladot"):
         load_store_knowledge(KNOWLEDGE, "amazon")
+
+
+def test_alternates_keyed_by_a_bullet_go_to_the_piece_holding_it(store_folder):
+    bullets = "\n".join(f"• Rule {n}: " + " ".join(["word"] * 30) + f" marker{n}." for n in range(1, 6))
+    knowledge_dir = store_folder("Returns\nPlease keep in mind:\n" + bullets + "\n")
+    (knowledge_dir / "acme" / "curated.toml").write_text('[[passage]]\nmatch = "marker5"\nalternates = ["fifth rule please"]\n')
+    chunks = load_store_knowledge(knowledge_dir, "acme").chunks
+    assert len(chunks) > 1
+    assert [("fifth rule please" in c.questions) for c in chunks] == [False] * (len(chunks) - 1) + [True]
