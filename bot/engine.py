@@ -59,9 +59,9 @@ class Engine:
     _runtimes: dict[str, StoreRuntime] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
-    @property
-    def embedder(self) -> Embedder:
-        return load_embedder(self.model_path)
+    def embedder_for(self, config: StoreConfig) -> Embedder:
+        """A store may name its own model folder; the others share the default."""
+        return load_embedder(config.model_path or self.model_path)
 
     def stores(self) -> list[str]:
         return list_stores(self.knowledge_dir)
@@ -80,7 +80,7 @@ class Engine:
 
     def _load(self, store: str) -> StoreRuntime:
         config = self.store_config(store)
-        embedder = load_embedder(config.model_path or self.model_path)
+        embedder = self.embedder_for(config)
         if self.build_stale and index_status(self.knowledge_dir, self.index_dir, store, embedder) != "fresh":
             build_store_index(self.knowledge_dir, self.index_dir, store, embedder)
         index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
@@ -95,7 +95,7 @@ class Engine:
 
     def check_fresh(self, store: str) -> str:
         config = self.store_config(store)
-        return index_status(self.knowledge_dir, self.index_dir, store, load_embedder(config.model_path or self.model_path))
+        return index_status(self.knowledge_dir, self.index_dir, store, self.embedder_for(config))
 
     def answer(self, store: str, message: str, today: date | None = None, last_source_id: str | None = None) -> Reply:
         """`today` is the date the reply is computed for (policy dates; FAQ text does not
@@ -112,7 +112,7 @@ class Engine:
             text = render_reply("smalltalk", topic=topic.value, store_name=config.name)
             return Reply(store, Kind.smalltalk.value, text, 1.0, (), (), f"small talk: {topic.value}")
         questions = split_questions(rest or message)
-        embedder = load_embedder(config.model_path or self.model_path)
+        embedder = self.embedder_for(config)
         repaired = [repair_typos(q, runtime.known_words, runtime.store_words) for q in questions]
         vectors = embedder.encode(repaired)
         parts = [self.answer_part(runtime, question, vector) for question, vector in zip(questions, vectors, strict=True)]
