@@ -65,7 +65,8 @@ def chat(
             previous = None
         else:
             previous = last_source_id(db, session.id)
-        reply = engine.answer(store, text, today=today, last_source_id=previous)
+        reply = engine.answer(store, text, today=today, last_source_id=previous, pending=session.pending)
+        session.pending = reply.pending
         latency_ms = (time.perf_counter() - started) * 1000
         session.last_seen_at = utcnow()
         db.add(

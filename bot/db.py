@@ -39,6 +39,9 @@ class ChatSession(Base):
     store: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # A policy question waiting for one answer ("When did your order arrive?"): kept here, not in
+    # memory, so the next turn may reach another worker or come after a restart.
+    pending: Mapped[dict | None] = mapped_column(JSON, nullable=True, default=None)
 
 
 class Exchange(Base):

@@ -18,13 +18,17 @@ from pathlib import Path
 from bot.index import Embedder, build_store_index, index_status, load_embedder, load_store_index
 from bot.ingest import Chunk, StoreConfig, list_stores, load_store_config
 from bot.ingest.knowledge import store_dir
-from bot.match.decide import Decision, Kind, decide
+from bot.match.decide import Kind, decide
 from bot.match.extract import lead_sentences
 from bot.match.lexical import repair_typos
 from bot.match.questions import split_questions
 from bot.match.retrieval import Candidate, StoreRetriever
 from bot.match.smalltalk import peel_smalltalk
 from bot.match.text import words
+from bot.policy import StorePolicy, load_policy
+from bot.policy.calendar import BusinessCalendar, store_today
+from bot.policy.citations import cite_facts
+from bot.policy.responder import Pending, PolicyAnswer, PolicyResponder
 from bot.reply import Reply, ReplySource, render_reply
 from bot.settings import MatchSettings
 
@@ -38,15 +42,21 @@ class StoreRuntime:
     retriever: StoreRetriever
     known_words: frozenset[str]  # English + this store's words: to tell another language apart
     store_words: tuple[str, ...]  # words of this store's pages: what a typo is repaired to
+    policy: StorePolicy
+    responder: PolicyResponder
+    citations: dict[int, ReplySource]  # id(fact) -> the passage its source words are in
 
 
 @dataclass(frozen=True, slots=True)
 class PartAnswer:
     question: str
-    decision: Decision
+    kind: Kind
+    confidence: float
+    reason: str
     text: str
     sources: tuple[ReplySource, ...]
     suggestions: tuple[str, ...]
+    pending: dict | None = None
 
 
 @dataclass
@@ -86,7 +96,12 @@ class Engine:
         index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
         retriever = StoreRetriever(index)
         store_words = {w for chunk in index.chunks for w in words(f"{chunk.title} {' '.join(chunk.questions)} {chunk.text}")}
-        return StoreRuntime(config, retriever, embedder.vocabulary | frozenset(store_words), tuple(sorted(store_words)))
+        policy = load_policy(store_dir(self.knowledge_dir, store))
+        responder = PolicyResponder(policy, BusinessCalendar(config.country), config.name, contact_words(config))
+        citations = {id(fact): source for fact, source in cite_facts(policy, index.chunks)}
+        return StoreRuntime(
+            config, retriever, embedder.vocabulary | frozenset(store_words), tuple(sorted(store_words)), policy, responder, citations
+        )
 
     def reload(self, store: str) -> None:
         """Serve a rebuilt index from the next question on."""
@@ -97,12 +112,15 @@ class Engine:
         config = self.store_config(store)
         return index_status(self.knowledge_dir, self.index_dir, store, self.embedder_for(config))
 
-    def answer(self, store: str, message: str, today: date | None = None, last_source_id: str | None = None) -> Reply:
-        """`today` is the date the reply is computed for (policy dates; FAQ text does not
-        depend on it). `last_source_id` is what this session was last answered from,
-        so "tell me more" can open it."""
+    def answer(
+        self, store: str, message: str, today: date | None = None, last_source_id: str | None = None, pending: dict | None = None
+    ) -> Reply:
+        """`today` is the date policy answers count from (default: today in the store's
+        timezone). `last_source_id` is what this session was last answered from, so
+        "tell me more" can open it; `pending` is a policy question waiting for this turn."""
         runtime = self.runtime(store)
         config = runtime.config
+        today = today or store_today(config.timezone)
         if last_source_id and TELL_ME_MORE.match(message):
             full = self.full_answer(runtime, last_source_id)
             if full is not None:
@@ -111,31 +129,62 @@ class Engine:
         if topic is not None and not rest:
             text = render_reply("smalltalk", topic=topic.value, store_name=config.name)
             return Reply(store, Kind.smalltalk.value, text, 1.0, (), (), f"small talk: {topic.value}")
+        if pending is not None:
+            continued = runtime.responder.answer(rest or message, today, Pending.from_json(pending))
+            if continued is not None:
+                return combine(store, config, [self.policy_part(runtime, rest or message, continued)])
         questions = split_questions(rest or message)
-        embedder = self.embedder_for(config)
-        repaired = [repair_typos(q, runtime.known_words, runtime.store_words) for q in questions]
-        vectors = embedder.encode(repaired)
-        parts = [self.answer_part(runtime, question, vector) for question, vector in zip(questions, vectors, strict=True)]
-        return combine(store, config, parts)
+        computed = {i: runtime.responder.answer(q, today) for i, q in enumerate(questions)}
+        to_retrieve = [i for i, result in computed.items() if result is None]
+        parts: list[PartAnswer | None] = [None] * len(questions)
+        for i, result in computed.items():
+            if result is not None:
+                parts[i] = self.policy_part(runtime, questions[i], result)
+        if to_retrieve:
+            embedder = self.embedder_for(config)
+            repaired = [repair_typos(questions[i], runtime.known_words, runtime.store_words) for i in to_retrieve]
+            vectors = embedder.encode(repaired)
+            for i, vector in zip(to_retrieve, vectors, strict=True):
+                parts[i] = self.answer_part(runtime, questions[i], vector)
+        return combine(store, config, [p for p in parts if p is not None])
+
+    def policy_part(self, runtime: StoreRuntime, question: str, result: PolicyAnswer) -> PartAnswer:
+        sources = tuple(dict.fromkeys(runtime.citations[id(f)] for f in result.facts if id(f) in runtime.citations))
+        first = sources[0] if sources else None
+        text = render_reply(
+            "policy",
+            lead=result.lead,
+            details=result.details,
+            ask=result.ask,
+            quotes=tuple(dict.fromkeys(f.source for f in result.facts))[:2],
+            title=first.title if first else None,
+            citation=first.citation if first else None,
+        )
+        pending = result.pending.to_json() if result.pending else None
+        return PartAnswer(question, Kind.policy, 1.0, f"policy: {result.reason}", text, sources, result.suggestions, pending)
 
     def answer_part(self, runtime: StoreRuntime, question: str, vector) -> PartAnswer:
         retrieval = runtime.retriever.retrieve(question, vector)
         decision = decide(retrieval, question, self.match_settings, runtime.known_words)
         config = runtime.config
+
+        def part(text: str, sources: tuple[ReplySource, ...], suggestions: tuple[str, ...]) -> PartAnswer:
+            return PartAnswer(question, decision.kind, decision.confidence, decision.reason, text, sources, suggestions)
+
         if decision.kind == Kind.answer:
             top = decision.candidates[0]
             lead, more = lead_sentences(runtime.retriever.index, top, vector, retrieval.query)
             text = render_reply("answer", lead=lead, more=more, title=top.chunk.title, citation=top.chunk.citation)
-            return PartAnswer(question, decision, text, (source_of(top, decision.confidence),), (MORE_SUGGESTION,) if more else ())
+            return part(text, (source_of(top, decision.confidence),), (MORE_SUGGESTION,) if more else ())
         if decision.kind == Kind.clarify:
             titles = tuple(c.chunk.title for c in decision.candidates)
             text = render_reply("clarify", titles=titles)
             sources = tuple(source_of(c, decision.confidence if i == 0 else None) for i, c in enumerate(decision.candidates))
-            return PartAnswer(question, decision, text, sources, titles)
+            return part(text, sources, titles)
         text = render_reply(
             "handoff", reason=decision.reason, store_name=config.name, support_email=config.support_email, website=config.website
         )
-        return PartAnswer(question, decision, text, (), ())
+        return part(text, (), ())
 
     def full_answer(self, runtime: StoreRuntime, chunk_id: str) -> Reply | None:
         chunk = next((c for c in runtime.retriever.index.chunks if c.id == chunk_id), None)
@@ -154,19 +203,29 @@ def source_of(candidate: Candidate, confidence: float | None) -> ReplySource:
     return ReplySource(candidate.chunk.id, candidate.chunk.title, round(float(score), 4), candidate.chunk.citation)
 
 
+def contact_words(config: StoreConfig) -> str:
+    """How a reply tells the shopper to reach a person."""
+    if config.support_email:
+        return f"email {config.support_email}"
+    if config.website:
+        return f"contact the team through {config.website}"
+    return f"contact the {config.name} team"
+
+
 def combine(store: str, config: StoreConfig, parts: list[PartAnswer]) -> Reply:
     """One reply for all the questions in a message, answered in order."""
     if len(parts) == 1:
         part = parts[0]
-        return Reply(store, part.decision.kind.value, part.text, round(part.decision.confidence, 4), part.sources, part.suggestions, part.decision.reason)
-    kinds = [p.decision.kind for p in parts]
-    kind = Kind.answer if Kind.answer in kinds else Kind.clarify if Kind.clarify in kinds else Kind.handoff
+        return Reply(store, part.kind.value, part.text, round(part.confidence, 4), part.sources, part.suggestions, part.reason, part.pending)
+    kinds = [p.kind for p in parts]
+    kind = next((k for k in (Kind.policy, Kind.answer, Kind.clarify) if k in kinds), Kind.handoff)
     if kind == Kind.handoff:
-        return Reply(store, kind.value, parts[0].text, round(max(p.decision.confidence for p in parts), 4), (), (), "no confident match")
+        return Reply(store, kind.value, parts[0].text, round(max(p.confidence for p in parts), 4), (), (), "no confident match")
     text = render_reply("several", parts=parts)
-    answered = [p for p in parts if p.decision.kind == kind]
-    sources = tuple(s for p in parts for s in p.sources)
+    answered = [p for p in parts if p.kind == kind]
+    sources = tuple(dict.fromkeys(s for p in parts for s in p.sources))
     suggestions = tuple(dict.fromkeys(s for p in parts for s in p.suggestions if s != MORE_SUGGESTION))[:3]
     reason = f"{len(answered)} of {len(parts)} questions: {kind.value}"
-    return Reply(store, kind.value, text, round(min(p.decision.confidence for p in answered), 4), sources, suggestions, reason)
+    pending = next((p.pending for p in parts if p.pending), None)
+    return Reply(store, kind.value, text, round(min(p.confidence for p in answered), 4), sources, suggestions, reason, pending)
 

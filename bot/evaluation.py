@@ -1,8 +1,10 @@
 """A labelled question set run through the engine: how often the bot is right.
 
 Each JSONL row: {"store", "question", "expect": "answer" | "handoff",
-"passage_contains"?: str | [str, ...], "today"?: "YYYY-MM-DD"}. An answer is
-correct when the reply's first source contains one of the expected phrases.
+"passage_contains"?: str | [str, ...], "reply_contains"?: str | [str, ...],
+"today"?: "YYYY-MM-DD"}. An answer (FAQ or policy) is correct when the reply's
+first source contains one of the expected phrases and the reply holds every
+`reply_contains` phrase (a computed date, "No —").
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ class EvalCase(BaseModel):
     question: str = Field(min_length=1)
     expect: str = Field(pattern="^(answer|handoff)$")
     passage_contains: str | list[str] | None = None
+    reply_contains: str | list[str] | None = None
     today: date | None = None
 
 
@@ -78,12 +81,14 @@ def judge(engine: Engine, case: EvalCase) -> CaseResult:
     chunk = engine.passage(case.store, top.id) if top else None
     if case.expect == "handoff":
         outcome = "handed_off_correctly" if reply.kind in ("handoff", "smalltalk") else "answered_out_of_scope"
-    elif reply.kind != "answer":
+    elif reply.kind not in ("answer", "policy"):
         outcome = "missed"
     else:
         phrases = [case.passage_contains] if isinstance(case.passage_contains, str) else list(case.passage_contains or [])
         text = squash(f"{chunk.title} {chunk.text}") if chunk else ""
-        outcome = "correct" if chunk and any(squash(p) in text for p in phrases) else "wrong"
+        required = [case.reply_contains] if isinstance(case.reply_contains, str) else list(case.reply_contains or [])
+        found = (not phrases or any(squash(p) in text for p in phrases)) and all(squash(r) in squash(reply.text) for r in required)
+        outcome = "correct" if chunk and found else "wrong"
         if chunk is None and top is not None:
             outcome = "wrong_store"
     return CaseResult(case, outcome, reply.kind, top.title if top else "", latency)

@@ -36,7 +36,7 @@ class SourceOut(BaseModel):
 class ChatResponse(BaseModel):
     store: str
     session_id: str
-    kind: str = Field(description="answer | clarify | handoff | smalltalk")
+    kind: str = Field(description="answer | policy | clarify | handoff | smalltalk")
     reply: str
     confidence: float
     sources: list[SourceOut]

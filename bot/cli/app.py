@@ -190,6 +190,37 @@ def run_eval(
                     typer.echo(f"{store}\t{result.outcome}\t{result.kind}\t{result.case.question}\t-> {result.source_title}")
 
 
+@app.command()
+def lint(
+    knowledge: KnowledgeOpt = None,
+    store: Annotated[Optional[list[str]], typer.Option("--store", help="only these stores")] = None,
+    show_info: Annotated[bool, typer.Option("--info", help="also list contradictions already recorded")] = False,
+) -> None:
+    """Check each store's knowledge: contradictions, unsupported policy facts, uncovered numbers of days."""
+    from rich.console import Console
+    from rich.markup import escape
+
+    from bot.ingest import list_stores
+    from bot.policy.lint import lint_store
+
+    settings = settings_with(knowledge)
+    console = Console(highlight=False, soft_wrap=True)
+    errors = warnings = 0
+    for name in store or list_stores(settings.knowledge_dir):
+        findings = lint_store(settings.knowledge_dir, name)
+        errors += sum(f.severity == "error" for f in findings)
+        warnings += sum(f.severity == "warning" for f in findings)
+        shown = [f for f in findings if show_info or f.severity != "info"]
+        recorded = sum(f.severity == "info" for f in findings)
+        console.print(f"[bold]{name}[/bold]: {len(shown)} finding(s){f', {recorded} recorded conflict(s)' if recorded else ''}")
+        for finding in shown:
+            colour = {"error": "red", "warning": "yellow", "info": "cyan"}[finding.severity]
+            console.print(f"  [{colour}]{finding.severity}[/{colour}] {finding.check} — {escape(finding.where)}\n    {escape(finding.message)}")
+    console.print(f"{errors} error(s), {warnings} warning(s)")
+    if errors:
+        raise typer.Exit(1)
+
+
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database named by FAQBOT_DATABASE_URL to the newest schema."""

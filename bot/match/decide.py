@@ -27,6 +27,7 @@ class Kind(str, Enum):
     clarify = "clarify"
     handoff = "handoff"
     smalltalk = "smalltalk"
+    policy = "policy"  # computed by a policy calculator, not quoted from a passage
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,12 +19,13 @@ class ReplySource:
 @dataclass(frozen=True, slots=True)
 class Reply:
     store: str
-    kind: str  # answer | clarify | handoff | smalltalk
+    kind: str  # answer | policy | clarify | handoff | smalltalk
     text: str
     confidence: float
     sources: tuple[ReplySource, ...]
     suggestions: tuple[str, ...]
     reason: str  # why this kind: kept with the exchange for agents and analytics
+    pending: dict | None = None  # a policy question waiting for the shopper's next turn (slot filling)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,97 @@
+"""Which computable question a message asks, if any.
+
+A message is routed to a calculator only when it asks about the shopper's own
+case (a date, an item, "can I still…", "when will I get…") or names what a
+yes/no is about (a country, a payment method, a state). General questions
+("what is your return policy?") stay with the FAQ text, which answers them
+in the store's own words.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from bot.policy.slots import Slots
+
+
+class Intent(StrEnum):
+    return_window = "return_window"
+    refund_eta = "refund_eta"
+    delivery_eta = "delivery_eta"
+    ships_to = "ships_to"
+    payment = "payment"
+    sales_tax = "sales_tax"
+    cancel_order = "cancel_order"
+    change_order = "change_order"
+
+
+def pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text, re.I | re.X)
+
+
+RETURN_VERB = pattern(r"\b(return(ed|ing|s)?|send\s+(it|them|this|these|the\s+\w+|my\s+\w+)?\s*back|sen[dt]\s+back|refund(ed|able)?|money\s+back|exchang\w*|swap|non-?returnable|returnable)\b")
+# Words that ask about the shopper's own deadline, not how returns work in general.
+RETURN_ASK = pattern(
+    r"""\bam\s+i\s+(still|within|in\s+time|too\s+late|eligible)
+    | \b(is|are)\s+(it|this|that|they|these|mine|my\s+\w+)\s+(still\s+)?(returnable|eligible|too\s+late|refundable|non-?returnable)
+    | \btoo\s+late\b | \bstill\b | \bdeadline\b | \blast\s+day\b | \b(until|till|by)\s+when\b
+    | \bhow\s+(long|many\s+days|much\s+time)\s+do\s+i\s+(still\s+)?have\b | \bin\s+time\b | \bnon-?returnable\b"""
+)
+PERSONAL = pattern(r"\b(i|i'?ve|i'?m|my|mine|me|we|our)\b")
+REFUND_ETA = pattern(
+    r"""\b(when|how\s+long|how\s+soon|how\s+many\s+(business\s+)?days|what\s+date|by\s+when)\s+(will|would|do|does|can|should|is|are|until|till|before|for|to)\b.{0,50}
+        \b(refund\w*|money|reimburs\w*|store\s+credit|credited|paid\s+back|get\s+paid)\b
+    | \b(where('?s|\s+is)|haven'?t\s+(got(ten)?|received|seen)|still\s+(no|not|waiting)\w*|no\s+sign\s+of|not\s+(got(ten)?|received|seen)).{0,30}\b(refund|money)\b
+    | \brefund\w*\b.{0,40}\b(take|arrive|post|show(\s+up)?|appear|hit|land|come|reach|be\s+(back|issued|processed))\b
+    | \b(still|yet)\b.{0,20}\b(no|not|haven'?t|without|nothing)\b.{0,15}\b(refund|money)\b
+    | \brefund\w*\b.{0,40}\b(still\s+nothing|nothing\s+yet|not\s+(arrived|received|here|back)|never\s+(came|arrived))\b"""
+)
+RETURN_PROCESSING_ETA = pattern(r"\b(when|how\s+long|how\s+soon)\b.{0,40}\b(process|processed|processing|inspect\w*)\b.{0,20}\breturn")
+DELIVERY_ETA = pattern(
+    r"""\b(when|how\s+long|how\s+soon|how\s+many\s+(business\s+|working\s+)?days|what\s+day|by\s+when|will)\b.{0,50}
+        \b(arrive|arrival|deliver(ed|y)?|get\s+(it|here|there|them|my\s+(order|package|parcel|jewelry|ring|necklace))|receive\s+(it|them|my)|reach\s+me|be\s+here|come|show\s+up|ship(ped)?|dispatch(ed)?|sent\s+out)\b
+    | \b(arrival|delivery|ship)\s+date\b | \beta\b"""
+)
+SHIPS_TO = pattern(
+    r"""\b(ship(ping|s)?|deliver(y|ies|s)?|send|mail|post)\b(\s+\w+){0,3}\s+(to|in|into|within)\b
+    | \b(order|buy|purchase|shop)\b(\s+\w+){0,2}\s+from\b | \b(i\s+(live|am|'m)|i'm\s+based|based)\s+in\b | \binternational(ly)?\b | \boverseas\b"""
+)
+PAYMENT = pattern(r"\b(pay(ing|ment|ments)?|accept(ed|s)?|take|use|checkout|check\s+out|purchase\s+with|buy\s+with|split)\b")
+SALES_TAX = pattern(r"\b(sales\s+tax|tax(es|ed)?|vat|gst|duties|duty|customs)\b")
+CANCEL = pattern(r"\bcancel\w*\b")
+CHANGE = pattern(r"\b(change|modify|edit|update|amend|add\s+(an?\s+)?(item|something|another)|switch)\w*\b.{0,40}\b(order|address|item|size|colou?r|shipping|payment)\b")
+# A ships-to question asks yes or no; "how long does shipping to Canada take" asks something else.
+NOT_SHIPS_TO = pattern(r"\b(how\s+(long|fast|quick|much|soon)|time|times|days|cost|costs|price|fee|fees|rates?|charge[sd]?|express|standard)\b")
+NEGATED_PAYMENT = pattern(r"\b(don'?t|do\s+not|doesn'?t|without|no)\b[^.?!]{0,25}\b(card|cards|paypal|account)\b")
+# Dates that place the item in time (an eligibility question) rather than a return already under way.
+ITEM_DATE_ROLES = ("delivered", "order_placed", "order_shipped", "unmarked")
+PERSONAL_REFUND = pattern(r"\b(my|i|i'?ve|me|we|our)\b")
+
+
+def detect_intent(message: str, slots: Slots) -> Intent | None:
+    """The first intent whose words and slots are both present; None leaves the message to the FAQ."""
+    if CANCEL.search(message) and slots.order_state:
+        return Intent.cancel_order
+    if CHANGE.search(message) and slots.order_state and not CANCEL.search(message):
+        return Intent.change_order
+    asks_own_deadline = bool(RETURN_VERB.search(message) and RETURN_ASK.search(message))
+    if (
+        (REFUND_ETA.search(message) or RETURN_PROCESSING_ETA.search(message))
+        and (slots.dates or PERSONAL_REFUND.search(message))
+        and not (asks_own_deadline and re.search(r"\bdo\s+i\s+(still\s+)?have\b", message, re.I))
+    ):
+        return Intent.refund_eta
+    if RETURN_VERB.search(message) and (
+        slots.date_for(*ITEM_DATE_ROLES) or (slots.kinds - {"gift"}) or (RETURN_ASK.search(message) and PERSONAL.search(message))
+    ):
+        return Intent.return_window
+    if slots.payments and PAYMENT.search(message) and not NEGATED_PAYMENT.search(message):
+        return Intent.payment
+    if SALES_TAX.search(message) and (slots.state or slots.country):
+        return Intent.sales_tax
+    if slots.country and SHIPS_TO.search(message) and not DELIVERY_ETA.search(message) and not NOT_SHIPS_TO.search(message):
+        return Intent.ships_to
+    if DELIVERY_ETA.search(message) and (slots.date_for("order_placed", "order_shipped", "unmarked") or (PERSONAL.search(message) and re.search(r"\b(my|our)\s+(order|package|parcel)\b", message, re.I))):
+        return Intent.delivery_eta
+    return None

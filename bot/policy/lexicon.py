@@ -1,0 +1,132 @@
+"""The words shoppers use for the things policies talk about: item kinds, payment
+methods, countries, US states. Data, not logic: a new synonym is one line here.
+
+Countries and states come from pycountry (ISO 3166), so every name and code
+is known without a hand-kept list; only the everyday aliases ("the UK",
+"Britain", "the States") are written down.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pycountry
+
+# kind -> a regex of the words that say an item is of that kind.
+ITEM_KINDS: dict[str, str] = {
+    "sale": r"on sale|(?<!final )(?<!final-)sale (item|price|jewel\w*|ring|necklace|bracelet|earrings?|piece)s?|(bought|got|purchased) it on sale|discounted|clearance|promo(tion)?al?",
+    "final_sale": r"final[- ]sale",
+    "markdown": r"mark(ed)?[- ]?downs?|marked down",
+    "gift_card": r"gift[- ]?cards?|gift[- ]?certificates?|e-?gift",
+    "custom": r"custom(ized|ised|[- ]made)?|made[- ]to[- ]order|bespoke",
+    "special_order": r"special[- ]order(ed)?",
+    "personalized": r"personali[sz]ed|personali[sz]ation|monogram(med)?|(with|has) (my|her|his|a|the) (name|initials?)",
+    "engraved": r"engrav(ed|ing|ings|able|ables)",
+    "photo": r"photo (locket|pendant|jewel\w*|necklace)|with (a|my|our) photo",
+    "design_your_own": r"design(ed)? (your|my) own",
+    "custom_size": r"custom[- ]siz(e|ed)|resized",
+    "worn": r"\bworn\b|\bwore\b|wearing it|have worn|used it",
+    "no_tag": r"(without|no|lost|removed) (the )?(jewelry )?tags?|tags? (off|removed|missing)",
+    "replacement": r"(a|the|my) replacement|sent (to me )?as (a )?replacement",
+    "display": r"display (item|piece|sample)s?",
+    "business_supplies": r"business suppl(y|ies)",
+    "style_for_a_steal": r"style for a steal",
+    "skincare": r"skin ?care|\bever\b|serum|moisturi[sz]er|cleanser|face cream|eye cream|toner|sunscreen|retinol|lotion",
+    "gift": r"((was|is|it'?s|as|a|received a|got a) gift|gifted|a present|was given)(?![- ]?(card|certificate))",
+    "defect": r"defect(ive|s)?|broke(n)?|faulty|damaged?|snapped|cracked|fell (apart|off)|(clasp|chain|stone)s? (came|fell|is) (off|loose|out)|tarnish(ed)?|discolou?r(ed|ation)",
+    "wrong_item": r"wrong (item|size|colou?r|ring|necklace|bracelet|earrings?|product|order|piece)|not what i ordered|(sent|received|got) (me )?the wrong",
+    "missing_item": r"missing (an? )?(item|piece|product)|item (was|is) missing|not (in|inside) the (box|package)",
+}
+
+# canonical name -> the ways shoppers write it.
+PAYMENT_METHODS: dict[str, str] = {
+    "Visa": r"visa",
+    "Mastercard": r"master ?card|mc",
+    "American Express": r"american express|amex|am ex",
+    "Discover": r"discover( card)?",
+    "Maestro": r"maestro",
+    "JCB": r"jcb",
+    "Diners Club": r"diners?( club)?",
+    "PayPal": r"pay ?pal",
+    "Klarna": r"klarna",
+    "Afterpay": r"after ?pay|clearpay",
+    "Affirm": r"affirm",
+    "Sezzle": r"sezzle",
+    "Apple Pay": r"apple ?pay",
+    "Google Pay": r"google ?pay|g ?pay|android pay",
+    "Shop Pay": r"shop ?pay",
+    "Amazon Pay": r"amazon ?pay",
+    "Venmo": r"venmo",
+    "Zelle": r"zelle",
+    "Cash App": r"cash ?app",
+    "Bitcoin": r"bitcoin|btc|crypto(currency)?|ethereum",
+    "Bank transfer": r"bank transfer|wire( transfer)?|ach|direct debit|sepa",
+    "Check": r"cheques?|(by|with) (a )?(personal )?checks?",
+    "Cash": r"(by|with|in|pay) cash|cash on delivery|cod",
+    "Credit card": r"credit ?cards?",
+    "Debit card": r"debit ?cards?",
+    "Gift card": r"gift ?cards?",
+    "Store credit": r"store credit",
+    "Union Pay": r"union ?pay",
+    "Alipay": r"ali ?pay",
+    "WeChat Pay": r"we ?chat( pay)?",
+}
+
+# USPS code -> name; DC is a state for sales tax.
+US_STATES: dict[str, str] = {s.code.split("-")[1]: s.name for s in pycountry.subdivisions.get(country_code="US") if s.type in ("State", "District")}
+
+COUNTRY_ALIASES: dict[str, str] = {
+    "uk": "GB", "u.k.": "GB", "the uk": "GB", "britain": "GB", "great britain": "GB", "england": "GB", "scotland": "GB",
+    "wales": "GB", "northern ireland": "GB", "united kingdom": "GB",
+    "us": "US", "u.s.": "US", "usa": "US", "u.s.a.": "US", "america": "US", "the states": "US", "united states": "US",
+    "the us": "US", "the usa": "US", "stateside": "US",
+    "uae": "AE", "emirates": "AE", "dubai": "AE", "holland": "NL", "the netherlands": "NL", "south korea": "KR", "korea": "KR",
+    "russia": "RU", "vietnam": "VN", "taiwan": "TW", "iran": "IR", "syria": "SY", "bolivia": "BO", "venezuela": "VE",
+    "tanzania": "TZ", "moldova": "MD", "laos": "LA", "czech republic": "CZ", "czechia": "CZ", "turkey": "TR",
+    "ivory coast": "CI", "hong kong": "HK", "macau": "MO", "puerto rico": "PR", "aussie": "AU", "oz": "AU",
+}
+
+# Words that are also a country code and would match in ordinary sentences.
+AMBIGUOUS_CODES = {"in", "it", "is", "me", "no", "am", "at", "be", "by", "do", "go", "hi", "id", "la", "ma", "my", "to", "so", "us", "pa", "ca"}
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """lower-case name -> ISO alpha-2, for every country pycountry knows plus the aliases."""
+    names: dict[str, str] = {}
+    for country in pycountry.countries:
+        for attr in ("name", "common_name", "official_name"):
+            value = getattr(country, attr, None)
+            if value:
+                names[value.lower()] = country.alpha_2
+                names.setdefault(re.sub(r",.*$", "", value.lower()), country.alpha_2)
+    names.update(COUNTRY_ALIASES)
+    return names
+
+
+def country_code(text: str) -> str | None:
+    """'UK', 'Britain', 'gb', 'United Kingdom' -> 'GB'; None when it is no country."""
+    value = text.strip().lower().rstrip(".?!")
+    if len(value) in (2, 3) and value.isalpha():
+        found = pycountry.countries.get(alpha_2=value.upper()) if len(value) == 2 else pycountry.countries.get(alpha_3=value.upper())
+        if found is not None:
+            return found.alpha_2
+    return country_names().get(value)
+
+
+def country_name(code: str) -> str:
+    if code == "GB":
+        return "the United Kingdom"
+    if code == "US":
+        return "the United States"
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+def compiled(table: dict[str, str]) -> dict[str, re.Pattern[str]]:
+    return {key: re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])", re.I) for key, pattern in table.items()}
+
+
+ITEM_KIND_PATTERNS = compiled(ITEM_KINDS)
+PAYMENT_PATTERNS = compiled(PAYMENT_METHODS)

@@ -1,0 +1,422 @@
+"""A policy question answered: intent + slots -> calculator -> the result in plain words.
+
+The reply leads with the computed answer and a concrete date, then quotes the
+policy it applied (the fact's own FAQ words) so the shopper can check it.
+When a needed date is missing the reply says what the policy is and asks for
+that date; the question and what is known so far are kept as `pending` and
+finished on the next turn of the same session.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.policy.calculators import (
+    Eta,
+    ReturnDecision,
+    eta,
+    order_change_allowed,
+    payment_accepted,
+    return_eligibility,
+    sales_tax_collected,
+    ships_to,
+)
+from bot.policy.calendar import BusinessCalendar, short, spoken
+from bot.policy.intents import Intent, detect_intent
+from bot.policy.lexicon import US_STATES, country_name
+from bot.policy.model import Fact, Stage, StorePolicy
+from bot.policy.slots import DateMention, Slots, extract_slots
+
+KIND_WORDS = {
+    "sale": "sale items", "final_sale": "final-sale items", "markdown": "marked-down items", "gift_card": "gift cards",
+    "custom": "custom pieces", "special_order": "special orders", "personalized": "personalized items",
+    "engraved": "engraved items", "photo": "photo items", "design_your_own": "design-your-own pieces",
+    "custom_size": "custom-size rings", "worn": "worn items", "no_tag": "items without their tag",
+    "replacement": "replacement items", "display": "display items", "business_supplies": "business supplies",
+    "style_for_a_steal": "Style For a Steal items", "skincare": "skincare", "gift": "gifts",
+}
+REFUND_WORDS = {"cash": "a refund to your original payment", "store_credit": "store credit", "exchange": "an exchange"}
+EVENT_WORDS = {
+    "order_placed": "you placed the order", "order_shipped": "your order shipped", "delivered": "it was delivered",
+    "return_shipped": "you sent the return", "return_received": "the store received your return",
+    "return_approved": "your return was approved", "refund_issued": "your refund was issued", "refund_posted": "the refund posts",
+}
+EVENT_QUESTIONS = {
+    "delivery": "When did your order arrive?",
+    "purchase": "When did you place the order?",
+    "order_placed": "When did you place your order?",
+    "order_shipped": "When did your order ship?",
+    "return_shipped": "When did you send the return back?",
+    "return_received": "When did the store receive your return?",
+    "return_approved": "When was your return approved?",
+    "refund_issued": "When was your refund issued?",
+}
+COUNTED_ROLES = {"delivery": ("delivered",), "purchase": ("order_placed",)}
+# Events a shopper may report for a refund question, latest first: the nearer the event, the tighter the estimate.
+REFUND_STARTS = ("refund_issued", "return_approved", "return_received", "return_shipped")
+DELIVERY_STARTS = ("order_shipped", "order_placed")
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A policy question waiting for one slot, kept in the session between turns."""
+
+    intent: Intent
+    slots: Slots
+    missing: str
+
+    def to_json(self) -> dict:
+        return {"intent": self.intent.value, "slots": self.slots.to_json(), "missing": self.missing}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Pending:
+        return cls(Intent(data["intent"]), Slots.from_json(data["slots"]), data["missing"])
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyAnswer:
+    lead: str
+    details: tuple[str, ...] = ()
+    facts: tuple[Fact, ...] = ()
+    ask: str | None = None
+    pending: Pending | None = None
+    reason: str = ""
+    suggestions: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class PolicyResponder:
+    policy: StorePolicy
+    calendar: BusinessCalendar
+    store_name: str
+    contact: str  # how to reach the store, in words: "email cs@sessori.com"
+
+    def answer(self, message: str, today: date, pending: Pending | None = None) -> PolicyAnswer | None:
+        slots = extract_slots(message, today)
+        if pending is not None:
+            continued = self.continue_pending(pending, message, slots, today)
+            if continued is not None:
+                return continued
+        intent = detect_intent(message, slots)
+        if intent is None:
+            return None
+        return self.compute(intent, slots, today)
+
+    def continue_pending(self, pending: Pending, message: str, slots: Slots, today: date) -> PolicyAnswer | None:
+        """A follow-up that only supplies what was asked for ("March 3", "it was engraved") finishes the question."""
+        own_intent = detect_intent(message, slots)
+        if own_intent is not None and own_intent != pending.intent:
+            return None
+        if not slots.dates and not slots.future_dates and not slots.kinds and own_intent is None:
+            return None
+        # A bare date answers the question just asked; a date with its own verb keeps its meaning.
+        relabelled = tuple(
+            DateMention(d.day, missing_role(pending.missing) if d.role == "unmarked" else d.role, d.text) for d in slots.dates
+        )
+        merged = pending.slots.merged(Slots(dates=relabelled, kinds=slots.kinds, refund=slots.refund, future_dates=slots.future_dates))
+        return self.compute(pending.intent, merged, today)
+
+    def compute(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
+        if slots.future_dates and not slots.dates:
+            return PolicyAnswer(
+                f"“{slots.future_dates[0]}” is after today ({spoken(today)}), so I can't count from it. Which date did you mean?",
+                reason="date in the future",
+            )
+        handler = {
+            Intent.return_window: self.return_window,
+            Intent.refund_eta: self.refund_eta,
+            Intent.delivery_eta: self.delivery_eta,
+            Intent.ships_to: self.ships_to,
+            Intent.payment: self.payment,
+            Intent.sales_tax: self.sales_tax,
+            Intent.cancel_order: self.order_change,
+            Intent.change_order: self.order_change,
+        }[intent]
+        return handler(intent, slots, today)
+
+    # --- returns -------------------------------------------------------------------------------
+
+    def return_window(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
+        if not self.policy.returns.windows and not self.policy.returns.final_sale:
+            return None
+        delivered = slots.date_for("delivered")
+        purchased = slots.date_for("order_placed")
+        unmarked = slots.date_for("unmarked", "order_shipped")
+        decision = return_eligibility(
+            self.policy, today, delivered.day if delivered else None, purchased.day if purchased else None, slots.kinds, slots.refund
+        )
+        assumed = None
+        if decision.missing and unmarked:
+            # A date with no verb ("the ring from March 3") is read as the day the window counts from, and said so.
+            role = COUNTED_ROLES[decision.missing][0]
+            assumed = DateMention(unmarked.day, role, unmarked.text)
+            decision = return_eligibility(
+                self.policy, today, unmarked.day if role == "delivered" else (delivered.day if delivered else None),
+                unmarked.day if role == "order_placed" else (purchased.day if purchased else None), slots.kinds, slots.refund,
+            )
+        return self.describe_return(decision, slots, today, assumed)
+
+    def describe_return(self, decision: ReturnDecision, slots: Slots, today: date, assumed: DateMention | None) -> PolicyAnswer:
+        item = "it"
+        if decision.rule == "final_sale":
+            rule = decision.final_sale
+            kinds = " and ".join(KIND_WORDS.get(k, k) for k in decision.blocking_kinds)
+            unless = " — unless it arrived defective, so tell us if it did" if "defect" in rule.exceptions else ""
+            return PolicyAnswer(
+                f"No — {kinds} can't be returned at {self.store_name}{unless}.",
+                facts=(rule,),
+                reason=f"final sale: {', '.join(decision.blocking_kinds)}",
+            )
+        if decision.rule == "no_exchanges":
+            fact = self.policy.returns.exchanges
+            windows = self.policy.returns.windows
+            alternative = f" You can return {item} for a refund instead within {windows[0].days} days of {windows[0].counted_from}." if windows else ""
+            return PolicyAnswer(f"No — {self.store_name} doesn't accept exchanges.{alternative}", facts=(fact, *windows[:1]), reason="no exchanges")
+        if decision.rule == "problem":
+            return self.describe_problem(decision, slots)
+        if decision.rule == "no_policy":
+            return PolicyAnswer(
+                f"{self.store_name}'s policy doesn't cover that return; please {self.contact} and a person will check it.",
+                reason="no return window for this case",
+            )
+        if decision.eligible is None:
+            return self.ask_for_return_date(decision, slots)
+        details = []
+        for outcome in decision.windows:
+            refunds = " or ".join(REFUND_WORDS[r] for r in outcome.fact.refunds)
+            status = "open" if outcome.eligible else "closed"
+            details.append(
+                f"• {refunds}: until {spoken(outcome.deadline)} — {outcome.fact.days} days after "
+                f"{'delivery' if outcome.fact.counted_from == 'delivery' else 'purchase'} on {short(outcome.start)} ({status})"
+            )
+        if decision.gift:
+            refunds = " or ".join(REFUND_WORDS[r] for r in decision.gift.fact.refunds)
+            details.append(f"• holiday gift, {refunds}: until {spoken(decision.gift.deadline)} ({'open' if decision.gift.eligible else 'closed'})")
+        best = max((o for o in decision.windows if o.eligible), key=lambda o: o.deadline, default=None)
+        if decision.eligible and len(details) == 1 and best is not None:
+            lead = (
+                f"Yes — you can return {item} until {spoken(best.deadline)}: {best.fact.days} days after "
+                f"{'delivery' if best.fact.counted_from == 'delivery' else 'purchase'} on {short(best.start)}."
+            )
+            details = []
+        elif decision.eligible:
+            lead = f"Yes — you can still return {item}, until {spoken(decision.deadline)} at the latest:"
+        else:
+            last = max(decision.windows, key=lambda o: o.deadline) if decision.windows else None
+            if last is not None:
+                lead = (
+                    f"Sorry — the return window has closed. It ended on {spoken(last.deadline)}: {last.fact.days} days after "
+                    f"{'delivery' if last.fact.counted_from == 'delivery' else 'purchase'} on {short(last.start)}."
+                )
+            else:
+                lead = f"Sorry — the return window has closed; it ended on {spoken(decision.gift.deadline)}."
+            if len(details) == 1:
+                details = []
+            if self.policy.problems:
+                details.append(f"If the item is defective, please {self.contact}: defects are handled separately.")
+        if assumed is not None:
+            counted = "delivery" if assumed.role == "delivered" else "purchase"
+            details.append(f"(I took {short(assumed.day)} as the {counted} date; tell me if it was something else.)")
+        facts = tuple(o.fact for o in decision.windows) + ((decision.gift.fact,) if decision.gift else ())
+        return PolicyAnswer(lead, tuple(details), facts, reason=f"return window: {'eligible' if decision.eligible else 'expired'}")
+
+    def describe_problem(self, decision: ReturnDecision, slots: Slots) -> PolicyAnswer:
+        outcome = decision.problem
+        fact = outcome.fact
+        remedies = f" They will arrange {', '.join(fact.remedies)}." if fact.remedies and fact.remedies[0] in ("refund", "exchange", "replacement") else ""
+        if outcome.deadline is None and fact.days is None:
+            return PolicyAnswer(
+                f"I'm sorry it arrived like that. Please {self.contact} right away — {self.store_name} asks to be told immediately so they can make it right.",
+                facts=(fact,),
+                reason=f"problem: {outcome.problem}, report immediately",
+            )
+        if outcome.eligible is None:
+            counted = fact.counted_from
+            return PolicyAnswer(
+                f"{outcome.problem.replace('_', ' ').capitalize()} problems must be reported within {fact.days} days of {'receipt' if counted == 'delivery' else 'your order date'}.",
+                facts=(fact,),
+                ask=f"{EVENT_QUESTIONS[counted]} I'll tell you the last day to report it.",
+                pending=Pending(Intent.return_window, slots, counted),
+                reason="problem: date needed",
+            )
+        when = "delivery" if fact.counted_from == "delivery" else "your order date"
+        if outcome.eligible:
+            lead = f"Yes — you can still report it, until {spoken(outcome.deadline)} ({fact.days} days after {when}). Please {self.contact}.{remedies}"
+        else:
+            lead = f"Sorry — the {fact.days}-day window to report it ended on {spoken(outcome.deadline)}. Please {self.contact} anyway and a person will look at it."
+        return PolicyAnswer(lead, facts=(fact,), reason=f"problem: {outcome.problem}")
+
+    def ask_for_return_date(self, decision: ReturnDecision, slots: Slots) -> PolicyAnswer:
+        windows = decision.windows
+        summary = "; ".join(
+            f"{' or '.join(REFUND_WORDS[r] for r in w.fact.refunds)} within {w.fact.days} days of {'delivery' if w.fact.counted_from == 'delivery' else 'purchase'}"
+            for w in windows
+        )
+        details: tuple[str, ...] = ()
+        facts = tuple(w.fact for w in windows)
+        gifts = self.policy.returns.holiday_gifts
+        if "gift" in slots.kinds and gifts is not None:
+            month, day = map(int, gifts.return_until.split("-"))
+            refunds = " or ".join(REFUND_WORDS[r] for r in gifts.refunds)
+            details = (f"A gift received in the holiday season can be returned until {date(2000, month, day):%B} {day} for {refunds}, whatever the purchase date.",)
+            facts = (gifts, *facts)
+        return PolicyAnswer(
+            f"You can return it for {summary}.",
+            details=details,
+            facts=facts,
+            ask=f"{EVENT_QUESTIONS[decision.missing]} Tell me the date and I'll work out your last day.",
+            pending=Pending(Intent.return_window, slots, decision.missing),
+            reason=f"return window: {decision.missing} date needed",
+        )
+
+    # --- timelines -------------------------------------------------------------------------------
+
+    def refund_eta(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
+        return self.timeline_answer(slots, today, REFUND_STARTS, "refund_posted", "refund_issued", "your refund")
+
+    def delivery_eta(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
+        if slots.date_for("unmarked") and not slots.date_for(*DELIVERY_STARTS):
+            mention = slots.date_for("unmarked")
+            slots = Slots(dates=(DateMention(mention.day, "order_placed", mention.text),), kinds=slots.kinds, country=slots.country, method=slots.method)
+        return self.timeline_answer(slots, today, DELIVERY_STARTS, "delivered", None, "your order")
+
+    def timeline_answer(
+        self, slots: Slots, today: date, starts: tuple[str, ...], end: str, fallback_end: str | None, subject: str
+    ) -> PolicyAnswer | None:
+        ends = [e for e in (end, fallback_end) if e]
+        reachable = [(s, e) for e in ends for s in starts if eta(self.policy, self.calendar, s, today, e, slots.country, slots.method, slots.kinds)]
+        if not reachable:
+            return None
+        end = reachable[0][1]
+        known = next((slots.date_for(s) for s in starts if slots.date_for(s) and any(s == r[0] for r in reachable)), None)
+        if known is None:
+            ask_event = next(s for s in starts[::-1] if any(s == r[0] for r in reachable)) if end == "delivered" else reachable[0][0]
+            ask_event = next((s for s, e in reachable if s in ("return_approved", "return_received", "order_placed")), ask_event)
+            stages = eta(self.policy, self.calendar, ask_event, today, end, slots.country, slots.method, slots.kinds)
+            summary = self.timeline_summary(stages[0].stages)
+            return PolicyAnswer(
+                f"{subject.capitalize()} comes {summary}.",
+                facts=tuple(s for e in stages for s in e.stages),
+                ask=f"{EVENT_QUESTIONS[ask_event]} I'll work out the dates.",
+                pending=Pending(Intent.refund_eta if end != "delivered" else Intent.delivery_eta, slots, ask_event),
+                reason=f"{end} estimate: {ask_event} date needed",
+            )
+        estimates = eta(self.policy, self.calendar, known.role, known.day, end, slots.country, slots.method, slots.kinds)
+        return self.describe_eta(estimates, known, subject, today)
+
+    def timeline_summary(self, stages: tuple[Stage, ...]) -> str:
+        parts = [f"{number_range(s.min, s.max)} {unit_words(s.unit)} after {EVENT_WORDS[s.start].replace('your', 'the').replace('you ', 'you ')}"[:200] for s in stages]
+        return "; then ".join(parts)
+
+    def describe_eta(self, estimates: list[Eta], known: DateMention, subject: str, today: date) -> PolicyAnswer:
+        first = estimates[0]
+        verb = {"refund_posted": "should reach your original payment", "refund_issued": "should be issued", "delivered": "should arrive"}[first.end_event]
+        lines = []
+        for estimate in estimates:
+            window = estimate.dates
+            label = f"{estimate.method} shipping: " if estimate.method and len(estimates) > 1 else ""
+            if window.earliest == window.latest:
+                when = f"on {spoken(window.earliest)}"
+            else:
+                when = f"between {spoken(window.earliest)} and {spoken(window.latest)}"
+            lines.append(f"{label}{when}")
+        counted = " + ".join(f"{number_range(s.min, s.max)} {unit_words(s.unit)}" for s in first.stages)
+        extra = f" (+{number_range(first.extra, first.extra)} for engraving)" if first.extra else ""
+        basis = f"counting {counted}{extra} from {short(known.day)}, when {EVENT_WORDS[known.role]}"
+        if len(lines) == 1:
+            lead = f"{subject.capitalize()} {verb} {lines[0]} — {basis}."
+            details: list[str] = []
+        else:
+            lead = f"{subject.capitalize()} {verb}, {basis}:"
+            details = [f"• {line}" for line in lines]
+        if any(s.unit == "business_days" for s in first.stages):
+            holidays = self.calendar.holidays_between(known.day, max(e.dates.latest for e in estimates))
+            off = ", ".join(f"{name} ({short(day)})" for day, name in holidays)
+            details.append("Business days skip weekends" + (f" and public holidays: {off}." if off else " and public holidays."))
+        latest = max(e.dates.latest for e in estimates)
+        if latest <= today:
+            details.append(f"That is {'today' if latest == today else 'past'} — if it still hasn't arrived, please {self.contact}.")
+        return PolicyAnswer(lead, tuple(details), tuple(s for e in estimates for s in e.stages), reason=f"{first.end_event} estimate from {known.role}")
+
+    # --- yes/no lists -------------------------------------------------------------------------------
+
+    def ships_to(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
+        verdict = ships_to(self.policy, slots.country)
+        if verdict.allowed is None:
+            return None
+        name = country_name(slots.country)
+        fact = self.policy.shipping
+        if verdict.allowed:
+            duties = " Customs duties and taxes are collected at checkout." if slots.country in fact.duties_collected_for else ""
+            return PolicyAnswer(f"Yes — {self.store_name} ships to {name}.{duties}", facts=(fact,), reason=f"ships to {slots.country}")
+        listed = ", ".join(country_name(c) for c in verdict.listed)
+        return PolicyAnswer(f"Sorry — {self.store_name} doesn't ship to {name}. It ships to {listed}.", facts=(fact,), reason=f"does not ship to {slots.country}")
+
+    def payment(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
+        verdicts = [payment_accepted(self.policy, method) for method in slots.payments]
+        if not verdicts or verdicts[0].allowed is None:
+            return None
+        yes = [v.subject for v in verdicts if v.allowed]
+        no = [v.subject for v in verdicts if not v.allowed]
+        accepted = ", ".join(verdicts[0].listed)
+        if yes and not no:
+            lead = f"Yes — {self.store_name} accepts {join_words(yes)}."
+        elif no and not yes:
+            lead = f"Sorry — {self.store_name} doesn't accept {join_words(no)}. You can pay with {accepted}."
+        else:
+            lead = f"{self.store_name} accepts {join_words(yes)}, but not {join_words(no)}."
+        return PolicyAnswer(lead, facts=(self.policy.payments,), reason=f"payment: {', '.join(slots.payments)}")
+
+    def sales_tax(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
+        if slots.state and self.policy.sales_tax:
+            verdict = sales_tax_collected(self.policy, slots.state)
+            name = US_STATES[slots.state]
+            if verdict.allowed:
+                lead = f"Yes — {self.store_name} collects sales tax on orders shipped to {name}."
+            else:
+                lead = f"No — {self.store_name} doesn't collect sales tax on orders shipped to {name}."
+            return PolicyAnswer(lead, facts=(self.policy.sales_tax,), reason=f"sales tax: {slots.state}")
+        if slots.country and self.policy.shipping and slots.country != self.calendar.country:
+            fact = self.policy.shipping
+            name = country_name(slots.country)
+            if slots.country in fact.duties_collected_for:
+                lead = f"For {name}, {self.store_name} collects customs duties and taxes at checkout, so there is nothing more to pay on delivery."
+            else:
+                lead = f"{self.store_name} doesn't prepay customs for {name}: the customs office may contact you if extra taxes or charges are owed."
+            return PolicyAnswer(lead, facts=(fact,), reason=f"duties: {slots.country}")
+        return None
+
+    def order_change(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
+        action = "cancel" if intent == Intent.cancel_order else "change"
+        verdict = order_change_allowed(self.policy, slots.order_state, action)
+        if verdict.allowed is None:
+            return None
+        fact = self.policy.orders
+        state_words = {"placed": "just placed", "processing": "not shipped yet", "backordered": "on back order", "shipped": "already shipped", "delivered": "delivered"}[slots.order_state]
+        how = f" To do it, {fact.how}." if fact.how else ""
+        if verdict.allowed:
+            lead = f"Yes — an order that is {state_words} can still be {action}{'l' if action == 'cancel' else ''}ed.{how}"
+        else:
+            lead = f"Sorry — an order that is {state_words} can't be {action}{'l' if action == 'cancel' else ''}ed any more."
+            if self.policy.returns.windows and slots.order_state in ("shipped", "delivered"):
+                window = self.policy.returns.windows[0]
+                lead += f" Once it arrives you can return it within {window.days} days of {window.counted_from}."
+        return PolicyAnswer(lead, facts=(fact,), reason=f"{action} when {slots.order_state}: {'allowed' if verdict.allowed else 'not allowed'}")
+
+
+def missing_role(missing: str) -> str:
+    return COUNTED_ROLES.get(missing, (missing,))[0]
+
+
+def number_range(low: float, high: float) -> str:
+    fmt = lambda v: str(int(v)) if float(v).is_integer() else str(v)  # noqa: E731
+    return fmt(low) if low == high else f"{fmt(low)}-{fmt(high)}"
+
+
+def unit_words(unit: str) -> str:
+    return {"business_days": "business days", "days": "days", "hours": "hours"}[unit]
+
+
+def join_words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

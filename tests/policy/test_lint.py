@@ -1,0 +1,81 @@
+"""`faqbot lint` finds what a support lead would: the same policy with two numbers,
+facts the page does not support, numbers of days no fact covers, duplicates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli.app import app
+from bot.policy.lint import lint_store
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+
+PAGE = """Returns
+How long do I have to return?
+You can return unworn items within 30 days of delivery.
+When is my return processed?
+Returns will be processed within 5-7 days upon receiving your package.
+Refunds
+Returns will be processed within 5 days upon receiving your package.
+Gift wrapping takes 2 days.
+"""
+WINDOW = """
+[[returns.windows]]
+days = 30
+counted_from = "delivery"
+refunds = ["cash"]
+source = "You can return unworn items within 30 days of delivery."
+"""
+CONFLICT = """
+[[conflicts]]
+topic = "return processing time"
+readings = ["processed within 5-7 days", "processed within 5 days"]
+chosen = "processed within 5-7 days"
+why = "the longer range never promises too early"
+"""
+
+
+def findings_of(store_folder, policy: str) -> list[tuple[str, str]]:
+    knowledge = store_folder(PAGE)
+    (knowledge / "acme" / "policy.toml").write_text(policy, encoding="utf-8")
+    return [(f.severity, f.check) for f in lint_store(knowledge, "acme")]
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected", "absent"),
+    [
+        pytest.param(WINDOW, ("error", "contradiction"), None, id="unrecorded-contradiction-is-an-error"),
+        pytest.param(WINDOW + CONFLICT, ("info", "contradiction"), ("error", "contradiction"), id="recorded-contradiction-is-info"),
+        pytest.param(WINDOW.replace("within 30 days", "within 60 days"), ("error", "unsupported"), None, id="words-not-on-the-page"),
+        pytest.param(WINDOW + CONFLICT, ("warning", "uncovered"), None, id="gift-wrapping-days-uncovered"),
+        pytest.param(WINDOW + WINDOW + CONFLICT, ("error", "duplicate"), None, id="duplicate-fact"),
+        pytest.param("[returns\n", ("error", "unparseable"), None, id="broken-toml"),
+        pytest.param(WINDOW + CONFLICT, None, ("error", "unsupported"), id="supported-fact-is-clean"),
+    ],
+)
+def test_findings(store_folder, policy, expected, absent):
+    found = findings_of(store_folder, policy)
+    if expected:
+        assert expected in found, found
+    if absent:
+        assert absent not in found, found
+
+
+def test_exit_code_is_non_zero_only_on_errors(store_folder):
+    runner = CliRunner()
+    knowledge = store_folder(PAGE)
+    policy = knowledge / "acme" / "policy.toml"
+    policy.write_text(WINDOW, encoding="utf-8")
+    failing = runner.invoke(app, ["lint", "--knowledge", str(knowledge)])
+    assert failing.exit_code == 1 and "contradiction" in failing.output and "[[conflicts]]" in failing.output
+    policy.write_text(WINDOW + CONFLICT, encoding="utf-8")
+    passing = runner.invoke(app, ["lint", "--knowledge", str(knowledge)])
+    assert passing.exit_code == 0 and "0 error(s)" in passing.output
+
+
+def test_the_three_stores_lint_clean():
+    result = CliRunner().invoke(app, ["lint", "--knowledge", str(KNOWLEDGE)])
+    assert result.exit_code == 0, result.output

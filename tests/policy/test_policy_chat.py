@@ -1,0 +1,83 @@
+"""Policy questions through POST /v1/chat: computed answers, and slot filling across turns
+that lives in the database (SQLite and PostgreSQL), so it survives a restart."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.api.app import create_app
+
+TODAY = "2026-11-25"
+
+
+@pytest.fixture
+def client(settings, engine) -> TestClient:
+    return TestClient(create_app(settings, engine), raise_server_exceptions=False)
+
+
+def say(client: TestClient, message: str, session_id: str | None = None, store: str = "sessori") -> dict:
+    body = {"store": store, "message": message, "today": TODAY}
+    if session_id:
+        body["session_id"] = session_id
+    response = client.post("/v1/chat", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+@pytest.mark.parametrize(
+    ("store", "message", "expected"),
+    [
+        pytest.param("sessori", "can I still return the ring I got on November 20?", ["Yes", "Friday, December 4, 2026"], id="sessori-in-window"),
+        pytest.param("sessori", "can I return the ring I got on March 3?", ["Sorry", "Tuesday, March 17, 2026"], id="sessori-expired"),
+        pytest.param("sessori", "can I return an engraved bracelet?", ["No", "engraved"], id="sessori-final-sale"),
+        pytest.param("sessori", "my return was approved Monday, when do I get my money?", ["Tuesday, December 8, 2026", "Monday, December 14, 2026", "Thanksgiving"], id="sessori-refund-eta"),
+        pytest.param("sessori", "do you ship to Australia?", ["Sorry", "Australia"], id="sessori-no-australia"),
+        pytest.param("sessori", "do you ship to Britain?", ["Yes", "United Kingdom"], id="sessori-britain"),
+        pytest.param("sessori", "my order already shipped, can I cancel it?", ["Sorry", "cancelled"], id="sessori-cancel-shipped"),
+        pytest.param("dissoo", "can I pay with amex?", ["Yes", "American Express"], id="dissoo-amex"),
+        pytest.param("dissoo", "do you charge sales tax in Texas?", ["Yes", "Texas"], id="dissoo-tax"),
+    ],
+)
+def test_policy_questions_are_computed_and_cited(client, store, message, expected):
+    body = say(client, message, store=store)
+    assert body["kind"] == "policy" and body["confidence"] == 1.0
+    for phrase in expected:
+        assert phrase in body["reply"]
+    assert body["sources"], "a policy answer cites the passage its rule comes from"
+
+
+def test_a_missing_date_is_asked_for_and_the_next_turn_finishes_the_answer(client):
+    first = say(client, "can I still return my necklace?")
+    assert first["kind"] == "policy" and "When did your order arrive?" in first["reply"]
+    second = say(client, "November 20", first["session_id"])
+    assert second["kind"] == "policy" and "Friday, December 4, 2026" in second["reply"]
+    third = say(client, "November 21", first["session_id"])
+    assert third["kind"] != "policy", "the question was answered; a later bare date starts nothing"
+
+
+def test_the_pending_question_survives_a_restart(settings, engine):
+    first = say(TestClient(create_app(settings, engine)), "when will I get my refund?")
+    assert "When was your return approved?" in first["reply"]
+    restarted = TestClient(create_app(settings, engine))  # a new app on the same database: another worker, or after a restart
+    second = say(restarted, "it was approved on Monday", first["session_id"])
+    assert second["kind"] == "policy" and "Tuesday, December 8, 2026" in second["reply"]
+
+
+def test_a_new_question_drops_the_pending_one(client):
+    first = say(client, "can I still return my necklace?")
+    second = say(client, "do you ship to Canada?", first["session_id"])
+    assert second["kind"] == "policy" and "Canada" in second["reply"]
+    third = say(client, "November 20", first["session_id"])
+    assert third["kind"] != "policy"
+
+
+def test_a_pending_question_never_crosses_stores(client):
+    first = say(client, "can I still return my necklace?", store="sessori")
+    other = say(client, "November 20", first["session_id"], store="dissoo")
+    assert other["session_id"] != first["session_id"] and other["kind"] != "policy"
+
+
+def test_a_date_in_the_future_is_questioned_not_computed(client):
+    body = say(client, "can I still return the ring that arrived on 2027-01-05?")
+    assert body["kind"] == "policy" and "after today" in body["reply"]

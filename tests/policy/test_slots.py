@@ -1,0 +1,140 @@
+"""Reading a shopper's case from their words: dates against `today`, what happened on them, items, places, methods."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.policy.slots import extract_slots, most_recent_day_of_month
+
+TODAY = date(2026, 11, 25)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        pytest.param("can I still return the ring I got on March 3?", [("2026-03-03", "delivered")], id="month-day-is-this-year"),
+        pytest.param("it arrived Dec 20", [("2025-12-20", "delivered")], id="month-day-later-in-year-is-last-year"),
+        pytest.param("received it 12/20/2025", [("2025-12-20", "delivered")], id="us-numeric"),
+        pytest.param("ordered it 2026-02-28", [("2026-02-28", "order_placed")], id="iso"),
+        pytest.param("bought it on the 3rd of March", [("2026-03-03", "order_placed")], id="ordinal-of-month"),
+        pytest.param("I got it on the 3rd", [("2026-11-03", "delivered")], id="day-only-this-month"),
+        pytest.param("I got it on the 30th", [("2026-10-30", "delivered")], id="day-only-not-yet-this-month"),
+        pytest.param("it came last Tuesday", [("2026-11-24", "delivered")], id="last-weekday"),
+        pytest.param("my return was approved Monday", [("2026-11-23", "return_approved")], id="weekday"),
+        pytest.param("I ordered it 3 weeks ago", [("2026-11-04", "order_placed")], id="weeks-ago"),
+        pytest.param("I ordered it two weeks ago", [("2026-11-11", "order_placed")], id="number-word-ago"),
+        pytest.param("delivered yesterday", [("2026-11-24", "delivered")], id="yesterday"),
+        pytest.param("I sent it back 5 days ago", [("2026-11-20", "return_shipped")], id="return-shipped"),
+        pytest.param("you received my return on Nov 2", [("2026-11-02", "return_received")], id="return-received-not-delivery"),
+        pytest.param("I ordered on the 1st and it arrived on the 9th", [("2026-11-01", "order_placed"), ("2026-11-09", "delivered")], id="two-dates-two-roles"),
+        pytest.param("the necklace from March 3", [("2026-03-03", "unmarked")], id="no-verb"),
+        pytest.param("May I return it?", [], id="may-is-not-a-month"),
+        pytest.param("can I return it, it was a gift", [], id="no-date"),
+    ],
+)
+def test_dates_and_what_happened_on_them(message, expected):
+    slots = extract_slots(message, TODAY)
+    assert [(d.day.isoformat(), d.role) for d in slots.dates] == expected
+
+
+def test_a_date_after_today_is_set_aside_not_used():
+    slots = extract_slots("it arrived on 2027-01-05", TODAY)
+    assert slots.dates == () and slots.future_dates == ("2027-01-05",)
+
+
+@pytest.mark.parametrize(
+    ("day", "today", "expected"),
+    [
+        (3, date(2026, 11, 25), date(2026, 11, 3)),
+        (31, date(2026, 11, 25), date(2026, 10, 31)),  # November has no 31st
+        (30, date(2026, 3, 10), date(2026, 1, 30)),  # February has no 30th
+        (29, date(2028, 3, 1), date(2028, 2, 29)),  # leap day
+        (25, date(2026, 11, 25), date(2026, 11, 25)),  # today itself
+    ],
+)
+def test_on_the_nth_is_the_latest_such_day(day, today, expected):
+    assert most_recent_day_of_month(day, today) == expected
+
+
+@pytest.mark.parametrize(
+    ("message", "kinds"),
+    [
+        ("can I return an engraved bracelet?", {"engraved"}),
+        ("it's a personalized necklace with her initials", {"personalized"}),
+        ("I bought it on sale", {"sale"}),
+        ("is a final sale item returnable", {"final_sale"}),
+        ("can I return a gift card", {"gift_card"}),
+        ("my Ever skincare serum", {"skincare"}),
+        ("the clasp is broken", {"defect"}),
+        ("you sent the wrong size", {"wrong_item"}),
+        ("it was a gift from my sister", {"gift"}),
+        ("a custom ring", {"custom"}),
+        ("a plain silver ring", set()),
+    ],
+)
+def test_item_kinds(message, kinds):
+    assert extract_slots(message, TODAY).kinds == kinds
+
+
+@pytest.mark.parametrize(
+    ("message", "country"),
+    [
+        ("do you ship to the UK?", "GB"),
+        ("shipping to Britain", "GB"),
+        ("can you deliver to England", "GB"),
+        ("do you ship to Australia", "AU"),
+        ("ship to AU?", "AU"),
+        ("I live in the Netherlands", "NL"),
+        ("do you ship to the USA", "US"),
+        ("is it in stock", None),  # "in" and "it" are words, not India and Italy
+        ("can I pay by card", None),
+    ],
+)
+def test_countries_by_name_code_and_everyday_alias(message, country):
+    assert extract_slots(message, TODAY).country == country
+
+
+@pytest.mark.parametrize(
+    ("message", "state"),
+    [
+        ("do you charge sales tax in Texas", "TX"),
+        ("tax for Washington State", "WA"),
+        ("I'm in Washington DC", "DC"),
+        ("shipping to NY, any tax?", "NY"),
+        ("is it OK to order", None),  # OK is a word here, not Oklahoma
+    ],
+)
+def test_us_states(message, state):
+    assert extract_slots(message, TODAY).state == state
+
+
+@pytest.mark.parametrize(
+    ("message", "methods"),
+    [
+        ("can I pay with amex", ("American Express",)),
+        ("Do you take Master card or apple pay?", ("Mastercard", "Apple Pay")),
+        ("klarna accepted?", ("Klarna",)),
+        ("can I use my Visa credit card", ("Visa",)),
+        ("do you take credit cards", ("Credit card",)),
+        ("can I check my order", ()),
+    ],
+)
+def test_payment_methods_matched_loosely(message, methods):
+    assert extract_slots(message, TODAY).payments == methods
+
+
+@pytest.mark.parametrize(
+    ("message", "state"),
+    [
+        ("my order hasn't shipped yet", "processing"),
+        ("I just placed it", "processing"),
+        ("it already shipped", "shipped"),
+        ("the item is on back order", "backordered"),
+        ("it was delivered", "delivered"),
+        ("can I cancel my order", None),
+    ],
+)
+def test_order_state(message, state):
+    assert extract_slots(message, TODAY).order_state == state
