@@ -47,3 +47,16 @@ def test_out_of_scope_questions_hand_off(scores, store):
     out_of_scope = [r for r in scores[store].results if r.case.expect == "handoff"]
     handed_off = sum(r.outcome == "handed_off_correctly" for r in out_of_scope)
     assert handed_off / len(out_of_scope) >= OUT_OF_SCOPE_HANDOFF_FLOOR
+
+
+DATE_DIR = EVAL_DIR / "dates"
+
+
+@pytest.mark.parametrize("store", STORES)
+def test_every_date_question_is_computed_right(engine, store):
+    """Policy answers must be exactly right: every row, with its own `today`, gets the computed dates."""
+    cases = read_cases(DATE_DIR / f"{store}.jsonl")
+    assert len(cases) >= 10 and all(c.today and c.expect == "policy" for c in cases)
+    results = evaluate(engine, cases)[store].results
+    wrong = [(r.case.question, r.outcome, r.kind) for r in results if r.outcome != "correct"]
+    assert not wrong

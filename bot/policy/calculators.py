@@ -60,6 +60,7 @@ class ReturnDecision:
     problem: ProblemOutcome | None = None
     gift: GiftOutcome | None = None
     missing: str | None = None  # "delivery" | "purchase": the date to ask for
+    refund_unavailable: str | None = None  # the refund type asked for that this item cannot get
 
     @property
     def deadline(self) -> date | None:
@@ -134,7 +135,12 @@ def return_eligibility(
         return ReturnDecision(today <= deadline, "problem", problem=ProblemOutcome(rule, kind, deadline, today <= deadline))
     if refund == "exchange" and policy.returns.exchanges is not None and not policy.returns.exchanges.allowed:
         return ReturnDecision(False, "no_exchanges")
-    windows = [w for w in windows_for(policy, kinds) if refund is None or refund in w.refunds]
+    offered = windows_for(policy, kinds)
+    windows = [w for w in offered if refund is None or refund in w.refunds]
+    refund_unavailable = None
+    if not windows and offered:
+        # Asked for a refund type this item cannot get (cash for a gift): answer with what it can get.
+        windows, refund_unavailable = offered, refund
     gift = None
     gifts = policy.returns.holiday_gifts
     gift_date = (delivered_on if gifts.counted_from == "delivery" else purchased_on) if gifts else None
@@ -151,10 +157,10 @@ def return_eligibility(
         outcomes.append(WindowOutcome(window, start, deadline, None if deadline is None else today <= deadline))
     unknown = [o for o in outcomes if o.eligible is None]
     if unknown and gift is None:
-        return ReturnDecision(None, "window", tuple(outcomes), missing=unknown[0].fact.counted_from)
+        return ReturnDecision(None, "window", tuple(outcomes), missing=unknown[0].fact.counted_from, refund_unavailable=refund_unavailable)
     eligible = any(o.eligible for o in outcomes) or bool(gift and gift.eligible)
     rule = "holiday_gift" if gift and gift.eligible and not any(o.eligible for o in outcomes) else "window"
-    return ReturnDecision(eligible, rule, tuple(outcomes), gift=gift)
+    return ReturnDecision(eligible, rule, tuple(outcomes), gift=gift, refund_unavailable=refund_unavailable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,7 +271,7 @@ def payment_accepted(policy: StorePolicy, method: str) -> Verdict:
         return Verdict(bool(CARD_BRANDS & set(accepted)), method, accepted)
     if method in CARD_BRANDS and "Credit card" in accepted:
         return Verdict(True, method, accepted)  # "a valid credit card" admits every card brand
-    return Verdict(False, method, accepted)
+    return Verdict(False if policy.payments.complete else None, method, accepted)
 
 
 def ships_to(policy: StorePolicy, country: str) -> Verdict:

@@ -38,6 +38,8 @@ RETURN_ASK = pattern(
     | \btoo\s+late\b | \bstill\b | \bdeadline\b | \blast\s+day\b | \b(until|till|by)\s+when\b
     | \bhow\s+(long|many\s+days|much\s+time)\s+do\s+i\s+(still\s+)?have\b | \bin\s+time\b | \bnon-?returnable\b"""
 )
+PROBLEM_VERB = pattern(r"\b(report\w*|claim|replace\w*|tell\s+you|let\s+you\s+know|notify|contact\s+you)\b")
+PROBLEM_KINDS = {"defect", "wrong_item", "missing_item"}
 PERSONAL = pattern(r"\b(i|i'?ve|i'?m|my|mine|me|we|our)\b")
 REFUND_ETA = pattern(
     r"""\b(when|how\s+long|how\s+soon|how\s+many\s+(business\s+)?days|what\s+date|by\s+when)\s+(will|would|do|does|can|should|is|are|until|till|before|for|to)\b.{0,50}
@@ -82,6 +84,8 @@ def detect_intent(message: str, slots: Slots) -> Intent | None:
         and not (asks_own_deadline and re.search(r"\bdo\s+i\s+(still\s+)?have\b", message, re.I))
     ):
         return Intent.refund_eta
+    if PROBLEM_VERB.search(message) and slots.kinds & PROBLEM_KINDS and (slots.dates or RETURN_ASK.search(message)):
+        return Intent.return_window
     if RETURN_VERB.search(message) and (
         slots.date_for(*ITEM_DATE_ROLES) or (slots.kinds - {"gift"}) or (RETURN_ASK.search(message) and PERSONAL.search(message))
     ):

@@ -195,6 +195,9 @@ class OrderChanges(Fact):
 
 class Payments(Fact):
     methods: list[str] = Field(min_length=1)
+    # "We accept Visa, PayPal…" lists every method: anything else is a no. A page that only
+    # says "a valid credit card is required" lists some: anything else is unknown, not a no.
+    complete: bool = True
 
     @field_validator("methods")
     @classmethod

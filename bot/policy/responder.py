@@ -184,6 +184,8 @@ class PolicyResponder:
             return self.ask_for_return_date(decision, slots)
         details = []
         for outcome in decision.windows:
+            if outcome.deadline is None:
+                continue  # counted from a date not given; the holiday-gift rule decided
             refunds = " or ".join(REFUND_WORDS[r] for r in outcome.fact.refunds)
             status = "open" if outcome.eligible else "closed"
             details.append(
@@ -200,10 +202,15 @@ class PolicyResponder:
                 f"{'delivery' if best.fact.counted_from == 'delivery' else 'purchase'} on {short(best.start)}."
             )
             details = []
+        elif decision.eligible and best is None and decision.gift:
+            refunds = " or ".join(REFUND_WORDS[r] for r in decision.gift.fact.refunds)
+            lead = f"Yes — as a holiday gift you can return {item} until {spoken(decision.gift.deadline)} for {refunds}, whatever the purchase date."
+            details = []
         elif decision.eligible:
             lead = f"Yes — you can still return {item}, until {spoken(decision.deadline)} at the latest:"
         else:
-            last = max(decision.windows, key=lambda o: o.deadline) if decision.windows else None
+            dated = [o for o in decision.windows if o.deadline]
+            last = max(dated, key=lambda o: o.deadline) if dated else None
             if last is not None:
                 lead = (
                     f"Sorry — the return window has closed. It ended on {spoken(last.deadline)}: {last.fact.days} days after "
@@ -215,10 +222,14 @@ class PolicyResponder:
                 details = []
             if self.policy.problems:
                 details.append(f"If the item is defective, please {self.contact}: defects are handled separately.")
+        if decision.refund_unavailable:
+            details.append(f"({REFUND_WORDS[decision.refund_unavailable].capitalize()} isn't offered for this item; the options above are.)")
         if assumed is not None:
             counted = "delivery" if assumed.role == "delivered" else "purchase"
             details.append(f"(I took {short(assumed.day)} as the {counted} date; tell me if it was something else.)")
-        facts = tuple(o.fact for o in decision.windows) + ((decision.gift.fact,) if decision.gift else ())
+        facts = tuple(o.fact for o in decision.windows if o.deadline) + ((decision.gift.fact,) if decision.gift else ())
+        if decision.rule == "holiday_gift":
+            facts = (decision.gift.fact, *facts)
         return PolicyAnswer(lead, tuple(details), facts, reason=f"return window: {'eligible' if decision.eligible else 'expired'}")
 
     def describe_problem(self, decision: ReturnDecision, slots: Slots) -> PolicyAnswer:
@@ -261,6 +272,8 @@ class PolicyResponder:
             refunds = " or ".join(REFUND_WORDS[r] for r in gifts.refunds)
             details = (f"A gift received in the holiday season can be returned until {date(2000, month, day):%B} {day} for {refunds}, whatever the purchase date.",)
             facts = (gifts, *facts)
+        if decision.refund_unavailable:
+            details = (*details, f"({REFUND_WORDS[decision.refund_unavailable].capitalize()} isn't offered for this item.)")
         return PolicyAnswer(
             f"You can return it for {summary}.",
             details=details,
@@ -323,6 +336,8 @@ class PolicyResponder:
             lines.append(f"{label}{when}")
         counted = " + ".join(f"{number_range(s.min, s.max)} {unit_words(s.unit)}" for s in first.stages)
         extra = f" (+{number_range(first.extra, first.extra)} for engraving)" if first.extra else ""
+        if len(estimates) > 1:
+            counted, extra = "the days for each shipping method", ""
         basis = f"counting {counted}{extra} from {short(known.day)}, when {EVENT_WORDS[known.role]}"
         if len(lines) == 1:
             lead = f"{subject.capitalize()} {verb} {lines[0]} — {basis}."
@@ -355,8 +370,8 @@ class PolicyResponder:
 
     def payment(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
         verdicts = [payment_accepted(self.policy, method) for method in slots.payments]
-        if not verdicts or verdicts[0].allowed is None:
-            return None
+        if not verdicts or any(v.allowed is None for v in verdicts):
+            return None  # the page does not settle it: the FAQ text (or a person) answers
         yes = [v.subject for v in verdicts if v.allowed]
         no = [v.subject for v in verdicts if not v.allowed]
         accepted = ", ".join(verdicts[0].listed)

@@ -30,6 +30,7 @@ TODAY = date(2026, 11, 25)  # a Wednesday
         pytest.param("you received my return on Nov 2", [("2026-11-02", "return_received")], id="return-received-not-delivery"),
         pytest.param("I ordered on the 1st and it arrived on the 9th", [("2026-11-01", "order_placed"), ("2026-11-09", "delivered")], id="two-dates-two-roles"),
         pytest.param("the necklace from March 3", [("2026-03-03", "unmarked")], id="no-verb"),
+        pytest.param("I received my order on March 3", [("2026-03-03", "delivered")], id="received-my-order-is-delivery"),
         pytest.param("May I return it?", [], id="may-is-not-a-month"),
         pytest.param("can I return it, it was a gift", [], id="no-date"),
     ],
