@@ -31,10 +31,11 @@ test: install
 	$(BIN)/python -m pytest -q
 
 eval: build
-	$(BIN)/faqbot eval tests/eval/all.jsonl
+	for f in tests/eval/*.jsonl tests/eval/dates/*.jsonl; do $(BIN)/faqbot eval $$f || exit 1; done
 
 bench: build
 	$(BIN)/python -m bench.match
+	$(BIN)/python -m bench.policy
 
 clean:
 	rm -rf $(VENV) index/*/ var/

@@ -85,7 +85,9 @@ def judge(engine: Engine, case: EvalCase) -> CaseResult:
         outcome = "missed"
     else:
         phrases = [case.passage_contains] if isinstance(case.passage_contains, str) else list(case.passage_contains or [])
-        text = squash(f"{chunk.title} {chunk.text}") if chunk else ""
+        # A computed answer cites every passage its rules come from; any of them may be the expected one.
+        cited = [engine.passage(case.store, s.id) for s in reply.sources] if reply.kind == "policy" else [chunk]
+        text = " ".join(squash(f"{c.title} {c.text}") for c in cited if c)
         required = [case.reply_contains] if isinstance(case.reply_contains, str) else list(case.reply_contains or [])
         found = (not phrases or any(squash(p) in text for p in phrases)) and all(squash(r) in squash(reply.text) for r in required)
         outcome = "correct" if chunk and found else "wrong"

@@ -40,6 +40,8 @@ RETURN_ASK = pattern(
 )
 PROBLEM_VERB = pattern(r"\b(report\w*|claim|replace\w*|tell\s+you|let\s+you\s+know|notify|contact\s+you)\b")
 PROBLEM_KINDS = {"defect", "wrong_item", "missing_item"}
+# "Do I have to pay to send it back?" asks about money, not a deadline: the FAQ text answers it.
+COST_QUESTION = pattern(r"\b(pay\s+(for|to)|cost|costs|fee|fees|charge[sd]?|who\s+pays|free\s+(return|shipping)|postage|shipping\s+label)\b")
 PERSONAL = pattern(r"\b(i|i'?ve|i'?m|my|mine|me|we|our)\b")
 REFUND_ETA = pattern(
     r"""\b(when|how\s+long|how\s+soon|how\s+many\s+(business\s+)?days|what\s+date|by\s+when)\s+(will|would|do|does|can|should|is|are|until|till|before|for|to)\b.{0,50}
@@ -86,7 +88,7 @@ def detect_intent(message: str, slots: Slots) -> Intent | None:
         return Intent.refund_eta
     if PROBLEM_VERB.search(message) and slots.kinds & PROBLEM_KINDS and (slots.dates or RETURN_ASK.search(message)):
         return Intent.return_window
-    if RETURN_VERB.search(message) and (
+    if RETURN_VERB.search(message) and not (COST_QUESTION.search(message) and not slots.dates) and (
         slots.date_for(*ITEM_DATE_ROLES) or (slots.kinds - {"gift"}) or (RETURN_ASK.search(message) and PERSONAL.search(message))
     ):
         return Intent.return_window

@@ -39,7 +39,7 @@ DATE_SPAN = re.compile(
       | the\s+(?P<day_only>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{MONTH})
       | (?:the\s+day\s+before\s+)?yesterday | today | this\s+morning | tonight
       | (?:last|this|past|on)\s+{WEEKDAY} | {WEEKDAY}
-      | {NUMBER_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|since)
+      | {NUMBER_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|since|after\s+(?:it|they|i|we)\b)
       | last\s+(?:week|month)
     )(?![\w/])""",
     re.I | re.X,
@@ -150,7 +150,8 @@ def resolve_date(text: str, today: date) -> date | None:
         return most_recent_day_of_month(int(day_only.group(1)), today)
     if re.fullmatch(r"this\s+morning|tonight|today", text.strip(), re.I):
         return today
-    ago = re.fullmatch(rf"({NUMBER_WORD})\s+(days?|weeks?|months?)\s+(ago|since)", span, re.I)
+    # "3 weeks after it was delivered", asked today, means it was delivered 3 weeks ago.
+    ago = re.fullmatch(rf"({NUMBER_WORD})\s+(days?|weeks?|months?)\s+(ago|since|after\s+(?:it|they|i|we))", span, re.I)
     if ago:
         count = ago.group(1) if ago.group(1).isdigit() else WORD_NUMBERS[ago.group(1).lower()]
         span = f"{count} {ago.group(2)} ago"
@@ -200,6 +201,14 @@ def role_of(message: str, start: int, end: int, previous_end: int) -> str:
         if pattern.search(after):
             return role
     return "unmarked"
+
+
+NEGATION = re.compile(r"(?:\b(?:no|not|without|never|isn'?t|wasn'?t|non)\b|\bnon-|\bun)[\s-]*(?:\w+[\s-]+)?$", re.I)
+
+
+def negated(message: str, start: int) -> bool:
+    """'no engraving', 'not personalized', 'non-sale', 'without a tag removed'... is not that kind."""
+    return bool(NEGATION.search(message[max(0, start - 24) : start]))
 
 
 def find_dates(message: str, today: date) -> tuple[tuple[DateMention, ...], tuple[str, ...]]:
@@ -287,7 +296,7 @@ def find_method(message: str) -> str | None:
 
 def extract_slots(message: str, today: date) -> Slots:
     dates, future = find_dates(message, today)
-    kinds = frozenset(kind for kind, pattern in ITEM_KIND_PATTERNS.items() if pattern.search(message))
+    kinds = frozenset(kind for kind, pattern in ITEM_KIND_PATTERNS.items() if any(not negated(message, m.start()) for m in pattern.finditer(message)))
     return Slots(
         dates=dates,
         kinds=kinds,

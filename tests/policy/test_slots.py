@@ -26,6 +26,7 @@ TODAY = date(2026, 11, 25)  # a Wednesday
         pytest.param("I ordered it 3 weeks ago", [("2026-11-04", "order_placed")], id="weeks-ago"),
         pytest.param("I ordered it two weeks ago", [("2026-11-11", "order_placed")], id="number-word-ago"),
         pytest.param("delivered yesterday", [("2026-11-24", "delivered")], id="yesterday"),
+        pytest.param("can I return it 3 weeks after it was delivered?", [("2026-11-04", "delivered")], id="weeks-after-it-was-delivered"),
         pytest.param("I sent it back 5 days ago", [("2026-11-20", "return_shipped")], id="return-shipped"),
         pytest.param("you received my return on Nov 2", [("2026-11-02", "return_received")], id="return-received-not-delivery"),
         pytest.param("I ordered on the 1st and it arrived on the 9th", [("2026-11-01", "order_placed"), ("2026-11-09", "delivered")], id="two-dates-two-roles"),
@@ -73,6 +74,9 @@ def test_on_the_nth_is_the_latest_such_day(day, today, expected):
         ("it was a gift from my sister", {"gift"}),
         ("a custom ring", {"custom"}),
         ("a plain silver ring", set()),
+        ("a plain locket with no engraving", set()),
+        ("it is not personalized", set()),
+        ("a non-sale item", set()),
     ],
 )
 def test_item_kinds(message, kinds):
