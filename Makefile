@@ -25,6 +25,7 @@ build: install
 
 run: build
 	$(BIN)/faqbot db upgrade
+	for store in sessori dissoo stelladot; do $(BIN)/faqbot orders import --store $$store knowledge/$$store/demo-orders.csv; done
 	$(BIN)/faqbot serve --host 127.0.0.1 --port 8000
 
 test: install

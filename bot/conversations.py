@@ -17,6 +17,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import ChatSession, Exchange, last_source_id, utcnow
 from bot.engine import Engine
 from bot.errors import EmptyMessage, FaqbotError, MessageTooLong
+from bot.orders.conversation import ORDER_INTENT_NAME, OrderDesk
+from bot.orders.lookup import EMAIL_IN_TEXT, LookupLimits
+from bot.orders.records import masked_email, masked_tracking
+from bot.policy.calendar import store_today
 from bot.reply import Reply
 
 
@@ -32,6 +36,14 @@ class ChatTurn:
     session_id: str
     reply: Reply
     latency_ms: float
+
+
+def redacted(text: str, private: tuple[str, ...]) -> str:
+    """What the record keeps: no full email address, no tracking number."""
+    text = EMAIL_IN_TEXT.sub(lambda m: masked_email(m.group(0)), text)
+    for value in private:
+        text = text.replace(value, masked_tracking(value))
+    return text
 
 
 def validate_message(message: str, limit: int) -> str:
@@ -51,6 +63,8 @@ def chat(
     today: date | None = None,
     max_chars: int = 2000,
     channel: str = "api",
+    client: str | None = None,
+    limits: LookupLimits = LookupLimits(),
 ) -> ChatTurn:
     text = validate_message(message, max_chars)
     if session_id is not None and not (0 < len(session_id) <= 64 and session_id.replace("-", "").replace("_", "").isalnum()):
@@ -65,7 +79,14 @@ def chat(
             previous = None
         else:
             previous = last_source_id(db, session.id)
-        reply = engine.answer(store, text, today=today, last_source_id=previous, pending=session.pending)
+        runtime = engine.runtime(store)
+        today = today or store_today(runtime.config.timezone)
+        pending = session.pending
+        desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, limits)
+        reply = desk.handle(db, session.id, text, today, pending, client) if desk.wants(text, pending) else None
+        if reply is None:
+            policy_pending = pending if pending and pending.get("intent") != ORDER_INTENT_NAME else None
+            reply = engine.answer(store, text, today=today, last_source_id=previous, pending=policy_pending)
         session.pending = reply.pending
         latency_ms = (time.perf_counter() - started) * 1000
         session.last_seen_at = utcnow()
@@ -74,11 +95,11 @@ def chat(
                 store=store,
                 session_id=session.id,
                 channel=channel,
-                message=text,
+                message=redacted(text, ()),
                 kind=reply.kind,
                 confidence=reply.confidence,
                 sources=[{"id": s.id, "title": s.title, "score": s.score} for s in reply.sources],
-                reply=reply.text,
+                reply=redacted(reply.text, reply.private),
                 reason=reply.reason[:200],
                 latency_ms=latency_ms,
             )

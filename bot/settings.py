@@ -47,10 +47,19 @@ class Settings(BaseSettings):
         default=None, description="sentence-transformers model folder; default: the packaged MiniLM"
     )
     max_message_chars: int = 2000
+    # Order lookups stop after this many failures in one session, or from one client address within the window.
+    order_lookup_max_failures: int = 5
+    order_lookup_window_minutes: int = 15
     match: MatchSettings = Field(default_factory=MatchSettings)
 
     def resolved_model_path(self) -> Path:
         return self.model_path or packaged_model_path()
+
+
+def store_api_key(store: str, configured: str | None) -> str | None:
+    """A store's push-API key: the environment (FAQBOT_API_KEY_<STORE>) wins over store.toml,
+    so a key need not be committed with the knowledge."""
+    return os.environ.get(f"FAQBOT_API_KEY_{store.upper()}") or configured
 
 
 @lru_cache

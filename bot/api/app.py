@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+import hmac
+from datetime import date, timedelta
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,7 +16,10 @@ from bot.conversations import chat
 from bot.db import session_factory, upgrade_database
 from bot.engine import Engine
 from bot.errors import FaqbotError
-from bot.settings import Settings
+from bot.orders.imports import upsert_orders
+from bot.orders.lookup import LookupLimits
+from bot.orders.records import OrderRecord
+from bot.settings import Settings, store_api_key
 
 
 class ChatRequest(BaseModel):
@@ -36,7 +40,7 @@ class SourceOut(BaseModel):
 class ChatResponse(BaseModel):
     store: str
     session_id: str
-    kind: str = Field(description="answer | policy | clarify | handoff | smalltalk")
+    kind: str = Field(description="answer | policy | order | clarify | handoff | smalltalk")
     reply: str
     confidence: float
     sources: list[SourceOut]
@@ -56,6 +60,23 @@ class PassageOut(BaseModel):
     heading: str | None
     text: str
     citation: str
+
+
+class OrdersPushed(BaseModel):
+    created: int
+    updated: int
+    unchanged: int
+
+
+class Unauthorized(FaqbotError):
+    code, http_status = "unauthorized", 401
+
+    def __init__(self) -> None:
+        super().__init__("a valid API key for this store is required: send 'Authorization: Bearer <key>'")
+
+
+def lookup_limits(settings: Settings) -> LookupLimits:
+    return LookupLimits(settings.order_lookup_max_failures, timedelta(minutes=settings.order_lookup_window_minutes))
 
 
 def get_engine(request: Request) -> Engine:
@@ -105,9 +126,10 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         return JSONResponse(error_body("internal_error", "something went wrong on our side; please try again"), status_code=500)
 
     @app.post("/v1/chat", response_model=ChatResponse)
-    def post_chat(body: ChatRequest, engine: EngineDep) -> ChatResponse:
+    def post_chat(body: ChatRequest, request: Request, engine: EngineDep) -> ChatResponse:
         """Answer one shopper message for one store."""
-        turn = chat(engine, sessions, body.store, body.message, body.session_id, body.today, settings.max_message_chars)
+        client = request.client.host if request.client else None
+        turn = chat(engine, sessions, body.store, body.message, body.session_id, body.today, settings.max_message_chars, client=client, limits=lookup_limits(settings))
         reply = turn.reply
         return ChatResponse(
             store=reply.store,
@@ -118,6 +140,21 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
             sources=[SourceOut(id=s.id, title=s.title, score=s.score) for s in reply.sources],
             suggestions=list(reply.suggestions),
         )
+
+    @app.post("/v1/stores/{store}/orders", response_model=OrdersPushed)
+    def push_orders(store: str, body: OrderRecord | list[OrderRecord], engine: EngineDep, authorization: Annotated[str | None, Header()] = None) -> OrdersPushed:
+        """A store's own system pushes new or updated orders (same fields as the native CSV, items nested).
+        Send `Authorization: Bearer <the store's API key>`."""
+        config = engine.store_config(store)  # unknown store -> 404
+        expected = store_api_key(store, config.api_key)
+        given = (authorization or "").removeprefix("Bearer ").strip()
+        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+            raise Unauthorized()
+        records = body if isinstance(body, list) else [body]
+        with sessions() as db:
+            result = upsert_orders(db, store, records, config.timezone)
+            db.commit()
+        return OrdersPushed(created=result.created, updated=result.updated, unchanged=result.unchanged)
 
     @app.get("/v1/stores", response_model=list[StoreOut])
     def get_stores(engine: EngineDep) -> list[StoreOut]:

@@ -16,6 +16,8 @@ from bot.settings import Settings, get_settings
 app = typer.Typer(help="faqbot: a self-hosted support bot that answers each store's shoppers from that store's FAQ.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+orders_app = typer.Typer(help="A store's orders, for order tracking in chat.", no_args_is_help=True)
+app.add_typer(orders_app, name="orders")
 
 KnowledgeOpt = Annotated[Optional[Path], typer.Option("--knowledge", help="knowledge folder (default: setting FAQBOT_KNOWLEDGE_DIR or ./knowledge)")]
 IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: setting FAQBOT_INDEX_DIR or ./index)")]
@@ -108,7 +110,12 @@ def ask(
         if stale != "fresh":
             typer.echo(f"note: index for {store} is {stale}; rebuilding it first", err=True)
         upgrade_database(settings.database_url)
-        turn = chat(engine, session_factory(settings.database_url), store, message, session, day, settings.max_message_chars, channel="cli")
+        from bot.api.app import lookup_limits
+
+        turn = chat(
+            engine, session_factory(settings.database_url), store, message, session, day, settings.max_message_chars,
+            channel="cli", limits=lookup_limits(settings),
+        )
     except FaqbotError as exc:
         fail(exc)
     reply = turn.reply
@@ -188,6 +195,32 @@ def run_eval(
             for result in score.results:
                 if result.outcome not in ("correct", "handed_off_correctly"):
                     typer.echo(f"{store}\t{result.outcome}\t{result.kind}\t{result.case.question}\t-> {result.source_title}")
+
+
+@orders_app.command("import")
+def orders_import(
+    file: Annotated[Path, typer.Argument(help="CSV: our native format or Shopify's order export")],
+    store: Annotated[str, typer.Option("--store", help="store id the orders belong to")],
+    knowledge: KnowledgeOpt = None,
+) -> None:
+    """Upsert orders by (store, order number); bad rows are reported with their line and skipped."""
+    from bot.db import session_factory, upgrade_database
+    from bot.ingest import load_store_config
+    from bot.ingest.knowledge import store_dir
+    from bot.orders.imports import import_file
+
+    settings = settings_with(knowledge)
+    try:
+        config = load_store_config(store_dir(settings.knowledge_dir, store))
+        upgrade_database(settings.database_url)
+        with session_factory(settings.database_url)() as db:
+            result = import_file(db, store, file, config.timezone)
+            db.commit()
+    except FaqbotError as exc:
+        fail(exc)
+    for bad in result.bad_rows:
+        typer.echo(f"{file}:{bad.line}: skipped: {bad.reason}", err=True)
+    typer.echo(f"{store}: {result.summary}")
 
 
 @app.command()

@@ -20,6 +20,7 @@ class StoreConfig(BaseModel):
     timezone: str = "UTC"
     country: str = Field(default="US", description="ISO country code for business days")
     allowed_origins: tuple[str, ...] = ()
+    api_key: str | None = Field(default=None, description="key the store's systems push orders with (or FAQBOT_API_KEY_<STORE>)")
     model_path: Path | None = Field(
         default=None, description="another sentence-transformers model folder for this store"
     )

@@ -19,13 +19,14 @@ class ReplySource:
 @dataclass(frozen=True, slots=True)
 class Reply:
     store: str
-    kind: str  # answer | policy | clarify | handoff | smalltalk
+    kind: str  # answer | policy | order | clarify | handoff | smalltalk
     text: str
     confidence: float
     sources: tuple[ReplySource, ...]
     suggestions: tuple[str, ...]
     reason: str  # why this kind: kept with the exchange for agents and analytics
-    pending: dict | None = None  # a policy question waiting for the shopper's next turn (slot filling)
+    pending: dict | None = None  # a question waiting for the shopper's next turn (slot filling, order lookup)
+    private: tuple[str, ...] = ()  # values (tracking numbers) the reply shows but records must not keep
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,192 @@
+""""Where is my order?" as a conversation: ask for the number and the email, remember
+what was given across turns, look the order up, and say where it is in plain words
+with the dates worked out from the store's policy.
+
+Only the person with the order's number *and* its email hears anything about it;
+every mismatch gets the same reply, and too many mismatches end the lookups.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.orm import Session
+
+from bot.db import Order
+from bot.ingest import StoreConfig
+from bot.orders.lookup import LookupLimits, failures, find_email, find_order_number, lookup_order
+from bot.policy.calculators import eta, return_eligibility
+from bot.policy.calendar import BusinessCalendar, spoken
+from bot.policy.model import StorePolicy
+from bot.policy.responder import REFUND_WORDS
+from bot.reply import Reply, render_reply
+
+ORDER_INTENT = re.compile(
+    r"""\b(where('?s|\s+is)\s+(my|our|the)\s+(order|package|parcel|stuff|jewelry|delivery|shipment)
+    | track(ing)?\s+(my\s+|an?\s+|the\s+)?(order|package|parcel|shipment)|tracking\s+(number|info|link)
+    | (order|shipping|delivery)\s+status|status\s+of\s+(my|the)\s+order
+    | (has|did|have)\s+(my|the)\s+(order|package)\s+(ship|shipped|been\s+shipped|arrive|left)
+    | when\s+(will|does|is)\s+my\s+(order|package|parcel)\s+(arrive|ship|come|be\s+(here|delivered|shipped))
+    | (haven'?t|not|never)\s+(received|got(ten)?|seen)\s+my\s+(order|package|parcel)
+    | my\s+(order|package|parcel)\s+(hasn'?t|has\s+not|didn'?t|did\s+not|never|still\s+hasn'?t)\s+(arrive|come|ship|show)\w*
+    | look\s+up\s+(my|an|the)\s+order | check\s+(on\s+)?(my|an|the)\s+order)\b""",
+    re.I | re.X,
+)
+ORDER_INTENT_NAME = "order_status"
+CARRIER_LINKS = {
+    "ups": "https://www.ups.com/track?tracknum={number}",
+    "usps": "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}",
+    "fedex": "https://www.fedex.com/fedextrack/?trknbr={number}",
+    "dhl": "https://www.dhl.com/global-en/home/tracking.html?tracking-id={number}",
+    "canada post": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={number}",
+    "royal mail": "https://www.royalmail.com/track-your-item#/tracking-results/{number}",
+}
+NOT_FOUND = "I couldn't find an order with that number and email."
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDesk:
+    store: str
+    config: StoreConfig
+    policy: StorePolicy
+    calendar: BusinessCalendar
+    limits: LookupLimits
+
+    def wants(self, message: str, pending: dict | None) -> bool:
+        if pending and pending.get("intent") == ORDER_INTENT_NAME:
+            return True
+        return bool(ORDER_INTENT.search(message)) or (find_email(message) is not None and find_order_number(message) is not None)
+
+    def handle(self, db: Session, session_id: str, message: str, today: date, pending: dict | None, client: str | None) -> Reply | None:
+        known = pending if pending and pending.get("intent") == ORDER_INTENT_NAME else {"intent": ORDER_INTENT_NAME}
+        expecting_number = bool(pending) and not known.get("number")
+        number = find_order_number(message, expecting=expecting_number) or known.get("number")
+        email = find_email(message) or known.get("email")
+        gave_something = number != known.get("number") or email != known.get("email")
+        if pending and not gave_something and not ORDER_INTENT.search(message):
+            return None  # the shopper moved on to another question
+        state = {"intent": ORDER_INTENT_NAME, "number": number, "email": email}
+        if not number or not email:
+            return self.ask(state, number, email)
+        now = datetime.now(ZoneInfo("UTC"))
+        if failures(db, self.store, session_id, client, self.limits, now) >= self.limits.max_failures:
+            return self.blocked()
+        order = lookup_order(db, self.store, number, email, session_id, client, now)
+        if order is None:
+            # Keep nothing: the shopper gives both again; nothing hints which one was wrong.
+            left = self.limits.max_failures - failures(db, self.store, session_id, client, self.limits, now)
+            if left <= 0:
+                return self.blocked()
+            text = render_reply("order", lines=[f"{NOT_FOUND} Please check both — the email is the one you placed the order with — and send them again."], ask=None, contact=self.contact())
+            return Reply(self.store, "order", text, 0.0, (), (), "order lookup: no match", {"intent": ORDER_INTENT_NAME})
+        return self.describe(order, today)
+
+    def contact(self) -> str:
+        return self.config.support_email or self.config.website or f"the {self.config.name} team"
+
+    def ask(self, state: dict, number: str | None, email: str | None) -> Reply:
+        if not number and not email:
+            question = "I can look that up. What's your order number, and the email address you used for the order?"
+        elif not number:
+            question = "Thanks. What's the order number? It's in your order confirmation email."
+        else:
+            question = "Thanks. What's the email address you used for the order?"
+        text = render_reply("order", lines=[question], ask=None, contact=None)
+        return Reply(self.store, "order", text, 1.0, (), (), "order lookup: details needed", state)
+
+    def blocked(self) -> Reply:
+        text = render_reply(
+            "order",
+            lines=["I can't look up any more orders in this conversation.", f"Please contact {self.contact()} and a person will help you find your order."],
+            ask=None,
+            contact=None,
+        )
+        return Reply(self.store, "handoff", text, 0.0, (), (), "order lookup: too many failed attempts")
+
+    def local_date(self, moment: datetime | None) -> date | None:
+        if moment is None:
+            return None
+        if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
+            moment = moment.replace(tzinfo=ZoneInfo("UTC"))
+        return moment.astimezone(ZoneInfo(self.config.timezone)).date()
+
+    def tracking_line(self, order: Order) -> str | None:
+        if not order.tracking_number:
+            return None
+        carrier = (order.carrier or "").strip()
+        template = CARRIER_LINKS.get(carrier.lower())
+        link = template.format(number=order.tracking_number) if template else self.config.tracking_url
+        via = f" ({carrier})" if carrier else ""
+        return f"Tracking number{via}: {order.tracking_number}" + (f" — {link}" if link else "")
+
+    def window(self, start_event: str, start: date, end_event: str, order: Order, kinds: frozenset[str]) -> str | None:
+        estimates = eta(self.policy, self.calendar, start_event, start, end_event, order.destination_country, None, kinds)
+        if not estimates:
+            return None
+        earliest = min(e.dates.earliest for e in estimates)
+        latest = max(e.dates.latest for e in estimates)
+        return f"on {spoken(earliest)}" if earliest == latest else f"between {spoken(earliest)} and {spoken(latest)}"
+
+    def describe(self, order: Order, today: date) -> Reply:
+        number = order.order_number if order.order_number.startswith("#") else f"#{order.order_number}"
+        kinds = frozenset({"engraved"} if any(i.personalized for i in order.items) else set())
+        placed, shipped, delivered = (self.local_date(order.placed_at), self.local_date(order.shipped_at), self.local_date(order.delivered_at))
+        lines: list[str] = []
+        if order.status == "cancelled":
+            lines.append(f"Order {number} was cancelled.")
+            lines.append(f"If you have questions about a refund for it, please contact {self.contact()}.")
+        elif order.status == "processing":
+            lines.append(f"Order {number} is being prepared and hasn't shipped yet" + (f" (placed {spoken(placed)})." if placed else "."))
+            ships = self.window("order_placed", placed, "order_shipped", order, kinds) if placed else None
+            arrives = self.window("order_placed", placed, "delivered", order, kinds) if placed else None
+            if ships:
+                lines.append(f"It should ship {ships}.")
+            if arrives:
+                lines.append(f"Expected delivery: {arrives}.")
+            if not ships and not arrives:
+                lines.append("You'll get an email with tracking as soon as it ships.")
+        elif order.status == "shipped":
+            lines.append(f"Order {number} " + (f"shipped on {spoken(shipped)}" if shipped else "has shipped") + (f" with {order.carrier}." if order.carrier else "."))
+            tracking = self.tracking_line(order)
+            if tracking:
+                lines.append(tracking)
+            arrives = self.window("order_shipped", shipped, "delivered", order, kinds) if shipped else None
+            if arrives:
+                lines.append(f"It should arrive {arrives}.")
+        else:
+            lines.append(f"Order {number} was delivered" + (f" on {spoken(delivered)}." if delivered else "."))
+            lines.extend(self.returnable(order, today, placed, delivered))
+        text = render_reply("order", lines=lines, ask=None, contact=None)
+        private = tuple(v for v in (order.tracking_number,) if v)
+        return Reply(self.store, "order", text, 1.0, (), (), f"order lookup: {order.status}", None, private)
+
+    def returnable(self, order: Order, today: date, placed: date | None, delivered: date | None) -> list[str]:
+        if not self.policy.returns.windows:
+            return []
+        lines = []
+        flagged = [i for i in order.items if i.final_sale or i.personalized]
+        for item in flagged:
+            why = "final sale" if item.final_sale else "personalized"
+            kinds = frozenset({"final_sale"} if item.final_sale else {"personalized", "engraved"})
+            decision = return_eligibility(self.policy, today, delivered, placed, kinds)
+            if decision.eligible is False and decision.rule == "final_sale":
+                lines.append(f"“{item.title}” is {why} and can't be returned.")
+        regular = [i for i in order.items if not (i.final_sale or i.personalized)]
+        if regular or not order.items:
+            decision = return_eligibility(self.policy, today, delivered, placed)
+            what = "The other items" if flagged else "It"
+            dated = [w for w in decision.windows if w.deadline]
+            if len({w.deadline for w in dated}) > 1:
+                lines.append(f"{what} can be returned:")
+                for window in dated:
+                    refunds = " or ".join(REFUND_WORDS[r] for r in window.fact.refunds)
+                    state = "open" if window.eligible else "closed"
+                    lines.append(f"• for {refunds}: until {spoken(window.deadline)} ({state})")
+            elif decision.eligible and decision.deadline:
+                lines.append(f"{what} can be returned until {spoken(decision.deadline)}.")
+            elif decision.eligible is False and decision.deadline:
+                lines.append(f"The return window ended on {spoken(decision.deadline)}.")
+        return lines

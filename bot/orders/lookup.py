@@ -1,0 +1,94 @@
+"""Finding an order for a shopper: only with its number *and* the email it was placed with.
+
+Every failure looks the same from outside (no hint which part was wrong), the
+email is compared in constant time, and lookups stop after too many failures
+in one session or from one client address, so order numbers cannot be mined.
+"""
+
+from __future__ import annotations
+
+import hmac
+import logging
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from bot.db import LookupAttempt, Order, utcnow
+from bot.orders.records import masked_email, normalized_email, number_key
+
+log = logging.getLogger("faqbot.orders")
+
+# "#1234", "order 1234", "order no. 1234", "order number: DS-1234", "DS-1234"
+NUMBER_AFTER_WORD = re.compile(r"(?:#|\border\s*(?:number|no\.?|num|nr|id)?\s*[:#]?)\s*([A-Za-z]{0,4}-?\d{3,12})\b", re.I)
+PREFIXED_NUMBER = re.compile(r"\b([A-Za-z]{1,4}-\d{3,12})\b")
+BARE_NUMBER = re.compile(r"(?<![\w/.-])(\d{3,12})(?![\w/.-])")
+EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+DUMMY_EMAIL = b"nobody@invalid.invalid"
+
+
+def find_order_number(message: str, expecting: bool = False) -> str | None:
+    """A bare number counts only when the bot has just asked for the order number."""
+    without_emails = EMAIL_IN_TEXT.sub(" ", message)
+    for pattern in (NUMBER_AFTER_WORD, PREFIXED_NUMBER) + ((BARE_NUMBER,) if expecting else ()):
+        match = pattern.search(without_emails)
+        if match:
+            return match.group(1)
+    return None
+
+
+def find_email(message: str) -> str | None:
+    match = EMAIL_IN_TEXT.search(message)
+    return normalized_email(match.group(0)) if match else None
+
+
+@dataclass(frozen=True, slots=True)
+class LookupLimits:
+    max_failures: int = 5
+    window: timedelta = timedelta(minutes=15)
+
+
+def failures(db: Session, store: str, session_id: str, client: str | None, limits: LookupLimits, now: datetime) -> int:
+    """The larger of this session's failed lookups and this client address's within the window."""
+    in_session = db.scalar(
+        select(func.count()).select_from(LookupAttempt).where(LookupAttempt.session_id == session_id, LookupAttempt.succeeded.is_(False))
+    )
+    from_client = 0
+    if client:
+        from_client = db.scalar(
+            select(func.count())
+            .select_from(LookupAttempt)
+            .where(
+                LookupAttempt.store == store,
+                LookupAttempt.client == client,
+                LookupAttempt.succeeded.is_(False),
+                LookupAttempt.created_at >= now - limits.window,
+            )
+        )
+    return max(in_session or 0, from_client or 0)
+
+
+def candidates(db: Session, store: str, number: str) -> list[Order]:
+    """'1234' also finds 'DS-1234': shoppers drop a store's letter prefix; the email still has to match."""
+    key = number_key(number)
+    condition = Order.number_key == key
+    if key.isdigit():
+        condition = or_(condition, Order.number_key.like(f"%{key}"))
+    found = db.scalars(select(Order).where(Order.store == store, condition)).all()
+    return [o for o in found if o.number_key == key or (key.isdigit() and o.number_key[: -len(key)].isalpha())]
+
+
+def lookup_order(db: Session, store: str, number: str, email: str, session_id: str, client: str | None, now: datetime | None = None) -> Order | None:
+    wanted = normalized_email(email).encode()
+    match = None
+    orders = candidates(db, store, number)
+    for order in orders or [None]:
+        stored = order.email.encode() if order is not None else DUMMY_EMAIL
+        # Compared even when no order has the number, so timing does not tell which part was wrong.
+        if hmac.compare_digest(stored, wanted) and order is not None and match is None:
+            match = order
+    db.add(LookupAttempt(store=store, session_id=session_id, client=client, succeeded=match is not None, created_at=now or utcnow()))
+    log.info("order lookup store=%s number=%s email=%s found=%s", store, number_key(number), masked_email(email), match is not None)
+    return match

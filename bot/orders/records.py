@@ -1,0 +1,105 @@
+"""An order as it comes in (CSV row group, Shopify export, push API), validated before it is stored.
+
+One shape for every way in, so the rules (status words, ISO dates, a real
+country, an email that looks like one) are written once.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from bot.policy.lexicon import country_code
+
+OrderStatus = Literal["processing", "shipped", "delivered", "cancelled"]
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def number_key(order_number: str) -> str:
+    """'#1001', 'order 1001', 'ds-1234 ' -> '1001', 'DS1234': letters and digits only, upper case."""
+    return re.sub(r"[^A-Za-z0-9]", "", order_number).upper()
+
+
+def normalized_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def masked_email(email: str) -> str:
+    """For logs and records: 'jane.doe@example.com' -> 'j***@example.com'."""
+    local, _, domain = email.strip().partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "***"
+
+
+def masked_tracking(tracking: str) -> str:
+    return f"***{tracking[-4:]}" if len(tracking) > 4 else "***"
+
+
+class LineItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    sku: str | None = None
+    title: str = Field(min_length=1, max_length=300)
+    quantity: int = Field(default=1, ge=1)
+    final_sale: bool = False
+    personalized: bool = False
+
+
+class OrderRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    order_number: str = Field(min_length=1, max_length=64)
+    email: str = Field(max_length=320)
+    status: OrderStatus
+    # date before datetime: "2026-11-18" is a day (noon, store time), not midnight UTC.
+    placed_at: date | datetime | None = None
+    shipped_at: date | datetime | None = None
+    delivered_at: date | datetime | None = None
+    carrier: str | None = None
+    tracking_number: str | None = None
+    destination_country: str | None = None
+    destination_region: str | None = None
+    items: list[LineItem] = Field(default_factory=list)
+
+    @field_validator("order_number")
+    @classmethod
+    def has_letters_or_digits(cls, value: str) -> str:
+        if not number_key(value):
+            raise ValueError("an order number needs letters or digits")
+        return value
+
+    @field_validator("email")
+    @classmethod
+    def looks_like_email(cls, value: str) -> str:
+        if not EMAIL.match(value.strip()):
+            raise ValueError(f"{value!r} is not an email address")
+        return normalized_email(value)
+
+    @field_validator("destination_country")
+    @classmethod
+    def known_country(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        code = country_code(value)
+        if code is None:
+            raise ValueError(f"{value!r} is not a country (use an ISO code such as US or GB)")
+        return code
+
+    @field_validator("carrier", "tracking_number", "destination_region", mode="before")
+    @classmethod
+    def empty_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+
+def as_moment(value: datetime | date | None, timezone: str) -> datetime | None:
+    """A bare date or a naive time is the store's local time: "delivered 2026-11-20" in Los
+    Angeles must not become November 19 by being read as UTC midnight."""
+    if value is None:
+        return None
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(12, 0))
+    local = value if value.tzinfo else value.replace(tzinfo=ZoneInfo(timezone))
+    return local.astimezone(UTC)  # stored in UTC: SQLite keeps no offset, PostgreSQL does

@@ -1,0 +1,143 @@
+""""Where is my order?" through POST /v1/chat: details asked and kept across turns, status in plain
+words with dates from the policy, the same reply for every mismatch, lookups stopped after too many
+failures, and the push API's key — on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from bot.api.app import create_app
+from bot.db import Exchange, session_factory
+
+TODAY = "2026-11-25"
+KEY = "test-key-dissoo"
+ORDERS = {
+    "sessori": [
+        {"order_number": "SS-1001", "email": "ann@example.com", "status": "processing", "placed_at": "2026-11-24", "destination_country": "US", "items": [{"title": "Pearl earrings"}]},
+        {"order_number": "SS-1002", "email": "ann@example.com", "status": "delivered", "placed_at": "2026-11-02", "shipped_at": "2026-11-03", "delivered_at": "2026-11-16", "carrier": "USPS", "tracking_number": "9400111899223344556677", "destination_country": "US", "items": [{"title": "Charm bracelet"}, {"title": "Clearance rings", "final_sale": True}]},
+        {"order_number": "SS-1003", "email": "ann@example.com", "status": "delivered", "placed_at": "2026-10-01", "delivered_at": "2026-10-10", "destination_country": "US", "items": [{"title": "Hoops"}]},
+    ],
+    "dissoo": [
+        {"order_number": "DS-2002", "email": "bea@example.com", "status": "shipped", "placed_at": "2026-11-20", "shipped_at": "2026-11-21", "carrier": "FedEx", "tracking_number": "771234567890", "destination_country": "US", "items": [{"title": "Sapphire pendant"}]},
+        {"order_number": "DS-2004", "email": "bea@example.com", "status": "cancelled", "placed_at": "2026-11-15", "destination_country": "US", "items": [{"title": "Opal studs"}]},
+    ],
+    "stelladot": [
+        {"order_number": "1001", "email": "cy@example.com", "status": "processing", "placed_at": "2026-11-24", "destination_country": "US", "items": [{"title": "Engraved bar necklace", "personalized": True}]},
+    ],
+}
+
+
+@pytest.fixture
+def client(settings, engine, monkeypatch) -> TestClient:
+    for store in ORDERS:
+        monkeypatch.setenv(f"FAQBOT_API_KEY_{store.upper()}", KEY)
+    client = TestClient(create_app(settings, engine), raise_server_exceptions=False)
+    for store, orders in ORDERS.items():
+        response = client.post(f"/v1/stores/{store}/orders", json=orders, headers={"Authorization": f"Bearer {KEY}"})
+        assert response.status_code == 200, response.text
+    return client
+
+
+def say(client: TestClient, store: str, message: str, session_id: str | None = None) -> dict:
+    body = {"store": store, "message": message, "today": TODAY} | ({"session_id": session_id} if session_id else {})
+    response = client.post("/v1/chat", json=body)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_missing_details_are_asked_for_one_at_a_time_and_kept(client):
+    first = say(client, "dissoo", "Where is my order?")
+    assert first["kind"] == "order" and "order number" in first["reply"] and "email" in first["reply"]
+    second = say(client, "dissoo", "it's DS-2002", first["session_id"])
+    assert "email" in second["reply"] and "order number" not in second["reply"]
+    third = say(client, "dissoo", "  BEA@example.com ", first["session_id"])
+    assert third["kind"] == "order"
+    assert "shipped on Saturday, November 21, 2026 with FedEx" in third["reply"]
+    assert "771234567890" in third["reply"] and "https://www.fedex.com/fedextrack/?trknbr=771234567890" in third["reply"]
+    assert "between Wednesday, November 25, 2026 and Monday, December 7, 2026" in third["reply"]
+
+
+@pytest.mark.parametrize(
+    ("store", "message", "expected"),
+    [
+        pytest.param("sessori", "where is order #SS-1001? ann@example.com", ["hasn't shipped yet"], id="processing"),
+        pytest.param("stelladot", "status of order 1001, email cy@example.com", ["hasn't shipped", "Monday, November 30, 2026"], id="processing-engraved-ships-later"),
+        pytest.param("dissoo", "track order DS-2004 bea@example.com", ["was cancelled"], id="cancelled"),
+        pytest.param("sessori", "where is my order SS-1002? ann@example.com", ["delivered on Monday, November 16, 2026", "“Clearance rings” is final sale", "Monday, November 30, 2026"], id="delivered-returnable-with-final-sale-item"),
+        pytest.param("sessori", "where is my order SS-1003? ann@example.com", ["delivered on Saturday, October 10, 2026", "ended on Saturday, October 24, 2026"], id="delivered-too-late-to-return"),
+        pytest.param("dissoo", "where's my order 2002? bea@example.com", ["FedEx"], id="number-without-its-prefix"),
+    ],
+)
+def test_order_status_in_plain_words(client, store, message, expected):
+    body = say(client, store, message)
+    assert body["kind"] == "order"
+    for phrase in expected:
+        assert phrase in body["reply"]
+
+
+@pytest.mark.parametrize(
+    ("store", "message"),
+    [
+        pytest.param("dissoo", "where is order DS-2002? wrong@example.com", id="wrong-email"),
+        pytest.param("dissoo", "where is order DS-9999? bea@example.com", id="unknown-number"),
+        pytest.param("sessori", "where is order DS-2002? bea@example.com", id="another-stores-order"),
+    ],
+)
+def test_every_mismatch_gets_the_same_reply_and_no_detail(client, store, message):
+    body = say(client, store, message)
+    assert body["reply"].startswith("I couldn't find an order with that number and email.")
+    for secret in ("FedEx", "771234567890", "shipped", "cancelled", "delivered"):
+        assert secret not in body["reply"]
+
+
+def test_five_failures_in_a_session_stop_lookups_even_for_a_right_pair(client):
+    session = None
+    for n in range(5):
+        body = say(client, "dissoo", f"where is order DS-90{n}0? bea@example.com", session)
+        session = body["session_id"]
+    blocked = say(client, "dissoo", "where is order DS-2002? bea@example.com", session)
+    assert blocked["kind"] == "handoff" and "support@dissoojewelry.com" in blocked["reply"] and "FedEx" not in blocked["reply"]
+
+
+def test_failures_from_one_client_address_count_across_sessions(client):
+    for n in range(5):
+        say(client, "dissoo", f"where is order DS-80{n}0? bea@example.com")  # a new session each time, one client address
+    blocked = say(client, "dissoo", "where is order DS-2002? bea@example.com")
+    assert blocked["kind"] == "handoff"
+
+
+def test_records_keep_no_full_email_or_tracking_number(client, settings):
+    body = say(client, "dissoo", "where is order DS-2002? bea@example.com")
+    with session_factory(settings.database_url)() as db:
+        row = db.scalars(select(Exchange).where(Exchange.session_id == body["session_id"])).one()
+    assert "bea@example.com" not in row.message and "b***@example.com" in row.message
+    assert "771234567890" not in row.reply and "***7890" in row.reply
+
+
+def test_an_unrelated_question_leaves_the_order_conversation(client):
+    first = say(client, "dissoo", "where is my order?")
+    second = say(client, "dissoo", "do you ship to Canada?", first["session_id"])
+    assert second["kind"] != "order"
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        pytest.param({}, 401, id="no-key"),
+        pytest.param({"Authorization": "Bearer wrong"}, 401, id="wrong-key"),
+        pytest.param({"Authorization": f"Bearer {KEY}"}, 200, id="right-key"),
+    ],
+)
+def test_push_api_needs_the_stores_key(client, headers, status):
+    order = {"order_number": "DS-3000", "email": "x@example.com", "status": "processing", "items": [{"title": "Ring"}]}
+    response = client.post("/v1/stores/dissoo/orders", json=order, headers=headers)
+    assert response.status_code == status
+    if status == 401:
+        assert response.json()["error"]["code"] == "unauthorized"
+
+
+def test_push_api_rejects_a_bad_order_with_a_clear_message(client):
+    response = client.post("/v1/stores/dissoo/orders", json={"order_number": "DS-1", "email": "nope", "status": "lost"}, headers={"Authorization": f"Bearer {KEY}"})
+    assert response.status_code == 422 and "email" in response.json()["error"]["message"]
