@@ -239,7 +239,8 @@ def eta(
         for stage in path.stages:
             extra = max((v for k, v in stage.extra_for.items() if k in kinds), default=0.0)
             extra_total += extra
-            earliest = calendar.add(earliest, stage.min + extra, stage.unit)
+            # "may take an additional business day": it moves the latest date, not the earliest.
+            earliest = calendar.add(earliest, stage.min, stage.unit)
             latest = calendar.add(latest, stage.max + extra, stage.unit)
         results.append(Eta(start_event, start, end_event, DateRange(earliest, latest), path.stages, path.method, extra_total))
     return results

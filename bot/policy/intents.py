@@ -30,18 +30,25 @@ def pattern(text: str) -> re.Pattern[str]:
     return re.compile(text, re.I | re.X)
 
 
-RETURN_VERB = pattern(r"\b(return(ed|ing|s)?|send\s+(it|them|this|these|the\s+\w+|my\s+\w+)?\s*back|sen[dt]\s+back|refund(ed|able)?|money\s+back|exchang\w*|swap|non-?returnable|returnable)\b")
+RETURN_VERB = pattern(r"\b(return(ed|ing|s)?|retrun\w*|retun\w*|exchnage\w*|exhange\w*|send\s+(it|them|this|these|the\s+\w+|my\s+\w+)?\s*back|sen[dt]\s+back|refund(ed|able)?|money\s+back|exchang\w*|swap|non-?returnable|returnable)\b")
 # Words that ask about the shopper's own deadline, not how returns work in general.
 RETURN_ASK = pattern(
     r"""\bam\s+i\s+(still|within|in\s+time|too\s+late|eligible)
     | \b(is|are)\s+(it|this|that|they|these|mine|my\s+\w+)\s+(still\s+)?(returnable|eligible|too\s+late|refundable|non-?returnable)
     | \btoo\s+late\b | \bstill\b | \bdeadline\b | \blast\s+day\b | \b(until|till|by)\s+when\b
-    | \bhow\s+(long|many\s+days|much\s+time)\s+do\s+i\s+(still\s+)?have\b | \bin\s+time\b | \bnon-?returnable\b"""
+    | \bhow\s+(long|many\s+days|much\s+time)\s+do\s+i\s+(still\s+)?have\b | \bin\s+time\b | \bnon-?returnable\b
+    | \b(latest|how\s+late)\b"""
 )
 PROBLEM_VERB = pattern(r"\b(report\w*|claim|replace\w*|tell\s+you|let\s+you\s+know|notify|contact\s+you)\b")
 PROBLEM_KINDS = {"defect", "wrong_item", "missing_item"}
 # "Do I have to pay to send it back?" asks about money, not a deadline: the FAQ text answers it.
 COST_QUESTION = pattern(r"\b(pay\s+(for|to)|cost|costs|fee|fees|charge[sd]?|who\s+pays|free\s+(return|shipping)|postage|shipping\s+label)\b")
+# "can I return my earrings?", "I want to exchange a bracelet": the shopper's own item, so the
+# answer is the window and a question for the date it counts from.
+OWN_RETURN = pattern(
+    r"""\b(can|could|may|might)\s+(i|we)\b.{0,40}\b(return|retrun|send|exchange|swap)\w*\b.{0,30}\b(my|mine|it|this|these|them|the\s+\w+\s+(i|we)\s+(got|bought|ordered|received))\b
+    | \b(i|we)\s*('d|\s+would|\s+want|\s+need|\s+wanna|'m\s+trying)\s*(like\s+)?(to\s+)?(return|send|exchange|swap)\w*\b"""
+)
 PERSONAL = pattern(r"\b(i|i'?ve|i'?m|my|mine|me|we|our)\b")
 REFUND_ETA = pattern(
     r"""\b(when|how\s+long|how\s+soon|how\s+many\s+(business\s+)?days|what\s+date|by\s+when)\s+(will|would|do|does|can|should|is|are|until|till|before|for|to)\b.{0,50}
@@ -58,10 +65,10 @@ DELIVERY_ETA = pattern(
     | \b(arrival|delivery|ship)\s+date\b | \beta\b"""
 )
 SHIPS_TO = pattern(
-    r"""\b(ship(ping|s)?|deliver(y|ies|s)?|send|mail|post)\b(\s+\w+){0,3}\s+(to|in|into|within)\b
+    r"""\b(ship(ping|s)?|deliver(y|ies|s)?|send|mail|post)\b(\s+\w+){0,3}\s+(to|in|into|within|there|here)\b
     | \b(order|buy|purchase|shop)\b(\s+\w+){0,2}\s+from\b | \b(i\s+(live|am|'m)|i'm\s+based|based)\s+in\b | \binternational(ly)?\b | \boverseas\b"""
 )
-PAYMENT = pattern(r"\b(pay(ing|ment|ments)?|accept(ed|s)?|take|use|checkout|check\s+out|purchase\s+with|buy\s+with|split)\b")
+PAYMENT = pattern(r"\b(pay(ing|ment|ments)?|accept(ed|s)?|take|use|checkout|check\s+out|purchase\s+with|buy\s+with|split|have|offer|support|work\s+with)\b")
 SALES_TAX = pattern(r"\b(sales\s+tax|tax(es|ed)?|vat|gst|duties|duty|customs)\b")
 CANCEL = pattern(r"\bcancel\w*\b")
 CHANGE = pattern(r"\b(change|modify|edit|update|amend|add\s+(an?\s+)?(item|something|another)|switch)\w*\b.{0,40}\b(order|address|item|size|colou?r|shipping|payment)\b")
@@ -86,17 +93,24 @@ def detect_intent(message: str, slots: Slots) -> Intent | None:
         and not (asks_own_deadline and re.search(r"\bdo\s+i\s+(still\s+)?have\b", message, re.I))
     ):
         return Intent.refund_eta
-    if PROBLEM_VERB.search(message) and slots.kinds & PROBLEM_KINDS and (slots.dates or RETURN_ASK.search(message)):
+    problem = slots.kinds & PROBLEM_KINDS
+    if problem and (PROBLEM_VERB.search(message) or RETURN_VERB.search(message) or slots.dates) and (slots.dates or RETURN_ASK.search(message) or PERSONAL.search(message)):
         return Intent.return_window
-    if RETURN_VERB.search(message) and not (COST_QUESTION.search(message) and not slots.dates) and (
-        slots.date_for(*ITEM_DATE_ROLES) or (slots.kinds - {"gift"}) or (RETURN_ASK.search(message) and PERSONAL.search(message))
+    wants_return = RETURN_VERB.search(message) or (slots.refund and PERSONAL.search(message))
+    if wants_return and not (COST_QUESTION.search(message) and not slots.dates) and (
+        slots.date_for(*ITEM_DATE_ROLES)
+        or (slots.kinds - {"gift"})
+        or (RETURN_ASK.search(message) and PERSONAL.search(message))
+        or OWN_RETURN.search(message)
+        or ("gift" in slots.kinds and PERSONAL.search(message))
     ):
         return Intent.return_window
-    if slots.payments and PAYMENT.search(message) and not NEGATED_PAYMENT.search(message):
+    short_question = len(message.split()) <= 4
+    if slots.payments and (PAYMENT.search(message) or short_question) and not NEGATED_PAYMENT.search(message):
         return Intent.payment
     if SALES_TAX.search(message) and (slots.state or slots.country):
         return Intent.sales_tax
-    if slots.country and SHIPS_TO.search(message) and not DELIVERY_ETA.search(message) and not NOT_SHIPS_TO.search(message):
+    if (slots.country or slots.state) and SHIPS_TO.search(message) and not DELIVERY_ETA.search(message) and not NOT_SHIPS_TO.search(message):
         return Intent.ships_to
     if DELIVERY_ETA.search(message) and (slots.date_for("order_placed", "order_shipped", "unmarked") or (PERSONAL.search(message) and re.search(r"\b(my|our)\s+(order|package|parcel)\b", message, re.I))):
         return Intent.delivery_eta

@@ -33,7 +33,7 @@ ITEM_KINDS: dict[str, str] = {
     "business_supplies": r"business suppl(y|ies)",
     "style_for_a_steal": r"style for a steal",
     "skincare": r"skin ?care|\bever\b|serum|moisturi[sz]er|cleanser|face cream|eye cream|toner|sunscreen|retinol|lotion",
-    "gift": r"((was|is|it'?s|as|a|received a|got a) gift|(christmas|xmas|holiday|birthday|anniversary|wedding|graduation|valentine'?s?) (gift|present)|gifted|a present|was given)(?![- ]?(card|certificate))",
+    "gift": r"((was|is|it'?s|as|a|received a|got a|the) gift|gift (from|for|i|that|which|my)|(christmas|xmas|holiday|birthday|anniversary|wedding|graduation|valentine'?s?) (gift|present)|gifted|a present|was given)(?![- ]?(card|certificate))",
     "defect": r"defect(ive|s)?|broke(n)?|faulty|damaged?|snapped|cracked|fell (apart|off)|(clasp|chain|stone)s? (came|fell|is) (off|loose|out)|tarnish(ed)?|discolou?r(ed|ation)",
     "wrong_item": r"wrong (item|size|colou?r|ring|necklace|bracelet|earrings?|product|order|piece)|not what i ordered|(sent|received|got) (me )?the wrong",
     "missing_item": r"missing (an? )?(item|piece|product)|item (was|is) missing|not (in|inside) the (box|package)",
@@ -84,7 +84,7 @@ COUNTRY_ALIASES: dict[str, str] = {
     "uae": "AE", "emirates": "AE", "dubai": "AE", "holland": "NL", "the netherlands": "NL", "south korea": "KR", "korea": "KR",
     "russia": "RU", "vietnam": "VN", "taiwan": "TW", "iran": "IR", "syria": "SY", "bolivia": "BO", "venezuela": "VE",
     "tanzania": "TZ", "moldova": "MD", "laos": "LA", "czech republic": "CZ", "czechia": "CZ", "turkey": "TR",
-    "ivory coast": "CI", "hong kong": "HK", "macau": "MO", "puerto rico": "PR", "aussie": "AU", "oz": "AU",
+    "ivory coast": "CI", "deutschland": "DE", "espana": "ES", "españa": "ES", "brasil": "BR", "nippon": "JP", "hong kong": "HK", "macau": "MO", "puerto rico": "PR", "aussie": "AU", "oz": "AU",
 }
 
 # Words that are also a country code and would match in ordinary sentences.

@@ -9,6 +9,7 @@ finished on the next turn of the same session.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -52,6 +53,9 @@ EVENT_QUESTIONS = {
     "return_approved": "When was your return approved?",
     "refund_issued": "When was your refund issued?",
 }
+STATE_WORDS = {"placed": "just placed", "processing": "not shipped yet", "backordered": "on back order", "shipped": "already shipped", "delivered": "delivered"}
+# "When will it ship?" (not arrive): the answer is the ship date.
+DISPATCH_ONLY = re.compile(r"\b(ship|shipped|dispatch(ed)?|send\s+(it|my\s+order)\s+out|leave\s+the\s+warehouse)\b(?!.*\b(arrive|deliver|get\s+here|receive)\b)", re.I)
 COUNTED_ROLES = {"delivery": ("delivered",), "purchase": ("order_placed",)}
 # Events a shopper may report for a refund question, latest first: the nearer the event, the tighter the estimate.
 REFUND_STARTS = ("refund_issued", "return_approved", "return_received", "return_shipped")
@@ -101,12 +105,13 @@ class PolicyResponder:
         intent = detect_intent(message, slots)
         if intent is None:
             return None
-        return self.compute(intent, slots, today)
+        return self.compute(intent, slots, today, message)
 
     def continue_pending(self, pending: Pending, message: str, slots: Slots, today: date) -> PolicyAnswer | None:
         """A follow-up that only supplies what was asked for ("March 3", "it was engraved") finishes the question."""
         own_intent = detect_intent(message, slots)
-        if own_intent is not None and own_intent != pending.intent:
+        is_question = "?" in message or bool(re.match(r"\s*(how|what|when|where|why|who|which|can|could|do|does|is|are|will|would)\b", message, re.I))
+        if own_intent is not None and own_intent != pending.intent and (is_question or not slots.dates):
             return None
         if not slots.dates and not slots.future_dates and not slots.kinds and own_intent is None:
             return None
@@ -114,10 +119,13 @@ class PolicyResponder:
         relabelled = tuple(
             DateMention(d.day, missing_role(pending.missing) if d.role == "unmarked" else d.role, d.text) for d in slots.dates
         )
-        merged = pending.slots.merged(Slots(dates=relabelled, kinds=slots.kinds, refund=slots.refund, future_dates=slots.future_dates))
-        return self.compute(pending.intent, merged, today)
+        follow_up = Slots(
+            dates=relabelled, kinds=slots.kinds, refund=slots.refund, country=slots.country, state=slots.state,
+            method=slots.method, future_dates=slots.future_dates,
+        )
+        return self.compute(pending.intent, pending.slots.merged(follow_up), today, message)
 
-    def compute(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
+    def compute(self, intent: Intent, slots: Slots, today: date, message: str = "") -> PolicyAnswer | None:
         if slots.future_dates and not slots.dates:
             return PolicyAnswer(
                 f"“{slots.future_dates[0]}” is after today ({spoken(today)}), so I can't count from it. Which date did you mean?",
@@ -133,6 +141,8 @@ class PolicyResponder:
             Intent.cancel_order: self.order_change,
             Intent.change_order: self.order_change,
         }[intent]
+        if intent == Intent.delivery_eta and DISPATCH_ONLY.search(message):
+            return self.dispatch_eta(slots, today)
         return handler(intent, slots, today)
 
     # --- returns -------------------------------------------------------------------------------
@@ -158,11 +168,13 @@ class PolicyResponder:
         return self.describe_return(decision, slots, today, assumed)
 
     def describe_return(self, decision: ReturnDecision, slots: Slots, today: date, assumed: DateMention | None) -> PolicyAnswer:
+        """`today` matters for the exchange refusal, which still works out the refund deadline."""
         item = "it"
         if decision.rule == "final_sale":
             rule = decision.final_sale
             kinds = " and ".join(KIND_WORDS.get(k, k) for k in decision.blocking_kinds)
-            unless = " — unless it arrived defective, so tell us if it did" if "defect" in rule.exceptions else ""
+            physical = set(decision.blocking_kinds) - {"gift_card"}
+            unless = " — unless it arrived defective, so tell us if it did" if "defect" in rule.exceptions and physical else ""
             return PolicyAnswer(
                 f"No — {kinds} can't be returned at {self.store_name}{unless}.",
                 facts=(rule,),
@@ -172,6 +184,11 @@ class PolicyResponder:
             fact = self.policy.returns.exchanges
             windows = self.policy.returns.windows
             alternative = f" You can return {item} for a refund instead within {windows[0].days} days of {windows[0].counted_from}." if windows else ""
+            refund = return_eligibility(self.policy, today, *self.item_dates(slots), slots.kinds, None)
+            if refund.deadline and refund.eligible:
+                alternative = f" You can return {item} for a refund instead, until {spoken(refund.deadline)}."
+            elif refund.deadline:
+                alternative = f" The return window for a refund ended on {spoken(refund.deadline)}."
             return PolicyAnswer(f"No — {self.store_name} doesn't accept exchanges.{alternative}", facts=(fact, *windows[:1]), reason="no exchanges")
         if decision.rule == "problem":
             return self.describe_problem(decision, slots)
@@ -197,8 +214,9 @@ class PolicyResponder:
             details.append(f"• holiday gift, {refunds}: until {spoken(decision.gift.deadline)} ({'open' if decision.gift.eligible else 'closed'})")
         best = max((o for o in decision.windows if o.eligible), key=lambda o: o.deadline, default=None)
         if decision.eligible and len(details) == 1 and best is not None:
+            only = "" if "cash" in best.fact.refunds else f" for {' or '.join(REFUND_WORDS[r] for r in best.fact.refunds)}"
             lead = (
-                f"Yes — you can return {item} until {spoken(best.deadline)}: {best.fact.days} days after "
+                f"Yes — you can return {item}{only} until {spoken(best.deadline)}: {best.fact.days} days after "
                 f"{'delivery' if best.fact.counted_from == 'delivery' else 'purchase'} on {short(best.start)}."
             )
             details = []
@@ -231,6 +249,12 @@ class PolicyResponder:
         if decision.rule == "holiday_gift":
             facts = (decision.gift.fact, *facts)
         return PolicyAnswer(lead, tuple(details), facts, reason=f"return window: {'eligible' if decision.eligible else 'expired'}")
+
+    @staticmethod
+    def item_dates(slots: Slots) -> tuple[date | None, date | None]:
+        delivered = slots.date_for("delivered") or slots.date_for("unmarked")
+        purchased = slots.date_for("order_placed")
+        return (delivered.day if delivered else None, purchased.day if purchased else None)
 
     def describe_problem(self, decision: ReturnDecision, slots: Slots) -> PolicyAnswer:
         outcome = decision.problem
@@ -288,6 +312,13 @@ class PolicyResponder:
     def refund_eta(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
         return self.timeline_answer(slots, today, REFUND_STARTS, "refund_posted", "refund_issued", "your refund")
 
+    def dispatch_eta(self, slots: Slots, today: date) -> PolicyAnswer | None:
+        """"When will my order ship?" asks for the ship date, not the arrival."""
+        if slots.date_for("unmarked") and not slots.date_for("order_placed"):
+            mention = slots.date_for("unmarked")
+            slots = Slots(dates=(DateMention(mention.day, "order_placed", mention.text),), kinds=slots.kinds, country=slots.country)
+        return self.timeline_answer(slots, today, ("order_placed",), "order_shipped", None, "your order")
+
     def delivery_eta(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
         if slots.date_for("unmarked") and not slots.date_for(*DELIVERY_STARTS):
             mention = slots.date_for("unmarked")
@@ -307,12 +338,13 @@ class PolicyResponder:
             ask_event = next(s for s in starts[::-1] if any(s == r[0] for r in reachable)) if end == "delivered" else reachable[0][0]
             ask_event = next((s for s, e in reachable if s in ("return_approved", "return_received", "order_placed")), ask_event)
             stages = eta(self.policy, self.calendar, ask_event, today, end, slots.country, slots.method, slots.kinds)
+            pending_intent = Intent.refund_eta if end not in ("delivered", "order_shipped") else Intent.delivery_eta
             summary = self.timeline_summary(stages[0].stages)
             return PolicyAnswer(
                 f"{subject.capitalize()} comes {summary}.",
                 facts=tuple(s for e in stages for s in e.stages),
                 ask=f"{EVENT_QUESTIONS[ask_event]} I'll work out the dates.",
-                pending=Pending(Intent.refund_eta if end != "delivered" else Intent.delivery_eta, slots, ask_event),
+                pending=Pending(pending_intent, slots, ask_event),
                 reason=f"{end} estimate: {ask_event} date needed",
             )
         estimates = eta(self.policy, self.calendar, known.role, known.day, end, slots.country, slots.method, slots.kinds)
@@ -324,7 +356,7 @@ class PolicyResponder:
 
     def describe_eta(self, estimates: list[Eta], known: DateMention, subject: str, today: date) -> PolicyAnswer:
         first = estimates[0]
-        verb = {"refund_posted": "should reach your original payment", "refund_issued": "should be issued", "delivered": "should arrive"}[first.end_event]
+        verb = {"refund_posted": "should reach your original payment", "refund_issued": "should be issued", "delivered": "should arrive", "order_shipped": "should ship"}[first.end_event]
         lines = []
         for estimate in estimates:
             window = estimate.dates
@@ -357,6 +389,8 @@ class PolicyResponder:
     # --- yes/no lists -------------------------------------------------------------------------------
 
     def ships_to(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
+        if slots.country is None and slots.state:
+            slots = Slots(country="US", state=slots.state)  # "I'm in Texas, do you ship there?"
         verdict = ships_to(self.policy, slots.country)
         if verdict.allowed is None:
             return None
@@ -408,12 +442,18 @@ class PolicyResponder:
         if verdict.allowed is None:
             return None
         fact = self.policy.orders
-        state_words = {"placed": "just placed", "processing": "not shipped yet", "backordered": "on back order", "shipped": "already shipped", "delivered": "delivered"}[slots.order_state]
+        state_words = STATE_WORDS[slots.order_state]
         how = f" To do it, {fact.how}." if fact.how else ""
+        done = "cancelled" if action == "cancel" else "changed"
+        early = {"placed", "processing"} & set(verdict.listed)
         if verdict.allowed:
-            lead = f"Yes — an order that is {state_words} can still be {action}{'l' if action == 'cancel' else ''}ed.{how}"
+            lead = f"Yes — an order that is {state_words} can still be {done}.{how}"
+        elif not early:
+            lead = f"Sorry — {self.store_name} can't {action} an order once it's placed."
+            if verdict.listed:
+                lead += f" Only an order that is {' or '.join(STATE_WORDS[s] for s in verdict.listed)} can be {done}.{how}"
         else:
-            lead = f"Sorry — an order that is {state_words} can't be {action}{'l' if action == 'cancel' else ''}ed any more."
+            lead = f"Sorry — an order that is {state_words} can't be {done} any more."
             if self.policy.returns.windows and slots.order_state in ("shipped", "delivered"):
                 window = self.policy.returns.windows[0]
                 lead += f" Once it arrives you can return it within {window.days} days of {window.counted_from}."

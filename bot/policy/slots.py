@@ -52,10 +52,10 @@ DATE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(pattern, re.I))
     for role, pattern in (
         ("return_received", r"(you|they|warehouse|store) (got|received|have) (it|my return|the return|my package|the package)( back)?|return (was |got )?(received|arrived|delivered)|received my return|got my return|(arrived|got|came) (back )?to (you|your warehouse|the warehouse)"),
-        ("return_approved", r"approv(ed|al)|accepted|authori[sz]ed"),
+        ("return_approved", r"approv(ed|al)|accepted|authori[sz]ed|(return|it|refund) (was |got |has been )?processed"),
         ("return_requested", r"request(ed|ing)?( a| my| the)? return|(initiated|started|submitted|opened)( a| my| the)? return|return request"),
         ("refund_issued", r"refund(ed)? (was |got )?(processed|issued|sent)|processed my (return|refund)|issued (my|the|a) refund|refunded me"),
-        ("return_shipped", r"(sent|shipped|mailed|posted|dropped|returned)( (it|them|the \w+|my \w+|the package|my return))? (back|off)|returned (it|them|the \w+)|sent (my|the) return|drop(ped)? (it|them) off|return shipped|shipped (it|them|my return) back"),
+        ("return_shipped", r"(sent|shipped|mailed|posted|dropped|returned)( (it|them|the \w+|my \w+|the package|my return))? (back|off)|(mailed|sent|shipped|posted|returned|dropped off) (my|the) (return|package|parcel|items?)|returned (it|them|the \w+)|sent (my|the) return|drop(ped)? (it|them) off|return shipped|shipped (it|them|my return) back"),
         ("order_shipped", r"shipped|dispatched|was sent|sent out|left (the|your) warehouse|(got|received) (the |a )?(shipping|tracking)"),
         ("delivered", r"(receiv(ed|e)|recieved|got|picked up) (my|the|our|this|that|your) (\w+ )?(order|package|parcel|item|delivery|jewelry|piece)|receiv(ed|e)|got|arrived|deliver(ed|y)|came|showed up|turned up|landed|in the mail|(it|they|package|parcel|order) (came|arrived)"),
         ("order_placed", r"order(ed)?|bought|buy|purchas(ed|e)|placed|paid|checkout|checked out"),
@@ -243,7 +243,7 @@ def find_country(message: str) -> str | None:
                     code = country_code(phrase) or names.get(lowered)
                     if code:
                         return code
-                elif lowered in ("uk", "usa", "uae"):
+                elif lowered in ("uk", "usa", "uae", "oz"):
                     return names[lowered]
                 continue
             if lowered in names:
