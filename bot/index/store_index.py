@@ -79,6 +79,13 @@ class StoreIndex:
                 best[chunk] = DenseHit(chunk, float(score), bool(self.key_is_question[row]))
         return list(best.values())
 
+    def best_sentence_scores(self, query: np.ndarray) -> np.ndarray:
+        """Per chunk, the similarity of its closest sentence: a question about one
+        line of a long answer is closer to that line than to the whole answer."""
+        scores = self.sentence_vectors @ query
+        starts = self.sentence_offsets[:-1]
+        return np.maximum.reduceat(scores, starts) if len(scores) else np.zeros(len(self.chunks), np.float32)
+
     def sentence_scores(self, chunk: int, query: np.ndarray) -> np.ndarray:
         start, end = self.sentence_offsets[chunk], self.sentence_offsets[chunk + 1]
         return self.sentence_vectors[start:end] @ query
