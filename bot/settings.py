@@ -28,10 +28,16 @@ class MatchSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="FAQBOT_MATCH_", extra="ignore")
 
-    answer_min_confidence: float = 0.5
-    clarify_min_confidence: float = 0.35
-    # A rival within this much of the top answer makes the answer ambiguous.
-    ambiguity_margin: float = 0.04
+    answer_min_confidence: float = 0.4
+    # Below answering, "did you mean" is offered only when the best chunk is this
+    # close and another distinct answer exists; otherwise the bot hands off.
+    clarify_min_confidence: float = 0.25
+    clarify_min_dense: float = 0.55
+    # confidence = logistic(dense·w + coverage·w + margin·w + bias), fitted on tests/eval.
+    confidence_dense_weight: float = 7.56
+    confidence_coverage_weight: float = 1.22
+    confidence_margin_weight: float = 7.53
+    confidence_bias: float = -5.89
     max_suggestions: int = 3
 
 

@@ -1,8 +1,10 @@
 """The labelled set in tests/eval/ through the engine: the quality bar main must keep.
 
-The floors below are the figures measured when they were set (bench/README.md);
-they stop regressions. The issue's target (95 %) is not yet met: see the note on
-issue 3 and bench/README.md for the gap.
+The floors below sit a little under the figures measured when they were set
+(bench/README.md: 80.4 % lowest store, 83 % lowest out-of-scope hand-off); they
+stop regressions. The issue's target (95 %) is not yet met: see bench/README.md
+for the gap. tests/eval/dev/ is a second set, written before tuning and not
+asserted here, to check that a change generalises.
 """
 
 from __future__ import annotations
@@ -15,8 +17,8 @@ from bot.evaluation import evaluate, read_cases
 from tests.conftest import STORES
 
 EVAL_DIR = Path(__file__).parent / "eval"
-ACCURACY_FLOOR = 0.68
-OUT_OF_SCOPE_HANDOFF_FLOOR = 0.7
+ACCURACY_FLOOR = 0.78
+OUT_OF_SCOPE_HANDOFF_FLOOR = 0.8
 
 
 @pytest.fixture(scope="module")

@@ -31,7 +31,7 @@ from bot.index.embedder import Embedder
 from bot.ingest import Chunk, load_store_knowledge
 from bot.ingest.knowledge import hash_sources
 
-FORMAT_VERSION = 2  # bump when ingest or index layout changes: old builds become stale
+FORMAT_VERSION = 3  # bump when ingest or index layout changes: old builds become stale
 CURRENT = "CURRENT"
 
 
@@ -78,6 +78,13 @@ class StoreIndex:
             if chunk not in best:  # FAISS returns rows best first
                 best[chunk] = DenseHit(chunk, float(score), bool(self.key_is_question[row]))
         return list(best.values())
+
+    def best_sentence_scores(self, query: np.ndarray) -> np.ndarray:
+        """Per chunk, the similarity of its closest sentence: a question about one
+        line of a long answer is closer to that line than to the whole answer."""
+        scores = self.sentence_vectors @ query
+        starts = self.sentence_offsets[:-1]
+        return np.maximum.reduceat(scores, starts) if len(scores) else np.zeros(len(self.chunks), np.float32)
 
     def sentence_scores(self, chunk: int, query: np.ndarray) -> np.ndarray:
         start, end = self.sentence_offsets[chunk], self.sentence_offsets[chunk + 1]

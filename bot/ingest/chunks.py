@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from bot.ingest.curation import Curation
@@ -42,6 +43,7 @@ class Chunk:
 
 def chunk_passages(store: str, source: str, passages: list[Passage], curations: list[Curation | None]) -> list[Chunk]:
     chunks: list[Chunk] = []
+    section_sizes = Counter(passage.heading for passage in passages)
     for passage, curation in zip(passages, curations, strict=True):
         passage_id = stable_id(passage.questions[0] if passage.questions else passage.text, passage.text)
         pieces = split_blocks(passage.blocks)
@@ -52,7 +54,7 @@ def chunk_passages(store: str, source: str, passages: list[Passage], curations: 
             title = (
                 curated_title
                 or (passage.questions[0] if passage.questions else None)
-                or (passage.heading if passage.follows_heading and len(pieces) == 1 and not is_generic_heading(passage.heading) else None)
+                or (passage.heading if titles_its_passage(passage, section_sizes[passage.heading], len(pieces)) else None)
                 or derived_title(piece)
             )
             chunks.append(
@@ -73,9 +75,18 @@ def chunk_passages(store: str, source: str, passages: list[Passage], curations: 
     return chunks
 
 
+def titles_its_passage(passage: Passage, section_size: int, piece_count: int) -> bool:
+    """A section heading ("Delivery") names a passage only when the section holds
+    nothing else: otherwise it would title the first of several answers and pull
+    every question on the topic to that one."""
+    return passage.follows_heading and section_size == 1 and piece_count == 1 and not is_generic_heading(passage.heading)
+
+
 def split_blocks(blocks: list[Block]) -> list[list[Block]]:
     """Greedy packing of whole blocks up to MAX_CHUNK_WORDS; a list's intro
-    ("Please note:") is repeated at the head of each later piece."""
+    ("Please note:") is repeated at the head of each later piece. A labelled
+    list item ("• Refunds: ...") is an answer of its own: it gets a piece of its
+    own, so the piece's title is its label and no other item's."""
     total = sum(len(block.text.split()) for block in blocks)
     if total <= MAX_CHUNK_WORDS or len(blocks) == 1:
         return [blocks]
@@ -84,12 +95,24 @@ def split_blocks(blocks: list[Block]) -> list[list[Block]]:
     words = 0
     for block in blocks:
         size = len(block.text.split())
-        if pieces[-1] and words + size > MAX_CHUNK_WORDS:
+        has_body = any(b is not intro for b in pieces[-1])
+        if has_body and (words + size > MAX_CHUNK_WORDS or item_label(block) or item_label(pieces[-1][-1])):
             pieces.append([intro] if intro else [])
             words = len(intro.text.split()) if intro else 0
         pieces[-1].append(block)
         words += size
     return [piece for piece in pieces if any(block is not intro for block in piece)]
+
+
+ITEM_LABEL = re.compile(r"^([A-Z][a-z][\w’' &/-]{1,40}):\s")
+
+
+def item_label(block: Block) -> str | None:
+    """"Refunds" for "• Refunds: We are happy to ..."; None for a plain item or paragraph."""
+    if block.kind != BlockKind.item:
+        return None
+    match = ITEM_LABEL.match(ITEM_MARKER.sub("", block.text, count=1))
+    return match.group(1) if match else None
 
 
 def is_generic_heading(heading: str | None) -> bool:
@@ -102,7 +125,7 @@ def derived_title(blocks: list[Block]) -> str:
     body = [block for block in blocks if not block.text.endswith(":")] or blocks
     first = ITEM_MARKER.sub("", body[0].text, count=1)
     first = re.sub(r"^(yes|no)\b[.,!]?\s*", "", first, flags=re.I)
-    label = re.match(r"^([A-Z][a-z][\w’' &/-]{1,40}):\s", first)
+    label = ITEM_LABEL.match(first)
     if label:
         return label.group(1)
     sentence = split_sentences(first)[0].rstrip(".!") if first else body[0].text

@@ -1,6 +1,7 @@
 """Dense + lexical retrieval fused into one ranked list of candidates per store.
 
-Dense similarity (FAISS, best key per chunk) finds paraphrases and synonyms;
+Dense similarity (FAISS, best key per chunk, or the chunk's closest sentence
+when that is closer) finds paraphrases and synonyms;
 rapidfuzz coverage finds the exact store words even misspelt. The fused score
 is a weighted sum of both on comparable 0..1 scales rather than reciprocal
 rank fusion, because the decision step needs magnitudes, not only an order:
@@ -52,6 +53,8 @@ class StoreRetriever:
     def retrieve(self, text: str, vector: np.ndarray, dense_only: bool = False, lexical_only: bool = False) -> Retrieval:
         query = self.lexical.query_terms(text)
         dense = {hit.chunk: hit.score for hit in self.index.search(vector, limit=60)}
+        for position, score in enumerate(self.index.best_sentence_scores(vector)):
+            dense[position] = max(dense.get(position, 0.0), float(score))
         lexical = {hit.chunk: hit.score for hit in self.lexical.search(text, query)}
         weight = 1.0 if dense_only else 0.0 if lexical_only else self.dense_weight
         candidates = []

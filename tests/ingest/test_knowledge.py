@@ -79,3 +79,36 @@ def test_alternates_keyed_by_a_bullet_go_to_the_piece_holding_it(store_folder):
     chunks = load_store_knowledge(knowledge_dir, "acme").chunks
     assert len(chunks) > 1
     assert [("fifth rule please" in c.questions) for c in chunks] == [False] * (len(chunks) - 1) + [True]
+
+
+LABELLED_LIST = (
+    "Please keep in mind when returning:\n"
+    + "• Refunds: " + "We refund to the original payment method once the item is back. " * 5 + "\n"
+    + "• Timing of Refunds: " + "Refunds reach your bank within ten business days of processing. " * 5 + "\n"
+    + "• Reminder for Final Sale Items: Engraved pieces and markdowns are final sale.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "titles"),
+    [
+        pytest.param(
+            LABELLED_LIST,
+            ["Refunds", "Timing of Refunds", "Reminder for Final Sale Items"],
+            id="a-split-list-titles-each-piece-by-its-own-label",
+        ),
+        pytest.param(
+            "Delivery\nOrders ship within two days.\n\nTracking arrives by email once the parcel leaves.\n",
+            ["Orders ship within two days", "Tracking arrives by email once the parcel leaves"],
+            id="a-heading-over-several-answers-titles-none-of-them",
+        ),
+        pytest.param(
+            "Delivery\nOrders ship within two days and arrive in a week.\n",
+            ["Delivery"],
+            id="a-heading-over-one-answer-titles-it",
+        ),
+    ],
+)
+def test_chunk_titles_name_their_own_answer(store_folder, page, titles):
+    knowledge = load_store_knowledge(store_folder(page), "acme")
+    assert [c.title for c in knowledge.chunks] == titles

@@ -1,0 +1,44 @@
+"""What kind of fact a question asks for, and whether a passage states one.
+
+"How much does shipping cost?" needs an amount and "how long does shipping
+take to Canada?" a duration. A passage about shipping that states neither
+does not answer, however close its words are: the page is silent on that, and
+the shopper is better served by a person than by the shipping countries.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class AnswerType(str, Enum):
+    amount = "amount"
+    duration = "duration"
+
+
+ASKS = (
+    (AnswerType.duration, re.compile(r"\bhow (long|soon|fast|quickly|quick)\b|\bhow many (business |working )?(days|weeks|hours|months)\b", re.I)),
+    (AnswerType.amount, re.compile(r"\bhow much\b(?! (time|longer))|\bwhat(?:'s| is| are| does| do)\b.{0,30}\b(cost|price|fee|rate|charge)s?\b", re.I)),
+)
+STATES = {
+    AnswerType.duration: re.compile(
+        r"\b\d+\s*(?:-|–|to)?\s*\d*\s*(?:business |working |calendar )?(?:day|week|hour|month|year)s?\b|\d+-day|"
+        r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|fourteen|thirty)\s+(?:business |working )?(?:day|week|hour|month|year)s?\b|"
+        r"\bwithin\b|\bsoon after\b|\bimmediately\b|\bsame day\b|\bseveral days\b|24/7|\buntil\b",
+        re.I,
+    ),
+    AnswerType.amount: re.compile(
+        r"[$£€¥]\s?\d|\d+\s?%|\d+\s?(percent|dollars?|usd|eur|gbp|cents)\b|\bfree\b|\bno (additional |extra )?(cost|charge)\b|"
+        r"\bat no cost\b|\bnon-?refundable\b|\bcomplimentary\b",
+        re.I,
+    ),
+}
+
+
+def asked_for(question: str) -> AnswerType | None:
+    return next((kind for kind, pattern in ASKS if pattern.search(question)), None)
+
+
+def states(answer: str, kind: AnswerType) -> bool:
+    return bool(STATES[kind].search(answer))
