@@ -14,7 +14,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import ChatSession, Exchange, last_source_id, utcnow
+from sqlalchemy import select
+
+from bot.db import ChatSession, Exchange, LearnedPhrasing, last_source_id, utcnow
 from bot.engine import Engine
 from bot.errors import EmptyMessage, FaqbotError, MessageTooLong
 from bot.orders.conversation import ORDER_INTENT_NAME, OrderDesk
@@ -36,6 +38,12 @@ class ChatTurn:
     session_id: str
     reply: Reply
     latency_ms: float
+
+
+def learned_for(db: Session, store: str) -> dict[str, str | None]:
+    """Phrasings agents taught this store (phrase key -> passage id, None = out of scope): read per
+    turn, so a phrasing taught in one worker is used by every worker from the next question on."""
+    return {row.phrase_key: row.passage_id for row in db.scalars(select(LearnedPhrasing).where(LearnedPhrasing.store == store))}
 
 
 def redacted(text: str, private: tuple[str, ...]) -> str:
@@ -86,7 +94,7 @@ def chat(
         reply = desk.handle(db, session.id, text, today, pending, client) if desk.wants(text, pending) else None
         if reply is None:
             policy_pending = pending if pending and pending.get("intent") != ORDER_INTENT_NAME else None
-            reply = engine.answer(store, text, today=today, last_source_id=previous, pending=policy_pending)
+            reply = engine.answer(store, text, today=today, last_source_id=previous, pending=policy_pending, learned=learned_for(db, store))
         session.pending = reply.pending
         latency_ms = (time.perf_counter() - started) * 1000
         session.last_seen_at = utcnow()

@@ -117,6 +117,39 @@ class LookupAttempt(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class Feedback(Base):
+    """An agent's verdict on a suggested reply: 👍, 👎, or the edited text they sent instead."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (Index("ix_feedback_store_created", "store", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    store: Mapped[str] = mapped_column(String(64))
+    message: Mapped[str] = mapped_column(Text)
+    suggested: Mapped[str] = mapped_column(Text)
+    verdict: Mapped[str] = mapped_column(String(8))  # up | down | edited
+    edited: Mapped[str | None] = mapped_column(Text, nullable=True)
+    source_ids: Mapped[list] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class LearnedPhrasing(Base):
+    """A shopper's wording an agent attached to a passage (or marked out of scope).
+
+    Kept in the database, not the index: the bot uses it from the next question on,
+    in every worker, and a rebuild of the index does not lose it."""
+
+    __tablename__ = "learned_phrasings"
+    __table_args__ = (UniqueConstraint("store", "phrase_key", name="uq_learned_store_phrase"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    store: Mapped[str] = mapped_column(String(64))
+    phrase: Mapped[str] = mapped_column(Text)
+    phrase_key: Mapped[str] = mapped_column(String(400))
+    passage_id: Mapped[str | None] = mapped_column(String(128), nullable=True)  # None: out of scope
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 def prepare_url(url: str) -> str:
     """Create the folder of a SQLite file so a newcomer needs nothing set up."""
     parsed = make_url(url)

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from rapidfuzz import fuzz, process
+
 from bot.index import Embedder, build_store_index, index_status, load_embedder, load_store_index
 from bot.ingest import Chunk, StoreConfig, list_stores, load_store_config
 from bot.ingest.knowledge import store_dir
@@ -32,6 +34,7 @@ from bot.policy.responder import Pending, PolicyAnswer, PolicyResponder
 from bot.reply import Reply, ReplySource, render_reply
 from bot.settings import MatchSettings
 
+LEARNED_SIMILARITY = 92  # rapidfuzz ratio: a taught phrasing with a typo or a word more still counts
 TELL_ME_MORE = re.compile(r"^\s*(tell me more|more( details| info(rmation)?)?|show (me )?(the )?full answer|full answer|details)\s*[.!?]*\s*$", re.I)
 MORE_SUGGESTION = "Tell me more"
 
@@ -113,14 +116,24 @@ class Engine:
         return index_status(self.knowledge_dir, self.index_dir, store, self.embedder_for(config))
 
     def answer(
-        self, store: str, message: str, today: date | None = None, last_source_id: str | None = None, pending: dict | None = None
+        self,
+        store: str,
+        message: str,
+        today: date | None = None,
+        last_source_id: str | None = None,
+        pending: dict | None = None,
+        learned: dict[str, str | None] | None = None,
     ) -> Reply:
         """`today` is the date policy answers count from (default: today in the store's
         timezone). `last_source_id` is what this session was last answered from, so
-        "tell me more" can open it; `pending` is a policy question waiting for this turn."""
+        "tell me more" can open it; `pending` is a policy question waiting for this turn;
+        `learned` maps phrasings agents taught (phrase_key -> passage id, None = out of scope)."""
         runtime = self.runtime(store)
         config = runtime.config
         today = today or store_today(config.timezone)
+        taught = self.learned_reply(runtime, message, learned or {})
+        if taught is not None:
+            return taught
         if last_source_id and TELL_ME_MORE.match(message):
             full = self.full_answer(runtime, last_source_id)
             if full is not None:
@@ -186,6 +199,52 @@ class Engine:
         )
         return part(text, (), ())
 
+    def learned_reply(self, runtime: StoreRuntime, message: str, learned: dict[str, str | None]) -> Reply | None:
+        """A wording an agent attached to a passage is answered from it; one marked out of scope hands off."""
+        if not learned:
+            return None
+        key = phrase_key(message)
+        match = key if key in learned else None
+        if match is None:
+            found = process.extractOne(key, list(learned), scorer=fuzz.ratio, score_cutoff=LEARNED_SIMILARITY)
+            match = found[0] if found else None
+        if match is None:
+            return None
+        config = runtime.config
+        passage_id = learned[match]
+        if passage_id is None:
+            text = render_reply("handoff", reason="out of scope", store_name=config.name, support_email=config.support_email, website=config.website)
+            return Reply(runtime.retriever.store, Kind.handoff.value, text, 0.0, (), (), "marked out of scope by an agent")
+        chunk = next((c for c in runtime.retriever.index.chunks if c.id == passage_id), None)
+        if chunk is None:
+            return None  # the passage changed since the agent attached it: the matcher answers
+        text = render_reply("answer", lead=[chunk.text], more=False, title=chunk.title, citation=chunk.citation)
+        source = ReplySource(chunk.id, chunk.title, 1.0, chunk.citation)
+        return Reply(runtime.retriever.store, Kind.answer.value, text, 1.0, (source,), (), "a phrasing an agent attached to this passage")
+
+    def suggest(self, store: str, message: str, today: date | None = None, limit: int = 3, learned: dict[str, str | None] | None = None) -> list[Reply]:
+        """Up to `limit` replies for an agent: the bot's own answer first, then the next passages it considered."""
+        first = self.answer(store, message, today=today, learned=learned)
+        replies = [first] if first.kind not in (Kind.handoff.value, Kind.clarify.value) else []
+        runtime = self.runtime(store)
+        config = runtime.config
+        embedder = self.embedder_for(config)
+        vector = embedder.encode([repair_typos(message, runtime.known_words, runtime.store_words)])[0]
+        retrieval = runtime.retriever.retrieve(message, vector)
+        seen = {s.id for r in replies for s in r.sources}
+        for candidate in retrieval.candidates:
+            if len(replies) >= limit:
+                break
+            if candidate.chunk.id in seen:
+                continue
+            seen.add(candidate.chunk.id)
+            lead, more = lead_sentences(runtime.retriever.index, candidate, vector, retrieval.query)
+            text = render_reply("answer", lead=lead, more=more, title=candidate.chunk.title, citation=candidate.chunk.citation)
+            score = round(float(min(1.0, max(0.0, candidate.fused))), 4)
+            source = ReplySource(candidate.chunk.id, candidate.chunk.title, score, candidate.chunk.citation)
+            replies.append(Reply(store, Kind.answer.value, text, score, (source,), (), "another passage the matcher considered"))
+        return replies
+
     def full_answer(self, runtime: StoreRuntime, chunk_id: str) -> Reply | None:
         chunk = next((c for c in runtime.retriever.index.chunks if c.id == chunk_id), None)
         if chunk is None:
@@ -196,6 +255,11 @@ class Engine:
 
     def passage(self, store: str, chunk_id: str) -> Chunk | None:
         return next((c for c in self.runtime(store).retriever.index.chunks if c.id == chunk_id), None)
+
+
+def phrase_key(message: str) -> str:
+    """How learned phrasings are compared: case, punctuation and spacing do not matter."""
+    return " ".join(re.sub(r"[^\w\s]", " ", message.lower()).split())[:400]
 
 
 def source_of(candidate: Candidate, confidence: float | None) -> ReplySource:

@@ -56,6 +56,14 @@ class Settings(BaseSettings):
     # Order lookups stop after this many failures in one session, or from one client address within the window.
     order_lookup_max_failures: int = 5
     order_lookup_window_minutes: int = 15
+    # Browser channel: chat requests per client per minute (429 beyond), shared through Redis when set.
+    chat_rate_limit_per_minute: int = 30
+    redis_url: str | None = None
+    widget_dir: Path = Path(__file__).resolve().parents[1] / "web_widget"
+    # Agents' console: the password agents sign in with; the key that signs their session cookie
+    # (all workers must share it: without one it is derived from the password).
+    agent_password: str | None = None
+    secret_key: str | None = None
     match: MatchSettings = Field(default_factory=MatchSettings)
 
     def resolved_model_path(self) -> Path:

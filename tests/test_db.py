@@ -8,8 +8,8 @@ from bot.db import database_engine, upgrade_database
 
 
 def test_upgrade_creates_the_schema_and_is_idempotent(database_url):
-    assert upgrade_database(database_url) == "0003"
-    assert upgrade_database(database_url) == "0003"
+    assert upgrade_database(database_url) == "0005"
+    assert upgrade_database(database_url) == "0005"
     tables = set(inspect(database_engine(database_url)).get_table_names())
     assert {"chat_sessions", "exchanges", "alembic_version"} <= tables
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from datetime import date, timedelta
 from typing import Annotated
@@ -20,6 +21,10 @@ from bot.orders.imports import upsert_orders
 from bot.orders.lookup import LookupLimits
 from bot.orders.records import OrderRecord
 from bot.settings import Settings, store_api_key
+from bot.web.agent import agent_router
+from bot.web.cors import StoreCors
+from bot.web.pages import pages_router
+from bot.web.ratelimit import make_limiter
 
 
 class ChatRequest(BaseModel):
@@ -100,13 +105,26 @@ def describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(problems)
 
 
-def create_app(settings: Settings, engine: Engine | None = None, migrate: bool = True) -> FastAPI:
+def create_app(settings: Settings, engine: Engine | None = None, migrate: bool = True, public: bool = False) -> FastAPI:
+    """`public`: the server listens beyond loopback, so the agents' console needs a password."""
     if migrate:
         upgrade_database(settings.database_url)
     engine = engine or Engine(settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match)
     sessions = session_factory(settings.database_url)
     app = FastAPI(title="faqbot", version="0.1.0", description="Answers each store's shoppers from that store's own FAQ.")
     app.state.engine = engine
+    limiter = make_limiter(settings.chat_rate_limit_per_minute, settings.redis_url)
+    secret = settings.secret_key or hashlib.sha256(f"faqbot-agent:{settings.agent_password or 'open'}".encode()).hexdigest()
+
+    def origins_of(store: str) -> tuple[str, ...]:
+        try:
+            return engine.store_config(store).allowed_origins
+        except FaqbotError:
+            return ()
+
+    app.add_middleware(StoreCors, origins_of=origins_of, all_origins=lambda: {o for s in engine.stores() for o in origins_of(s)})
+    app.include_router(pages_router(engine, settings.widget_dir))
+    app.include_router(agent_router(engine, sessions, settings.agent_password, secret, console_open=not public))
 
     @app.exception_handler(FaqbotError)
     async def on_faqbot_error(_: Request, exc: FaqbotError) -> JSONResponse:
@@ -126,9 +144,17 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         return JSONResponse(error_body("internal_error", "something went wrong on our side; please try again"), status_code=500)
 
     @app.post("/v1/chat", response_model=ChatResponse)
-    def post_chat(body: ChatRequest, request: Request, engine: EngineDep) -> ChatResponse:
+    def post_chat(body: ChatRequest, request: Request, engine: EngineDep) -> ChatResponse | JSONResponse:
         """Answer one shopper message for one store."""
+        request.state.store = body.store  # for the store's CORS origins
         client = request.client.host if request.client else None
+        verdict = limiter.hit(f"chat:{client}")
+        if not verdict.allowed:
+            return JSONResponse(
+                error_body("rate_limited", f"too many messages; please wait {verdict.retry_after} seconds"),
+                status_code=429,
+                headers={"Retry-After": str(verdict.retry_after)},
+            )
         turn = chat(engine, sessions, body.store, body.message, body.session_id, body.today, settings.max_message_chars, client=client, limits=lookup_limits(settings))
         reply = turn.reply
         return ChatResponse(
@@ -163,6 +189,12 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
             for store in engine.stores()
             for config in [engine.store_config(store)]
         ]
+
+    @app.get("/v1/stores/{store}", response_model=StoreOut)
+    def get_store(store: str, engine: EngineDep) -> StoreOut:
+        """One store's public face: what the widget greets with."""
+        config = engine.store_config(store)
+        return StoreOut(id=store, name=config.name, support_email=config.support_email, website=config.website)
 
     @app.get("/v1/stores/{store}/passages/{passage_id}", response_model=PassageOut)
     def get_passage(store: str, passage_id: str, engine: EngineDep) -> JSONResponse | PassageOut:

@@ -154,7 +154,8 @@ def serve(
             if state != "fresh":
                 typer.echo(f"{name}: index {state}; rebuilding", err=True)
             engine.runtime(name)
-        application = create_app(settings, engine)
+        loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+        application = create_app(settings, engine, public=not loopback)
     except FaqbotError as exc:
         fail(exc)
     typer.echo(f"faqbot serving {', '.join(engine.stores())} on http://{host}:{port} (API docs: /docs)", err=True)

@@ -1,0 +1,1 @@
+"""The browser channel: widget files, demo shop pages, the agents' console, CORS and rate limits."""

@@ -1,0 +1,234 @@
+"""The agents' console and its API: suggested replies, feedback, the inbox of what the bot
+could not answer, teaching it a phrasing, and a small analytics view.
+
+Sign-in is a password from settings (FAQBOT_AGENT_PASSWORD), kept as a signed cookie so
+any worker accepts it. Without a password the console is open only on a loopback address.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections import Counter, defaultdict
+from datetime import date, timedelta
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi.responses import HTMLResponse
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.conversations import learned_for
+from bot.db import Exchange, Feedback, LearnedPhrasing, utcnow
+from bot.engine import Engine, phrase_key
+from bot.errors import FaqbotError
+from bot.web.pages import page
+
+COOKIE = "faqbot_agent"
+SESSION_SECONDS = 12 * 3600
+
+
+class AgentAuthRequired(FaqbotError):
+    code, http_status = "agent_auth_required", 401
+
+    def __init__(self) -> None:
+        super().__init__("sign in to the agents' console first (POST /v1/agent/login with the agent password)")
+
+
+class ConsoleClosed(FaqbotError):
+    code, http_status = "console_closed", 403
+
+    def __init__(self) -> None:
+        super().__init__("the agents' console needs FAQBOT_AGENT_PASSWORD when the server listens beyond loopback")
+
+
+class Login(BaseModel):
+    password: str
+
+
+class SuggestRequest(BaseModel):
+    store: str
+    message: str = Field(min_length=1, max_length=2000)
+    today: date | None = None
+
+
+class SourceText(BaseModel):
+    id: str
+    title: str
+    score: float
+    citation: str
+    text: str
+
+
+class Suggestion(BaseModel):
+    kind: str
+    reply: str
+    confidence: float
+    sources: list[SourceText]
+
+
+class FeedbackIn(BaseModel):
+    store: str
+    message: str = Field(min_length=1, max_length=2000)
+    suggested: str = Field(max_length=10000)
+    verdict: Literal["up", "down", "edited"]
+    edited: str | None = Field(default=None, max_length=10000)
+    source_ids: list[str] = Field(default_factory=list)
+
+
+class PhrasingIn(BaseModel):
+    store: str
+    phrase: str = Field(min_length=1, max_length=400)
+    passage_id: str | None = Field(default=None, description="the passage it means; null marks the question out of scope")
+
+
+def agent_router(engine: Engine, sessions: sessionmaker[Session], password: str | None, secret: str, console_open: bool) -> APIRouter:
+    router = APIRouter()
+    signer = URLSafeTimedSerializer(secret, salt="faqbot-agent")
+
+    def signed_in(request: Request, authorization: str | None) -> bool:
+        if password is None:
+            return console_open
+        token = (authorization or "").removeprefix("Bearer ").strip()
+        if token and hmac.compare_digest(token.encode(), password.encode()):
+            return True
+        cookie = request.cookies.get(COOKIE)
+        if not cookie:
+            return False
+        try:
+            signer.loads(cookie, max_age=SESSION_SECONDS)
+            return True
+        except BadSignature:
+            return False
+
+    def require_agent(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+        if password is None and not console_open:
+            raise ConsoleClosed()
+        if not signed_in(request, authorization):
+            raise AgentAuthRequired()
+
+    Agent = Depends(require_agent)
+
+    @router.get("/agent", response_class=HTMLResponse, include_in_schema=False)
+    def console(request: Request) -> HTMLResponse:
+        if password is None and not console_open:
+            raise ConsoleClosed()
+        stores = [(store, engine.store_config(store).name) for store in engine.stores()]
+        return page("agent.html", stores=stores, signed_in=signed_in(request, None))
+
+    @router.post("/v1/agent/login")
+    def login(body: Login, response: Response) -> dict:
+        if password is None:
+            if not console_open:
+                raise ConsoleClosed()
+            return {"signed_in": True}
+        if not hmac.compare_digest(body.password.encode(), password.encode()):
+            raise AgentAuthRequired()
+        response.set_cookie(COOKIE, signer.dumps("agent"), max_age=SESSION_SECONDS, httponly=True, samesite="strict")
+        return {"signed_in": True}
+
+    @router.post("/v1/agent/logout")
+    def logout(response: Response) -> dict:
+        response.delete_cookie(COOKIE)
+        return {"signed_in": False}
+
+    @router.post("/v1/suggest", response_model=list[Suggestion], dependencies=[Agent])
+    def suggest(body: SuggestRequest) -> list[Suggestion]:
+        """Up to three replies for a customer's message, each with its sources' text."""
+        with sessions() as db:
+            learned = learned_for(db, body.store)
+        replies = engine.suggest(body.store, body.message, body.today, learned=learned)
+        out = []
+        for reply in replies:
+            sources = []
+            for source in reply.sources:
+                chunk = engine.passage(body.store, source.id)
+                sources.append(SourceText(id=source.id, title=source.title, score=source.score, citation=source.citation, text=chunk.text if chunk else ""))
+            out.append(Suggestion(kind=reply.kind, reply=reply.text, confidence=reply.confidence, sources=sources))
+        return out
+
+    @router.post("/v1/feedback", dependencies=[Agent])
+    def feedback(body: FeedbackIn) -> dict:
+        engine.store_config(body.store)  # unknown store -> 404
+        if body.verdict == "edited" and not (body.edited or "").strip():
+            raise FaqbotError("an edited reply needs its text in `edited`")
+        with sessions() as db:
+            row = Feedback(store=body.store, message=body.message, suggested=body.suggested, verdict=body.verdict, edited=body.edited, source_ids=body.source_ids)
+            db.add(row)
+            db.commit()
+            return {"id": row.id}
+
+    @router.get("/v1/agent/inbox", dependencies=[Agent])
+    def inbox(store: str, days: int = 30, limit: int = 50) -> list[dict]:
+        """What the bot could not answer (handoffs, "did you mean", low confidence), most frequent first."""
+        engine.store_config(store)
+        since = utcnow() - timedelta(days=days)
+        with sessions() as db:
+            rows = db.execute(
+                select(Exchange.message, Exchange.kind, Exchange.confidence, Exchange.created_at).where(
+                    Exchange.store == store, Exchange.created_at >= since, Exchange.kind.in_(("handoff", "clarify", "answer"))
+                )
+            ).all()
+            taught = set(learned_for(db, store))
+        threshold = engine.match_settings.answer_min_confidence
+        groups: dict[str, dict] = {}
+        for message, kind, confidence, created in rows:
+            if kind == "answer" and confidence >= threshold:
+                continue
+            key = phrase_key(message)
+            if not key or key in taught:
+                continue
+            group = groups.setdefault(key, {"message": message, "count": 0, "kinds": Counter(), "last_seen": created})
+            group["count"] += 1
+            group["kinds"][kind] += 1
+            group["last_seen"] = max(group["last_seen"], created)
+        ranked = sorted(groups.values(), key=lambda g: (-g["count"], str(g["last_seen"])), reverse=False)[:limit]
+        return [{"message": g["message"], "count": g["count"], "kind": g["kinds"].most_common(1)[0][0], "last_seen": str(g["last_seen"])} for g in ranked]
+
+    @router.get("/v1/agent/passages", dependencies=[Agent])
+    def passages(store: str) -> list[dict]:
+        chunks = engine.runtime(store).retriever.index.chunks
+        return [{"id": c.id, "title": c.title, "citation": c.citation} for c in chunks]
+
+    @router.post("/v1/agent/phrasings", dependencies=[Agent])
+    def teach(body: PhrasingIn) -> dict:
+        """Attach a shopper's wording to a passage (or mark it out of scope): used from the next question on."""
+        if body.passage_id is not None and engine.passage(body.store, body.passage_id) is None:
+            raise FaqbotError(f"store {body.store!r} has no passage {body.passage_id!r}")
+        key = phrase_key(body.phrase)
+        if not key:
+            raise FaqbotError("the phrasing has no words")
+        with sessions() as db:
+            row = db.scalar(select(LearnedPhrasing).where(LearnedPhrasing.store == body.store, LearnedPhrasing.phrase_key == key))
+            if row is None:
+                db.add(LearnedPhrasing(store=body.store, phrase=body.phrase, phrase_key=key, passage_id=body.passage_id))
+            else:
+                row.passage_id = body.passage_id
+            db.commit()
+        return {"phrase": body.phrase, "passage_id": body.passage_id}
+
+    @router.get("/v1/agent/analytics", dependencies=[Agent])
+    def analytics(store: str, days: int = 14) -> dict:
+        """Questions per day by outcome, the share of each outcome, and the passages asked about most."""
+        engine.store_config(store)
+        since = utcnow() - timedelta(days=days)
+        with sessions() as db:
+            rows = db.execute(select(Exchange.kind, Exchange.sources, Exchange.created_at).where(Exchange.store == store, Exchange.created_at >= since)).all()
+        per_day: dict[str, Counter] = defaultdict(Counter)
+        shares: Counter = Counter()
+        topics: Counter = Counter()
+        for kind, sources, created in rows:
+            per_day[created.date().isoformat()][kind] += 1
+            shares[kind] += 1
+            if sources:
+                topics[sources[0]["title"]] += 1
+        total = sum(shares.values())
+        return {
+            "days": [{"date": day, **counts, "total": sum(counts.values())} for day, counts in sorted(per_day.items())],
+            "shares": {kind: round(count / total, 4) for kind, count in shares.items()} if total else {},
+            "total": total,
+            "top_topics": [{"title": title, "count": count} for title, count in topics.most_common(8)],
+        }
+
+    return router

@@ -1,0 +1,160 @@
+"""The widget and the agents' console in a real Chromium, against a real faqbot server."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import AGENT_PASSWORD
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def open_widget(page: Page, live_server: str, store: str = "dissoo"):
+    page.goto(f"{live_server}/demo/{store}")
+    widget = page.locator("#faqbot-widget")
+    launcher = widget.get_by_role("button", name=re.compile("Chat with"))
+    launcher.click()
+    return widget
+
+
+def ask(widget, text: str) -> None:
+    box = widget.get_by_role("textbox", name="Your message")
+    box.fill(text)
+    box.press("Enter")
+
+
+def test_ask_a_question_and_see_the_stores_answer(page, live_server):
+    widget = open_widget(page, live_server)
+    expect(widget.get_by_role("heading", name="Dissoo")).to_be_visible()
+    ask(widget, "which cards do you take?")
+    expect(widget.locator(".msg.bot").last).to_contain_text("Visa")
+    expect(widget.get_by_role("link", name=re.compile("support@dissoojewelry.com"))).to_be_visible()
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "widget.png"))
+
+
+def test_a_suggestion_chip_asks_it(page, live_server):
+    widget = open_widget(page, live_server, "dissoo")
+    ask(widget, "tell me about the warranty")
+    chip = widget.get_by_role("button", name="Tell me more")
+    expect(chip).to_be_visible()
+    chip.click()
+    expect(widget.locator(".msg.me").last).to_have_text(re.compile("Tell me more"))
+    expect(widget.locator(".msg.bot").last).to_contain_text("Free Ring Resizing for Life")
+
+
+def test_the_conversation_survives_a_reload(page, live_server):
+    widget = open_widget(page, live_server, "stelladot")
+    ask(widget, "do you accept returns on engraved items?")
+    expect(widget.locator(".msg.bot")).to_have_count(2)
+    page.reload()
+    widget = page.locator("#faqbot-widget")
+    expect(widget.locator(".msg.me").first).to_have_text(re.compile("engraved items"))
+    expect(widget.locator(".msg.bot")).to_have_count(2)
+
+
+def test_markup_in_a_reply_is_shown_as_text_and_runs_nothing(page, live_server):
+    page.goto(f"{live_server}/demo/dissoo")
+    page.evaluate("window.__pwned = false")
+    payload = '<img src=x onerror="window.__pwned=true"><script>window.__pwned=true</script>'
+    page.route(
+        "**/v1/chat",
+        lambda route: route.fulfill(
+            status=200,
+            content_type="application/json",
+            body='{"store":"dissoo","session_id":"s1","kind":"answer","reply":' + __import__("json").dumps(payload + " see javascript:alert(1) or https://example.com") + ',"confidence":1,"sources":[],"suggestions":[]}',
+        ),
+    )
+    widget = page.locator("#faqbot-widget")
+    widget.get_by_role("button", name=re.compile("Chat with")).click()
+    ask(widget, "hello?")
+    last = widget.locator(".msg.bot").last
+    expect(last).to_contain_text("<img src=x")
+    assert widget.locator(".msg img, .msg script").count() == 0
+    assert page.evaluate("window.__pwned") is False
+    assert [a.get_attribute("href") for a in last.locator("a").all()] == ["https://example.com"]
+
+
+def test_keyboard_only(page, live_server):
+    page.goto(f"{live_server}/demo/sessori")
+    widget = page.locator("#faqbot-widget")
+    launcher = widget.get_by_role("button", name=re.compile("Chat with"))
+    launcher.focus()
+    page.keyboard.press("Enter")
+    box = widget.get_by_role("textbox", name="Your message")
+    expect(box).to_be_focused()
+    page.keyboard.type("do you ship to Canada?")
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.type("thanks")
+    expect(box).to_have_value("do you ship to Canada?\nthanks")
+    page.keyboard.press("Enter")
+    expect(widget.locator(".msg.bot").last).to_contain_text("Canada")
+    page.keyboard.press("Escape")
+    expect(widget.get_by_role("dialog")).to_be_hidden()
+    expect(launcher).to_be_focused()
+
+
+def test_server_down_shows_a_retry_and_keeps_the_message(page, live_server):
+    page.goto(f"{live_server}/demo/dissoo")
+    page.route("**/v1/chat", lambda route: route.abort())
+    widget = page.locator("#faqbot-widget")
+    widget.get_by_role("button", name=re.compile("Chat with")).click()
+    ask(widget, "where is my order?")
+    expect(widget.locator(".msg.bot").last).to_contain_text("can't be reached")
+    expect(widget.get_by_role("textbox", name="Your message")).to_have_value("where is my order?")
+    page.unroute("**/v1/chat")
+    widget.get_by_role("button", name="Retry").click()
+    expect(widget.locator(".msg.bot").last).to_contain_text("order number")
+
+
+def test_fits_a_360_px_phone(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+    page = context.new_page()
+    widget = open_widget(page, live_server)
+    box = widget.get_by_role("dialog").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    context.close()
+
+
+def test_agent_console_from_sign_in_to_teaching_a_phrasing(page, live_server):
+    phrasing = "ribbon and bow option?"
+    # A shopper asks something the bot cannot answer yet: it lands in the inbox.
+    shopper = page.context.new_page()
+    widget = open_widget(shopper, live_server, "dissoo")
+    ask(widget, phrasing)
+    expect(widget.locator(".msg.bot")).to_have_count(2)
+
+    page.goto(f"{live_server}/agent")
+    page.get_by_label("Agent password").fill(AGENT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label("Store").select_option("dissoo")
+    page.get_by_label("Customer's message").fill("how long do refunds take?")
+    page.get_by_role("button", name="Suggest replies").click()
+    first = page.locator(".suggestion").first
+    expect(first).to_contain_text("confidence")
+    expect(first.locator("summary").first).to_contain_text("Source:")
+    first.get_by_role("button", name="Good reply").click()
+    expect(first.get_by_role("status")).to_have_text("Feedback saved.")
+    first.get_by_role("button", name="I sent an edited version").click()
+    first.get_by_role("textbox", name="The reply you sent").fill("Refunds take 5-7 days after we receive your return.")
+    first.get_by_role("button", name="Save edited reply").click()
+    expect(first.get_by_role("status")).to_have_text("Feedback saved.")
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / "agent-console.png"), full_page=True)
+
+    page.get_by_role("tab", name="Inbox").click()
+    item = page.locator("#inbox-list li", has_text=phrasing)
+    expect(item).to_be_visible()
+    item.get_by_role("combobox").select_option(label="Can I get gift box packaging?")
+    item.get_by_role("button", name="Attach as phrasing").click()
+    expect(item.get_by_role("status")).to_have_text("Attached.")
+
+    page.get_by_role("tab", name="Analytics").click()
+    expect(page.locator("#chart svg rect").first).to_be_attached()
+
+    ask(widget, phrasing)
+    expect(widget.locator(".msg.bot").last).to_contain_text("gift box")

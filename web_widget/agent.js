@@ -1,0 +1,154 @@
+/* The agents' console. Plain DOM, text only (no innerHTML with data), no CDN; the chart is SVG drawn here. */
+(function () {
+  "use strict";
+  function $(id) { return document.getElementById(id); }
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { if (k === "text") node.textContent = attrs[k]; else node.setAttribute(k, attrs[k]); });
+    (children || []).forEach(function (c) { node.appendChild(c); });
+    return node;
+  }
+  function api(method, path, body) {
+    return fetch(path, { method: method, headers: { "content-type": "application/json" }, credentials: "same-origin", body: body ? JSON.stringify(body) : undefined })
+      .then(function (r) { return r.json().then(function (data) { if (!r.ok) throw new Error((data.error && data.error.message) || r.status); return data; }); });
+  }
+
+  var login = $("login");
+  if (login) {
+    login.addEventListener("submit", function (event) {
+      event.preventDefault();
+      api("POST", "/v1/agent/login", { password: $("password").value })
+        .then(function () { location.reload(); })
+        .catch(function (error) { $("login-error").textContent = "Sign-in failed: " + error.message; });
+    });
+    $("password").focus();
+    return;
+  }
+  var logout = $("logout");
+  if (logout) logout.addEventListener("click", function () { api("POST", "/v1/agent/logout").then(function () { location.reload(); }); });
+
+  var store = $("store");
+  var tabs = ["suggest", "inbox", "analytics"];
+  function show(name) {
+    tabs.forEach(function (t) {
+      $(t).hidden = t !== name;
+      $("tab-" + t).setAttribute("aria-selected", String(t === name));
+    });
+    if (name === "inbox") loadInbox();
+    if (name === "analytics") loadAnalytics();
+  }
+  tabs.forEach(function (t) { $("tab-" + t).addEventListener("click", function () { show(t); }); });
+  store.addEventListener("change", function () { $("suggestions").textContent = ""; if (!$("inbox").hidden) loadInbox(); if (!$("analytics").hidden) loadAnalytics(); });
+
+  // Suggested replies with copy and feedback.
+  $("suggest-button").addEventListener("click", function () {
+    var message = $("customer-message").value.trim();
+    var box = $("suggestions");
+    if (!message) return;
+    box.textContent = "Thinking…";
+    api("POST", "/v1/suggest", { store: store.value, message: message }).then(function (list) {
+      box.textContent = "";
+      if (!list.length) box.appendChild(el("p", { text: "No confident reply: this one needs a person." }));
+      list.forEach(function (s, i) { box.appendChild(card(s, i, message)); });
+    }).catch(function (e) { box.textContent = "Error: " + e.message; });
+  });
+
+  function card(s, i, message) {
+    var reply = el("pre", { class: "reply", text: s.reply });
+    var status = el("span", { class: "saved", role: "status" });
+    var sources = el("div", {}, s.sources.map(function (src) {
+      return el("details", {}, [el("summary", { text: "Source: " + src.title + " (" + src.citation + ")" }), el("p", { text: src.text })]);
+    }));
+    function send(verdict, edited) {
+      return api("POST", "/v1/feedback", { store: store.value, message: message, suggested: s.reply, verdict: verdict, edited: edited || null, source_ids: s.sources.map(function (x) { return x.id; }) })
+        .then(function () { status.textContent = "Feedback saved."; })
+        .catch(function (e) { status.textContent = "Error: " + e.message; });
+    }
+    var copy = el("button", { type: "button", class: "secondary", text: "Copy" });
+    copy.addEventListener("click", function () {
+      (navigator.clipboard ? navigator.clipboard.writeText(s.reply) : Promise.reject()).then(function () { status.textContent = "Copied."; }, function () { status.textContent = "Select the text to copy it."; });
+    });
+    var up = el("button", { type: "button", class: "secondary", "aria-label": "Good reply", text: "👍" });
+    var down = el("button", { type: "button", class: "secondary", "aria-label": "Bad reply", text: "👎" });
+    var edit = el("button", { type: "button", class: "secondary", text: "I sent an edited version" });
+    up.addEventListener("click", function () { send("up"); });
+    down.addEventListener("click", function () { send("down"); });
+    edit.addEventListener("click", function () {
+      var area = el("textarea", { rows: "5", "aria-label": "The reply you sent" });
+      area.value = s.reply;
+      var save = el("button", { type: "button", text: "Save edited reply" });
+      save.addEventListener("click", function () { send("edited", area.value); });
+      wrapper.appendChild(area);
+      wrapper.appendChild(save);
+      area.focus();
+    });
+    var wrapper = el("article", { class: "suggestion", "aria-label": "Suggestion " + (i + 1) }, [
+      el("p", { class: "meta", text: "Suggestion " + (i + 1) + " · " + s.kind + " · confidence " + s.confidence.toFixed(2) }),
+      reply, sources, copy, up, down, edit, status,
+    ]);
+    return wrapper;
+  }
+
+  // Inbox: unanswered questions, attach to a passage or mark out of scope.
+  function loadInbox() {
+    var list = $("inbox-list");
+    list.textContent = "Loading…";
+    Promise.all([api("GET", "/v1/agent/inbox?store=" + store.value), api("GET", "/v1/agent/passages?store=" + store.value)]).then(function (results) {
+      var items = results[0], passages = results[1];
+      list.textContent = "";
+      if (!items.length) list.appendChild(el("li", { text: "Nothing waiting." }));
+      items.forEach(function (item) {
+        var select = el("select", { "aria-label": "FAQ entry for “" + item.message + "”" }, passages.map(function (p) { return el("option", { value: p.id, text: p.title }); }));
+        var attach = el("button", { type: "button", text: "Attach as phrasing" });
+        var outOfScope = el("button", { type: "button", class: "secondary", text: "Out of scope" });
+        var status = el("span", { class: "saved", role: "status" });
+        function teach(passageId) {
+          api("POST", "/v1/agent/phrasings", { store: store.value, phrase: item.message, passage_id: passageId })
+            .then(function () { status.textContent = passageId ? "Attached." : "Marked out of scope."; })
+            .catch(function (e) { status.textContent = "Error: " + e.message; });
+        }
+        attach.addEventListener("click", function () { teach(select.value); });
+        outOfScope.addEventListener("click", function () { teach(null); });
+        list.appendChild(el("li", {}, [el("strong", { text: item.message }), el("span", { class: "meta", text: " — asked " + item.count + "× (" + item.kind + ")" }), el("br"), select, attach, outOfScope, status]));
+      });
+    }).catch(function (e) { list.textContent = "Error: " + e.message; });
+  }
+
+  // Analytics: a stacked bar per day (answered / policy / clarify / handoff / other), drawn as SVG.
+  var COLOURS = { answer: "#2e7d32", policy: "#1565c0", order: "#6a1b9a", clarify: "#f9a825", handoff: "#c62828", smalltalk: "#78909c" };
+  function loadAnalytics() {
+    api("GET", "/v1/agent/analytics?store=" + store.value).then(function (data) {
+      var chart = $("chart");
+      chart.textContent = "";
+      var ns = "http://www.w3.org/2000/svg";
+      var width = Math.max(320, data.days.length * 44 + 40), height = 180;
+      var max = Math.max.apply(null, data.days.map(function (d) { return d.total; }).concat([1]));
+      var svg = document.createElementNS(ns, "svg");
+      svg.setAttribute("width", width); svg.setAttribute("height", height + 30); svg.setAttribute("viewBox", "0 0 " + width + " " + (height + 30));
+      data.days.forEach(function (day, i) {
+        var y = height;
+        Object.keys(COLOURS).forEach(function (kind) {
+          var n = day[kind] || 0;
+          if (!n) return;
+          var h = (n / max) * (height - 10);
+          var rect = document.createElementNS(ns, "rect");
+          rect.setAttribute("x", 30 + i * 44); rect.setAttribute("y", y - h); rect.setAttribute("width", 30); rect.setAttribute("height", h);
+          rect.setAttribute("fill", COLOURS[kind]);
+          var title = document.createElementNS(ns, "title"); title.textContent = day.date + ": " + n + " " + kind; rect.appendChild(title);
+          svg.appendChild(rect);
+          y -= h;
+        });
+        var label = document.createElementNS(ns, "text");
+        label.setAttribute("x", 30 + i * 44); label.setAttribute("y", height + 16); label.textContent = day.date.slice(5);
+        svg.appendChild(label);
+      });
+      chart.appendChild(svg);
+      var shares = $("shares"); shares.textContent = "";
+      Object.keys(data.shares).forEach(function (kind) {
+        shares.appendChild(el("li", { text: kind + ": " + Math.round(data.shares[kind] * 100) + "%" }));
+      });
+      var topics = $("topics"); topics.textContent = "";
+      data.top_topics.forEach(function (t) { topics.appendChild(el("li", { text: t.title + " (" + t.count + ")" })); });
+    }).catch(function (e) { $("chart").textContent = "Error: " + e.message; });
+  }
+})();
