@@ -30,6 +30,8 @@ from bot.match.text import words
 from bot.policy import StorePolicy, load_policy
 from bot.policy.calendar import BusinessCalendar, store_today
 from bot.policy.citations import cite_facts
+from bot.policy.infer import infer_policy
+from bot.policy.model import POLICY_FILE
 from bot.policy.responder import Pending, PolicyAnswer, PolicyResponder
 from bot.reply import Reply, ReplySource, render_reply
 from bot.settings import MatchSettings
@@ -99,7 +101,9 @@ class Engine:
         index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
         retriever = StoreRetriever(index)
         store_words = {w for chunk in index.chunks for w in words(f"{chunk.title} {' '.join(chunk.questions)} {chunk.text}")}
-        policy = load_policy(store_dir(self.knowledge_dir, store))
+        folder = store_dir(self.knowledge_dir, store)
+        # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py).
+        policy = load_policy(folder) if (folder / POLICY_FILE).exists() else infer_policy(index.chunks)
         responder = PolicyResponder(policy, BusinessCalendar(config.country), config.name, contact_words(config))
         citations = {id(fact): source for fact, source in cite_facts(policy, index.chunks)}
         return StoreRuntime(

@@ -18,6 +18,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 orders_app = typer.Typer(help="A store's orders, for order tracking in chat.", no_args_is_help=True)
 app.add_typer(orders_app, name="orders")
+policy_app = typer.Typer(help="A store's policy.toml.", no_args_is_help=True)
+app.add_typer(policy_app, name="policy")
 
 KnowledgeOpt = Annotated[Optional[Path], typer.Option("--knowledge", help="knowledge folder (default: setting FAQBOT_KNOWLEDGE_DIR or ./knowledge)")]
 IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: setting FAQBOT_INDEX_DIR or ./index)")]
@@ -222,6 +224,28 @@ def orders_import(
     for bad in result.bad_rows:
         typer.echo(f"{file}:{bad.line}: skipped: {bad.reason}", err=True)
     typer.echo(f"{store}: {result.summary}")
+
+
+@policy_app.command("draft")
+def policy_draft(
+    store: Annotated[str, typer.Option("--store", help="store id")],
+    knowledge: KnowledgeOpt = None,
+) -> None:
+    """Print the policy facts read off the store's FAQ page, as a policy.toml to check and keep."""
+    import tomli_w
+
+    from bot.ingest.knowledge import load_store_knowledge
+    from bot.policy.infer import infer_policy
+
+    settings = settings_with(knowledge)
+    try:
+        chunks = load_store_knowledge(settings.knowledge_dir, store).chunks
+    except FaqbotError as exc:
+        fail(exc)
+    policy = infer_policy(chunks)
+    typer.echo(f"# Drafted from {store}'s FAQ page by `faqbot policy draft`: check every fact, then save as")
+    typer.echo(f"# knowledge/{store}/policy.toml (the bot uses these facts until a policy.toml exists).")
+    typer.echo(tomli_w.dumps(policy.model_dump(exclude_defaults=True, exclude_none=True)))
 
 
 @app.command()

@@ -25,7 +25,7 @@ ITEM_KINDS: dict[str, str] = {
     "engraved": r"engrav(ed|ing|ings|able|ables)",
     "photo": r"photo (locket|pendant|jewel\w*|necklace)|with (a|my|our) photo",
     "design_your_own": r"design(ed)? (your|my) own",
-    "custom_size": r"custom[- ]siz(e|ed)|resized",
+    "custom_size": r"custom[- ]siz(e|es|ed)|resized",
     "worn": r"\bworn\b|\bwore\b|wearing it|have worn|used it",
     "no_tag": r"(without|no|lost|removed) (the )?(jewelry )?tags?|tags? (off|removed|missing)",
     "replacement": r"(a|the|my) replacement|sent (to me )?as (a )?replacement",

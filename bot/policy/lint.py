@@ -154,7 +154,16 @@ def lint_store(knowledge_dir: Path, store: str) -> list[Finding]:
     except FaqbotError as exc:
         return [Finding("error", "unparseable", POLICY_FILE, str(exc))]
     if not (folder / POLICY_FILE).exists():
-        findings = [Finding("warning", "unsupported", POLICY_FILE, "no policy.toml: questions are answered from the FAQ text only, nothing is computed")]
+        from bot.policy.infer import infer_policy
+
+        inferred = len(infer_policy(chunks).facts())
+        findings = [
+            Finding(
+                "warning", "unsupported", POLICY_FILE,
+                f"no policy.toml: {inferred} fact(s) are read off the page as it stands; "
+                f"`faqbot policy draft --store {store}` prints them to check and keep",
+            )
+        ]
     else:
         findings = unsupported(policy, chunks) + duplicates(policy)
     sentences = page_sentences(chunks)

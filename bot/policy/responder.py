@@ -399,7 +399,7 @@ class PolicyResponder:
         if verdict.allowed:
             duties = " Customs duties and taxes are collected at checkout." if slots.country in fact.duties_collected_for else ""
             return PolicyAnswer(f"Yes — {self.store_name} ships to {name}.{duties}", facts=(fact,), reason=f"ships to {slots.country}")
-        listed = ", ".join(country_name(c) for c in verdict.listed)
+        listed = join_words([country_name(c) for c in verdict.listed])
         return PolicyAnswer(f"Sorry — {self.store_name} doesn't ship to {name}. It ships to {listed}.", facts=(fact,), reason=f"does not ship to {slots.country}")
 
     def payment(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
@@ -408,7 +408,7 @@ class PolicyResponder:
             return None  # the page does not settle it: the FAQ text (or a person) answers
         yes = [v.subject for v in verdicts if v.allowed]
         no = [v.subject for v in verdicts if not v.allowed]
-        accepted = ", ".join(verdicts[0].listed)
+        accepted = join_words(list(verdicts[0].listed))
         if yes and not no:
             lead = f"Yes — {self.store_name} accepts {join_words(yes)}."
         elif no and not yes:

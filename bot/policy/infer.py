@@ -1,0 +1,183 @@
+"""A first policy read off a raw FAQ page, for a store that has no policy.toml yet.
+
+Only sentences that state a rule plainly are used ("returns within 30 days of delivery",
+"we ship to the US, Canada and the UK", "we accept Visa, PayPal…"), each fact keeping its
+sentence as `source`, so a computed reply still quotes the store's own words. Where the
+page is ambiguous (two different return windows, no clear start for a timeline) nothing is
+inferred and the FAQ text answers. `faqbot policy draft` prints the same facts as a
+policy.toml for the owner to check and keep.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from bot.ingest import Chunk
+from bot.policy.lexicon import ITEM_KIND_PATTERNS, PAYMENT_PATTERNS
+from bot.policy.model import StorePolicy
+from bot.policy.slots import find_country
+
+RETURN_WORDS = re.compile(r"\b(return(s|ed)?|refund(s|ed)?|exchange(s|d)?|send\s+(it|items?|them)\s+back)\b", re.I)
+DAYS = re.compile(r"\b(\d{1,3})[\s-]*(?:calendar\s+)?days?\b", re.I)
+FROM_DELIVERY = re.compile(r"\b(of|after|from)\s+(the\s+)?(delivery|receipt|receiving|arrival|date\s+of\s+delivery|delivery\s+date|you\s+(receive|get))", re.I)
+FROM_PURCHASE = re.compile(r"\b(of|after|from)\s+(the\s+)?(original\s+)?(purchase|order(\s+date)?|date\s+of\s+(purchase|order)|ordering|buying)\b", re.I)
+FINAL_SALE = re.compile(r"\b(final\s+sale|non-?returnable|non-?refundable|cannot\s+be\s+returned|can'?t\s+be\s+returned|not\s+(eligible\s+for|accept(ed)?\s+(for\s+)?)\s*(a\s+)?(returns?|refunds?)|do\s+not\s+accept\s+returns\s+on|are\s+not\s+refundable|cannot\s+be\s+refunded)\b", re.I)
+DEFECT_EXCEPTION = re.compile(r"\b(unless|except|excluding)\b[^.]{0,60}\b(defect\w*|damaged|faulty|wrong)", re.I)
+RANGE = re.compile(r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(business|working)?\s*days?\b", re.I)
+REFUND_TIME = re.compile(r"\brefund", re.I)
+PROCESSING = re.compile(r"\b(process(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+within|handling)\b", re.I)
+TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|take\s+\d|reach\s+you)\b", re.I)
+WE_SHIP = re.compile(r"\bwe\s+(only\s+)?(ship|deliver)\s+(to|within|in)\b", re.I)
+WORLDWIDE = re.compile(r"\b(worldwide|internationally|all\s+over\s+the\s+world|to\s+all\s+countries|any\s+country)\b", re.I)
+WE_ACCEPT = re.compile(r"\b(we|you\s+can)\s+(accept|take|pay\s+with|support)\b|\bpayment\s+methods?\b", re.I)
+EXCHANGE_REFUSED = re.compile(r"\b(do\s+not|don'?t|no\s+longer|cannot|can'?t)\s+(accept|offer|do|process)\s+exchanges\b|\bno\s+exchanges\b", re.I)
+METHOD = re.compile(r"\b(express|expedited|standard)\b", re.I)
+
+
+def sentences_of(chunks: Iterable[Chunk]) -> list[str]:
+    seen: dict[str, None] = {}
+    for chunk in chunks:
+        for sentence in chunk.sentences:
+            seen.setdefault(sentence.strip(), None)
+    return [s for s in seen if s]
+
+
+def return_window(sentences: list[str]) -> dict | None:
+    found = []
+    for sentence in sentences:
+        if not RETURN_WORDS.search(sentence) or FINAL_SALE.search(sentence) or REFUND_PAID.search(sentence):
+            continue
+        if re.search(r"\b(process\w*|business|working)\b|\d+\s*(-|–|to)\s*\d+\s*days", sentence, re.I):
+            continue  # a processing time or a range is not a return window
+        days = {int(m.group(1)) for m in DAYS.finditer(sentence)}
+        if len(days) != 1 or not re.search(r"\b(within|\d+[\s-]*days?\s+(return|refund|exchange|to\s+return|money)|have\s+\d+|up\s+to|\d+-day)", sentence, re.I):
+            continue
+        counted_from = "purchase" if FROM_PURCHASE.search(sentence) and not FROM_DELIVERY.search(sentence) else "delivery"
+        refunds = ["cash", "exchange"] if re.search(r"exchang", sentence, re.I) else ["cash"]
+        if re.search(r"store\s+credit", sentence, re.I) and not re.search(r"\brefund", sentence, re.I):
+            refunds = ["store_credit"]
+        found.append({"days": days.pop(), "counted_from": counted_from, "refunds": refunds, "source": sentence})
+    if len({w["days"] for w in found}) != 1:
+        return None  # none, or the page gives different windows: the FAQ text answers
+    return found[0]
+
+
+def final_sale(sentences: list[str]) -> list[dict]:
+    rules = []
+    for sentence in sentences:
+        if not FINAL_SALE.search(sentence):
+            continue
+        kinds = [k for k, p in ITEM_KIND_PATTERNS.items() if p.search(sentence) and k not in ("gift", "defect", "wrong_item", "missing_item")]
+        if kinds:
+            rule = {"kinds": kinds, "source": sentence}
+            if DEFECT_EXCEPTION.search(sentence):
+                rule["exceptions"] = ["defect"]
+            rules.append(rule)
+    return rules
+
+
+REFUND_PAID = re.compile(
+    r"\b(refunded|refund\s+(will|should|may|can|is|would)\s+(be|take|appear|post|arrive|show|reach)|see\s+(your|the)\s+refund|refund\s+payment"
+    r"|(receive|get)\s+(your|a|the)\s+refund|refund\s+(to\s+your|will\s+be\s+available))", re.I)
+WINDOW_WORDING = re.compile(r"\bwithin\s+\d+\s*days?\s+(of|after|from)\b", re.I)
+
+
+def nearest(pattern: re.Pattern[str], text: str) -> int:
+    """Where the last match of `pattern` ends in `text`; -1 when none."""
+    return max((m.end() for m in pattern.finditer(text)), default=-1)
+
+
+def timeline(sentences: list[str]) -> list[dict]:
+    stages = []
+    for sentence in sentences:
+        refund_sentence = bool(REFUND_PAID.search(sentence)) and not WINDOW_WORDING.search(sentence)
+        for match in RANGE.finditer(sentence):
+            low, high = int(match.group(1)), int(match.group(2) or match.group(1))
+            if high < low or high > 60:
+                continue
+            unit = "business_days" if match.group(3) else "days"
+            before = sentence[max(0, match.start() - 90) : match.start()]
+            if refund_sentence:
+                # "Once we receive (and inspect) your return…" counts from receipt; "if approved…" from approval.
+                receipt = re.search(r"\b(receiv\w*|arriv\w*|get\s+your\s+return|upon\s+receipt)\b", sentence, re.I)
+                start = "return_received" if receipt else "return_approved" if re.search(r"approv|inspect|process", sentence, re.I) else "return_received"
+                stages.append({"start": start, "end": "refund_posted", "min": low, "max": high, "unit": unit, "source": sentence})
+                break
+            if RETURN_WORDS.search(sentence) or not re.search(r"\b(order|ship|deliver|arriv|dispatch|process)", sentence, re.I):
+                continue
+            processing, transit = nearest(PROCESSING, before), nearest(TRANSIT, before)
+            if processing > transit:
+                stages.append({"start": "order_placed", "end": "order_shipped", "min": low, "max": high, "unit": unit, "source": sentence})
+            elif transit >= 0 or TRANSIT.search(sentence[match.end() : match.end() + 40]):
+                stage = {"start": "order_shipped", "end": "delivered", "min": low, "max": high, "unit": unit, "source": sentence}
+                method = METHOD.search(before)
+                if method:
+                    stage["method"] = method.group(1).lower().replace("expedited", "express")
+                stages.append(stage)
+    # One stage per (start, end, method): a second with other numbers is a contradiction to leave alone.
+    unique: dict[tuple, dict] = {}
+    clashes = set()
+    for stage in stages:
+        key = (stage["start"], stage["end"], stage.get("method"))
+        if key in unique and (unique[key]["min"], unique[key]["max"]) != (stage["min"], stage["max"]):
+            clashes.add(key)
+        unique.setdefault(key, stage)
+    return [s for k, s in unique.items() if k not in clashes]
+
+
+def shipping(sentences: list[str]) -> dict | None:
+    for sentence in sentences:
+        if WE_SHIP.search(sentence) or re.search(r"\b(countries|destinations)\s+(we\s+)?(ship|deliver)", sentence, re.I):
+            if WORLDWIDE.search(sentence):
+                return {"worldwide": True, "source": sentence}
+            codes = countries_in(sentence)
+            if codes:
+                return {"countries": codes, "source": sentence}
+    return None
+
+
+def countries_in(sentence: str) -> list[str]:
+    codes: list[str] = ["US"] if re.search(r"\b(US|U\.S\.A?\.?|USA)\b", sentence) else []
+    for part in re.split(r",|\band\b|\bor\b|&|/", sentence):
+        code = find_country(part)
+        if code and code not in codes:
+            codes.append(code)
+    return codes
+
+
+def payments(sentences: list[str]) -> dict | None:
+    for sentence in sentences:
+        if not WE_ACCEPT.search(sentence):
+            continue
+        methods = [name for name, pattern in PAYMENT_PATTERNS.items() if pattern.search(sentence)]
+        if len(methods) >= 2:
+            specific = [m for m in methods if m not in ("Credit card", "Debit card")] or methods
+            return {"methods": specific, "complete": not re.search(r"\b(such\s+as|including|e\.g\.|like)\b", sentence, re.I), "source": sentence}
+    return None
+
+
+def exchanges(sentences: list[str]) -> dict | None:
+    for sentence in sentences:
+        if EXCHANGE_REFUSED.search(sentence):
+            return {"allowed": False, "source": sentence}
+    return None
+
+
+def infer_policy(chunks: Iterable[Chunk]) -> StorePolicy:
+    sentences = sentences_of(chunks)
+    returns: dict = {}
+    window = return_window(sentences)
+    if window:
+        returns["windows"] = [window]
+    rules = final_sale(sentences)
+    if rules:
+        returns["final_sale"] = rules
+    refused = exchanges(sentences)
+    if refused:
+        returns["exchanges"] = refused
+    raw: dict = {"returns": returns, "timeline": timeline(sentences)}
+    for name, value in (("shipping", shipping(sentences)), ("payments", payments(sentences))):
+        if value:
+            raw[name] = value
+    return StorePolicy.model_validate(raw)

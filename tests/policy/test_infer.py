@@ -1,0 +1,88 @@
+"""A store with only a pasted FAQ page still gets computed answers for what the page states plainly,
+and nothing is inferred where the page is ambiguous."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from bot.cli.app import app
+from bot.engine import Engine
+from bot.ingest.knowledge import load_store_knowledge
+from bot.policy.infer import infer_policy
+from bot.settings import packaged_model_path
+
+KNOWLEDGE = Path(__file__).resolve().parents[2] / "knowledge"
+PAGE = """Shipping
+Where do you ship?
+We ship to the United States, Canada, Australia and the UK.
+How long does shipping take?
+Orders are processed within 1-3 business days. Standard shipping arrives in 5-7 business days after dispatch.
+Returns
+What is your return policy?
+You can return unworn items within 30 days of delivery for a full refund or exchange.
+Sale items and engraved pieces are final sale and cannot be returned unless they arrive damaged.
+When will I get my refund?
+Once we receive and inspect your return, your refund will be issued within 5 business days.
+Payment
+What payment methods do you accept?
+We accept Visa, Mastercard, American Express, PayPal and Apple Pay.
+"""
+
+
+def policy_of(store_folder, page: str):
+    knowledge = store_folder(page)
+    return infer_policy(load_store_knowledge(knowledge, "acme").chunks)
+
+
+def test_plain_statements_become_facts_with_their_sentence_as_source(store_folder):
+    policy = policy_of(store_folder, PAGE)
+    (window,) = policy.returns.windows
+    assert (window.days, window.counted_from, window.refunds) == (30, "delivery", ["cash", "exchange"])
+    assert window.source == "You can return unworn items within 30 days of delivery for a full refund or exchange."
+    (rule,) = policy.returns.final_sale
+    assert {"sale", "engraved"} <= set(rule.kinds) and rule.exceptions == ["defect"]
+    assert [(s.start, s.end, s.min, s.max, s.unit) for s in policy.timeline] == [
+        ("order_placed", "order_shipped", 1, 3, "business_days"),
+        ("order_shipped", "delivered", 5, 7, "business_days"),
+        ("return_received", "refund_posted", 5, 5, "business_days"),
+    ]
+    assert policy.shipping.countries == ["US", "CA", "AU", "GB"]
+    assert policy.payments.methods == ["Visa", "Mastercard", "American Express", "PayPal", "Apple Pay"]
+
+
+@pytest.mark.parametrize(
+    ("page", "why"),
+    [
+        pytest.param("Returns\nReturn within 30 days of delivery.\nSkincare can be returned within 60 days of delivery.\n", "two windows", id="two-different-windows"),
+        pytest.param("Returns\nWe love hearing from you. Email us any time.\n", "no rule", id="no-window-stated"),
+        pytest.param("Returns\nReturns will be processed within 5-7 days upon receiving your package.\n", "a processing time", id="processing-is-not-a-window"),
+    ],
+)
+def test_nothing_is_inferred_where_the_page_is_ambiguous(store_folder, page, why):
+    assert policy_of(store_folder, page).returns.windows == [], why
+
+
+def test_sessoris_raw_page_reads_like_its_hand_written_policy():
+    policy = infer_policy(load_store_knowledge(KNOWLEDGE, "sessori").chunks)
+    assert [(w.days, w.counted_from) for w in policy.returns.windows] == [(14, "delivery")]
+    assert policy.returns.exchanges is not None and policy.returns.exchanges.allowed is False
+    assert policy.shipping.countries == ["US", "CA", "GB"]
+    assert [(s.start, s.end, s.min, s.max) for s in policy.timeline] == [("return_approved", "refund_posted", 10, 14)]
+
+
+def test_a_new_store_with_only_a_page_answers_with_dates(store_folder, tmp_path):
+    knowledge = store_folder(PAGE)
+    engine = Engine(knowledge, tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "can I still return the ring I got on November 2?", today=__import__("datetime").date(2026, 11, 25))
+    assert reply.kind == "policy" and "Wednesday, December 2, 2026" in reply.text
+    assert "You can return unworn items within 30 days of delivery" in reply.text  # quoted from the page
+    assert engine.answer("acme", "do you ship to Germany?").kind == "policy"
+
+
+def test_policy_draft_prints_a_policy_toml(store_folder):
+    knowledge = store_folder(PAGE)
+    result = CliRunner().invoke(app, ["policy", "draft", "--store", "acme", "--knowledge", str(knowledge)])
+    assert result.exit_code == 0 and "[[returns.windows]]" in result.output and "days = 30" in result.output
