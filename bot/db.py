@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, create_engine, event, select
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, create_engine, event, select
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
@@ -115,6 +115,33 @@ class LookupAttempt(Base):
     client: Mapped[str | None] = mapped_column(String(64), nullable=True)
     succeeded: Mapped[bool] = mapped_column(Boolean)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class InboundMail(Base):
+    """Every mail a store received, with what the bot decided and why: nothing is lost, and
+    drafts wait here for an agent. The raw message is kept, written before SMTP says 250."""
+
+    __tablename__ = "inbound_mails"
+    __table_args__ = (
+        UniqueConstraint("store", "content_hash", name="uq_inbound_store_hash"),
+        Index("ix_inbound_sender", "store", "sender", "received_at"),
+        Index("ix_inbound_message_id", "store", "message_id"),
+        Index("ix_inbound_decision", "store", "decision", "received_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    store: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str | None] = mapped_column(String(998), nullable=True)
+    content_hash: Mapped[str] = mapped_column(String(64))  # sha256 of the raw bytes: a re-run batch skips it
+    sender: Mapped[str] = mapped_column(String(320))  # lower-case From address; masked in logs only
+    subject: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    size: Mapped[int] = mapped_column(Integer)  # raw bytes
+    decision: Mapped[str] = mapped_column(String(16))  # received | replied | draft | ignored | error
+    reason: Mapped[str] = mapped_column(Text, default="")
+    questions: Mapped[list] = mapped_column(JSON, default=list)  # the questions found, in order
+    reply_text: Mapped[str | None] = mapped_column(Text, nullable=True)  # the reply sent, or the draft
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class Feedback(Base):
