@@ -64,6 +64,11 @@ class Settings(BaseSettings):
     # (all workers must share it: without one it is derived from the password).
     agent_password: str | None = None
     secret_key: str | None = None
+    # Email auto-responder: answer only when every question reaches this confidence; at most one
+    # auto-reply per sender per store in the window; bigger messages are refused by the SMTP server.
+    email_min_confidence: float = 0.7
+    email_reply_window_hours: int = 24
+    email_max_bytes: int = 10 * 1024 * 1024
     match: MatchSettings = Field(default_factory=MatchSettings)
 
     def resolved_model_path(self) -> Path:

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from bot.email.cli import email_app
 from bot.errors import FaqbotError
 from bot.settings import Settings, get_settings
 
@@ -20,6 +21,7 @@ orders_app = typer.Typer(help="A store's orders, for order tracking in chat.", n
 app.add_typer(orders_app, name="orders")
 policy_app = typer.Typer(help="A store's policy.toml.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
+app.add_typer(email_app, name="email")
 
 KnowledgeOpt = Annotated[Optional[Path], typer.Option("--knowledge", help="knowledge folder (default: setting FAQBOT_KNOWLEDGE_DIR or ./knowledge)")]
 IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: setting FAQBOT_INDEX_DIR or ./index)")]

@@ -1,0 +1,112 @@
+"""`faqbot email reply | serve | batch`."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+email_app = typer.Typer(help="Email auto-responder: answer customer mail when sure, draft for a person when not.", no_args_is_help=True)
+
+
+def host_port(value: str, what: str) -> tuple[str, int]:
+    host, _, port = value.rpartition(":")
+    if not host or not port.isdigit():
+        raise typer.BadParameter(f"{what} must be HOST:PORT, e.g. 127.0.0.1:2525")
+    return host, int(port)
+
+
+def setup(knowledge: Path | None):
+    from bot.cli.app import make_engine, settings_with
+    from bot.db import session_factory, upgrade_database
+    from bot.email.responder import EmailRules
+
+    settings = settings_with(knowledge)
+    upgrade_database(settings.database_url)
+    rules = EmailRules(settings.email_min_confidence, timedelta(hours=settings.email_reply_window_hours))
+    return settings, make_engine(settings), session_factory(settings.database_url), rules
+
+
+@email_app.command("reply")
+def reply(
+    store: Annotated[str, typer.Option("--store")],
+    today: Annotated[Optional[str], typer.Option("--today", help="YYYY-MM-DD")] = None,
+    knowledge: Annotated[Optional[Path], typer.Option("--knowledge")] = None,
+) -> None:
+    """Read one message on stdin; print the reply (exit 0) or say why not (exit 3; a draft is recorded)."""
+    from bot.cli.app import fail, parse_day
+    from bot.email.responder import process_mail
+    from bot.errors import FaqbotError
+
+    raw = sys.stdin.buffer.read()
+    if not raw.strip():
+        typer.echo("error: no message on stdin", err=True)
+        raise typer.Exit(2)
+    try:
+        settings, engine, sessions, rules = setup(knowledge)
+        with sessions() as db:
+            outcome = process_mail(engine, db, store, raw, parse_day(today), rules)
+    except FaqbotError as exc:
+        fail(exc)
+    if outcome.reply is None:
+        typer.echo(f"{outcome.decision}: {outcome.reason}", err=True)
+        raise typer.Exit(3)
+    sys.stdout.buffer.write(outcome.reply.as_bytes())
+
+
+@email_app.command("serve")
+def serve(
+    store: Annotated[str, typer.Option("--store")],
+    listen: Annotated[str, typer.Option("--listen", help="HOST:PORT to accept mail on")] = "127.0.0.1:2525",
+    relay: Annotated[str, typer.Option("--relay", help="HOST:PORT of the SMTP relay replies go out through")] = "127.0.0.1:25",
+    knowledge: Annotated[Optional[Path], typer.Option("--knowledge")] = None,
+) -> None:
+    """Accept the store's inbound mail over SMTP and answer through the relay."""
+    from bot.email.smtp import start_server
+
+    listen_at, relay_at = host_port(listen, "--listen"), host_port(relay, "--relay")
+    settings, engine, sessions, rules = setup(knowledge)
+    engine.runtime(store)  # load the index before the first mail
+    controller = start_server(engine, sessions, store, listen_at, relay_at, rules, settings.email_max_bytes)
+    typer.echo(f"faqbot email for {store}: SMTP on {listen}, replies via {relay}", err=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        controller.stop()
+
+
+@email_app.command("batch")
+def batch(
+    folder: Annotated[Path, typer.Argument(help="a maildir (cur/ and new/) or a folder of .eml files")],
+    store: Annotated[str, typer.Option("--store")],
+    today: Annotated[Optional[str], typer.Option("--today", help="YYYY-MM-DD")] = None,
+    relay: Annotated[Optional[str], typer.Option("--relay", help="HOST:PORT: send the replies; without it they are only recorded")] = None,
+    knowledge: Annotated[Optional[Path], typer.Option("--knowledge")] = None,
+) -> None:
+    """Process every message in the folder once (a second run skips what was done)."""
+    from collections import Counter
+
+    from bot.cli.app import parse_day
+    from bot.email.responder import process_mail
+    from bot.email.smtp import send_via_relay
+
+    if not folder.is_dir():
+        raise typer.BadParameter(f"{folder} is not a folder")
+    files = sorted(p for sub in ("new", "cur", ".") for p in (folder / sub).glob("*") if p.is_file() and not p.name.startswith("."))
+    settings, engine, sessions, rules = setup(knowledge)
+    counts: Counter = Counter()
+    relay_at = host_port(relay, "--relay") if relay else None
+    for path in dict.fromkeys(files):
+        with sessions() as db:
+            outcome = process_mail(engine, db, store, path.read_bytes(), parse_day(today), rules)
+        counts[outcome.decision] += 1
+        typer.echo(f"{path.name}: {outcome.decision} — {outcome.reason}")
+        if outcome.reply is not None and relay_at:
+            send_via_relay(outcome.reply, relay_at)
+    typer.echo(", ".join(f"{n} {d}" for d, n in sorted(counts.items())) or "no messages")

@@ -1,0 +1,148 @@
+"""A raw RFC 5322 message -> what the customer newly wrote, and the headers the rules need.
+
+Standard library `email` with the modern policy does the MIME work; HTML-only mail becomes
+text with html2text; a charset that is missing, unknown or wrong never crashes (bytes are
+decoded leniently). Quoted history, signatures and disclaimers are cut so only the new text
+is answered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import getaddresses, parseaddr
+
+import html2text
+
+QUOTE_HEADER = re.compile(
+    r"""^(On\s.{0,200}\bwrote:\s*$            # Gmail / Apple Mail: "On Mon, 3 Mar 2026, Jane <j@x> wrote:"
+    | -{2,}\s*(Original|Forwarded)\s+Message\s*-{2,}
+    | _{10,}\s*$                              # Outlook's rule line
+    | From:\s.+$(?=(?:\n.*){0,3}\n(Sent|Date):\s)   # Outlook's From:/Sent: block
+    | Le\s.{0,200}\ba\s+écrit\s*:\s*$ | Am\s.{0,200}\bschrieb\s.{0,80}:\s*$)""",
+    re.I | re.M | re.X,
+)
+SIGNATURE = re.compile(
+    r"""^(--\s*$ | Sent\s+from\s+my\s.+$ | Get\s+Outlook\s+for\s.+$
+    | (CONFIDENTIALITY|DISCLAIMER|This\s+e-?mail\s+(and\s+any\s+attachments|is\s+confidential)|The\s+information\s+contained\s+in\s+this).*$)""",
+    re.I | re.M | re.X,
+)
+SIGN_OFF = re.compile(r"^\s*(thanks( so much| again| in advance)?|thank you|many thanks|best( regards| wishes)?|kind regards|regards|cheers|warmly|sincerely|xo+)\s*[,!.]*\s*$", re.I)
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMail:
+    message_id: str | None
+    subject: str
+    sender: str  # the From address, lower case
+    sender_name: str
+    reply_to: str | None
+    return_path: str | None  # None: header absent; "" : the null path <>
+    references: str | None
+    headers: dict[str, str]  # lower-case name -> value, the ones the rules read
+    text: str  # what the customer newly wrote
+    full_text: str  # the whole body as text
+    attachments: tuple[str, ...] = field(default=())
+    content_hash: str = ""
+    size: int = 0
+
+
+def decoded(part: EmailMessage) -> str:
+    """The part's text, whatever its charset says."""
+    try:
+        content = part.get_content()
+        if isinstance(content, str):
+            return content
+    except (LookupError, UnicodeDecodeError, AssertionError, ValueError):
+        pass
+    payload = part.get_payload(decode=True) or b""
+    charset = part.get_content_charset() or "utf-8"
+    for candidate in (charset, "utf-8", "cp1252", "latin-1"):
+        try:
+            return payload.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return payload.decode("utf-8", errors="replace")
+
+
+def html_to_text(html: str) -> str:
+    converter = html2text.HTML2Text()
+    converter.ignore_images = True
+    converter.ignore_emphasis = True
+    converter.body_width = 0
+    return converter.handle(html)
+
+
+def body_and_attachments(message: EmailMessage) -> tuple[str, tuple[str, ...]]:
+    attachments = tuple(
+        part.get_filename() or part.get_content_type() for part in message.walk() if part.get_content_disposition() == "attachment"
+    )
+    plain = html = None
+    for part in message.walk():
+        if part.is_multipart() or part.get_content_disposition() == "attachment":
+            continue
+        if part.get_content_type() == "text/plain" and plain is None:
+            plain = decoded(part)
+        elif part.get_content_type() == "text/html" and html is None:
+            html = decoded(part)
+    if plain and plain.strip():
+        return plain, attachments
+    return (html_to_text(html) if html else ""), attachments
+
+
+GREETING = re.compile(r"^\s*(hi|hello|hey|dear|good\s+(morning|afternoon|evening)|greetings)\b[^\n]{0,40}\n", re.I)
+
+
+def new_text(body: str) -> str:
+    """Only what the customer newly wrote: no greeting line, quoted history, signature or disclaimer."""
+    body = body.replace("\r\n", "\n")
+    cut = QUOTE_HEADER.search(body)
+    if cut:
+        body = body[: cut.start()]
+    lines = [line for line in body.split("\n") if not line.lstrip().startswith(">")]
+    body = "\n".join(lines)
+    signature = SIGNATURE.search(body)
+    if signature:
+        body = body[: signature.start()]
+    lines = body.rstrip().split("\n")
+    # A sign-off ("Thanks,") near the end and the short name lines under it.
+    for i in range(len(lines) - 1, max(-1, len(lines) - 7), -1):
+        if SIGN_OFF.match(lines[i]) and all(len(rest.strip()) <= 40 for rest in lines[i + 1 :]):
+            lines = lines[:i]
+            break
+    return GREETING.sub("", "\n".join(lines).strip(), count=1).strip()
+
+
+def first_address(value: str | None) -> str | None:
+    if value is None:
+        return None
+    addresses = [address for _, address in getaddresses([value]) if address]
+    return addresses[0].strip().lower() if addresses else ""
+
+
+def read_message(raw: bytes) -> InboundMail:
+    message = BytesParser(policy=policy.default).parsebytes(raw)
+    name, sender = parseaddr(str(message.get("From", "")))
+    body, attachments = body_and_attachments(message)
+    return_path = message.get("Return-Path")
+    watched = ("auto-submitted", "precedence", "list-id", "list-unsubscribe", "x-auto-response-suppress", "content-type")
+    headers = {name: str(message.get(name)) for name in watched if message.get(name) is not None}
+    return InboundMail(
+        message_id=(str(message.get("Message-ID")).strip() if message.get("Message-ID") else None),
+        subject=str(message.get("Subject", "") or "").strip(),
+        sender=sender.strip().lower(),
+        sender_name=name,
+        reply_to=first_address(str(message.get("Reply-To"))) if message.get("Reply-To") else None,
+        return_path=(first_address(str(return_path)) if return_path is not None else None),
+        references=str(message.get("References")) if message.get("References") else None,
+        headers=headers,
+        text=new_text(body),
+        full_text=body,
+        attachments=attachments,
+        content_hash=hashlib.sha256(raw).hexdigest(),
+        size=len(raw),
+    )
