@@ -28,7 +28,7 @@
   if (logout) logout.addEventListener("click", function () { api("POST", "/v1/agent/logout").then(function () { location.reload(); }); });
 
   var store = $("store");
-  var tabs = ["suggest", "inbox", "analytics"];
+  var tabs = ["suggest", "inbox", "drafts", "analytics"];
   function show(name) {
     tabs.forEach(function (t) {
       $(t).hidden = t !== name;
@@ -36,6 +36,7 @@
     });
     if (name === "inbox") loadInbox();
     if (name === "analytics") loadAnalytics();
+    if (name === "drafts") loadDrafts();
   }
   tabs.forEach(function (t) { $("tab-" + t).addEventListener("click", function () { show(t); }); });
   store.addEventListener("change", function () { $("suggestions").textContent = ""; if (!$("inbox").hidden) loadInbox(); if (!$("analytics").hidden) loadAnalytics(); });
@@ -110,6 +111,24 @@
         attach.addEventListener("click", function () { teach(select.value); });
         outOfScope.addEventListener("click", function () { teach(null); });
         list.appendChild(el("li", {}, [el("strong", { text: item.message }), el("span", { class: "meta", text: " — asked " + item.count + "× (" + item.kind + ")" }), el("br"), select, attach, outOfScope, status]));
+      });
+    }).catch(function (e) { list.textContent = "Error: " + e.message; });
+  }
+
+  // Email drafts: what the auto-responder left for a person.
+  function loadDrafts() {
+    var list = $("drafts-list");
+    list.textContent = "Loading…";
+    api("GET", "/v1/agent/drafts?store=" + store.value).then(function (items) {
+      list.textContent = "";
+      if (!items.length) list.appendChild(el("li", { text: "No drafts waiting." }));
+      items.forEach(function (d) {
+        var draft = el("textarea", { rows: "6", "aria-label": "Draft reply to " + d.sender });
+        draft.value = d.draft;
+        list.appendChild(el("li", {}, [
+          el("strong", { text: d.subject || "(no subject)" }), el("span", { class: "meta", text: " — from " + d.sender + ", " + d.received_at }),
+          el("p", { class: "meta", text: "Why a person: " + d.reason }), draft,
+        ]));
       });
     }).catch(function (e) { list.textContent = "Error: " + e.message; });
   }

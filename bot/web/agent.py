@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.conversations import learned_for
-from bot.db import Exchange, Feedback, LearnedPhrasing, utcnow
+from bot.db import Exchange, Feedback, InboundMail, LearnedPhrasing, utcnow
 from bot.engine import Engine, phrase_key
 from bot.errors import FaqbotError
 from bot.web.pages import page
@@ -185,6 +185,19 @@ def agent_router(engine: Engine, sessions: sessionmaker[Session], password: str 
             group["last_seen"] = max(group["last_seen"], created)
         ranked = sorted(groups.values(), key=lambda g: (-g["count"], str(g["last_seen"])), reverse=False)[:limit]
         return [{"message": g["message"], "count": g["count"], "kind": g["kinds"].most_common(1)[0][0], "last_seen": str(g["last_seen"])} for g in ranked]
+
+    @router.get("/v1/agent/drafts", dependencies=[Agent])
+    def drafts(store: str, limit: int = 50) -> list[dict]:
+        """Mail the auto-responder left for a person: who wrote, why it did not answer, its draft."""
+        engine.store_config(store)
+        with sessions() as db:
+            rows = db.scalars(
+                select(InboundMail).where(InboundMail.store == store, InboundMail.decision.in_(("draft", "error"))).order_by(InboundMail.id.desc()).limit(limit)
+            ).all()
+            return [
+                {"id": r.id, "sender": r.sender, "subject": r.subject, "received_at": str(r.received_at), "reason": r.reason, "questions": r.questions, "draft": r.reply_text or ""}
+                for r in rows
+            ]
 
     @router.get("/v1/agent/passages", dependencies=[Agent])
     def passages(store: str) -> list[dict]:

@@ -203,3 +203,14 @@ def test_batch_processes_each_message_once(cli_env, tmp_path):
     assert first.exit_code == 0 and "1 draft, 1 ignored, 1 replied" in first.stdout
     second = cli_env.invoke(app, ["email", "batch", "--store", "dissoo", str(maildir)])
     assert "3 duplicate" in second.stdout
+
+
+def test_drafts_show_in_the_agents_console(engine, sessions, settings):
+    from fastapi.testclient import TestClient
+
+    from bot.api.app import create_app
+
+    run(engine, sessions, "complaint.eml")
+    client = TestClient(create_app(settings.model_copy(update={"agent_password": "pw"}), engine))
+    drafts = client.get("/v1/agent/drafts?store=dissoo", headers={"Authorization": "Bearer pw"}).json()
+    assert drafts[0]["sender"] == "kim@example.com" and "chargeback" in drafts[0]["reason"] and "Canada" in drafts[0]["draft"]
