@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,8 @@ from playwright.sync_api import Page, expect
 
 from tests.web.conftest import AGENT_PASSWORD
 
-DOCS = Path(__file__).resolve().parents[2] / "docs"
+# `FAQBOT_SCREENSHOTS=1 make test` refreshes the README's screenshots; otherwise they go to a temp folder.
+DOCS = Path(__file__).resolve().parents[2] / "docs" if os.environ.get("FAQBOT_SCREENSHOTS") else Path(tempfile.gettempdir()) / "faqbot-screenshots"
 
 
 def open_widget(page: Page, live_server: str, store: str = "dissoo"):
