@@ -208,7 +208,8 @@ def timeline_paths(
 
     def walk(event: str, taken: tuple[Stage, ...], chosen_method: str | None) -> None:
         if event == end_event:
-            paths.append(TimelinePath(taken, chosen_method))
+            if taken:  # from an event to itself is no estimate
+                paths.append(TimelinePath(taken, chosen_method))
             return
         for stage in stages:
             if stage.start != event or EVENTS.index(stage.end) > EVENTS.index(end_event):

@@ -79,7 +79,8 @@ def final_sale(sentences: list[str]) -> list[dict]:
 
 REFUND_PAID = re.compile(
     r"\b(refunded|refund\s+(will|should|may|can|is|would)\s+(be|take|appear|post|arrive|show|reach)|see\s+(your|the)\s+refund|refund\s+payment"
-    r"|(receive|get)\s+(your|a|the)\s+refund|refund\s+(to\s+your|will\s+be\s+available))", re.I)
+    r"|(receive|get)\s+(your|a|the)\s+refund|refund\s+will\s+be\s+available"
+    r"|refunds?\s+(are|is|will\s+be|get)\s+(issued|processed|credited|sent|returned|paid))", re.I)
 WINDOW_WORDING = re.compile(r"\bwithin\s+\d+\s*days?\s+(of|after|from)\b", re.I)
 
 

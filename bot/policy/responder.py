@@ -28,6 +28,7 @@ from bot.policy.intents import Intent, detect_intent
 from bot.policy.lexicon import US_STATES, country_name
 from bot.policy.model import Fact, Stage, StorePolicy
 from bot.policy.slots import DateMention, Slots, extract_slots
+from bot.reply.render import possessive
 
 KIND_WORDS = {
     "sale": "sale items", "final_sale": "final-sale items", "markdown": "marked-down items", "gift_card": "gift cards",
@@ -194,7 +195,7 @@ class PolicyResponder:
             return self.describe_problem(decision, slots)
         if decision.rule == "no_policy":
             return PolicyAnswer(
-                f"{self.store_name}'s policy doesn't cover that return; please {self.contact} and a person will check it.",
+                f"{possessive(self.store_name)} policy doesn't cover that return; please {self.contact} and a person will check it.",
                 reason="no return window for this case",
             )
         if decision.eligible is None:

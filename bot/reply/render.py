@@ -32,7 +32,14 @@ class Reply:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     # Plain text out; channels escape for their medium (the widget renders text, never HTML).
-    return Environment(loader=PackageLoader("bot.reply", "templates"), autoescape=False, undefined=StrictUndefined, trim_blocks=False)
+    env = Environment(loader=PackageLoader("bot.reply", "templates"), autoescape=False, undefined=StrictUndefined, trim_blocks=False)
+    env.filters["possessive"] = possessive
+    return env
+
+
+def possessive(name: str) -> str:
+    """"Sessori's", but "Luna Beads'"."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
 def render_reply(template: str, **values: object) -> str:

@@ -86,3 +86,19 @@ def test_policy_draft_prints_a_policy_toml(store_folder):
     knowledge = store_folder(PAGE)
     result = CliRunner().invoke(app, ["policy", "draft", "--store", "acme", "--knowledge", str(knowledge)])
     assert result.exit_code == 0 and "[[returns.windows]]" in result.output and "days = 30" in result.output
+
+
+def test_refunds_are_issued_within_counts_from_receipt(store_folder):
+    page = "Refunds\nWhen will I receive my refund?\nRefunds are issued to your original payment method within 3-5 business days after we receive your return.\n"
+    policy = policy_of(store_folder, page)
+    assert [(s.start, s.end, s.min, s.max, s.unit) for s in policy.timeline] == [("return_received", "refund_posted", 3, 5, "business_days")]
+
+
+def test_an_event_to_itself_is_no_estimate():
+    from datetime import date
+
+    from bot.policy.calculators import eta
+    from bot.policy.calendar import BusinessCalendar
+
+    policy = infer_policy(load_store_knowledge(KNOWLEDGE, "sessori").chunks)
+    assert eta(policy, BusinessCalendar("US"), "refund_issued", date(2026, 11, 2), "refund_issued") == []
