@@ -50,11 +50,20 @@ class Fact(BaseModel):
     source: str = Field(min_length=12, description="words copied from the FAQ page that state this fact")
 
 
-def known_kinds(kinds: list[str]) -> list[str]:
-    unknown = [k for k in kinds if k not in ITEM_KINDS]
-    if unknown:
-        raise ValueError(f"unknown item kind {', '.join(map(repr, unknown))}; known: {', '.join(sorted(ITEM_KINDS))}")
-    return kinds
+def one_of(vocabulary, what: str, show_known: bool = True):
+    """A validator: every value must be in `vocabulary`, or the error names the strays (and the choices)."""
+
+    def check(values: list[str]) -> list[str]:
+        unknown = [v for v in values if v not in vocabulary]
+        if unknown:
+            known = f"; known: {', '.join(sorted(vocabulary))}" if show_known else ""
+            raise ValueError(f"unknown {what} {', '.join(map(repr, unknown))}{known}")
+        return values
+
+    return check
+
+
+known_kinds = one_of(ITEM_KINDS, "item kind")
 
 
 class ReturnWindow(Fact):
@@ -199,25 +208,13 @@ class Payments(Fact):
     # says "a valid credit card is required" lists some: anything else is unknown, not a no.
     complete: bool = True
 
-    @field_validator("methods")
-    @classmethod
-    def known_methods(cls, values: list[str]) -> list[str]:
-        unknown = [v for v in values if v not in PAYMENT_METHODS]
-        if unknown:
-            raise ValueError(f"unknown payment method {', '.join(map(repr, unknown))}; known: {', '.join(PAYMENT_METHODS)}")
-        return values
+    _methods = field_validator("methods")(one_of(PAYMENT_METHODS, "payment method"))
 
 
 class SalesTax(Fact):
     states: list[str] = Field(description="USPS codes of the states where sales tax is collected")
 
-    @field_validator("states")
-    @classmethod
-    def known_states(cls, values: list[str]) -> list[str]:
-        unknown = [v for v in values if v not in US_STATES]
-        if unknown:
-            raise ValueError(f"unknown US state code {', '.join(map(repr, unknown))}")
-        return values
+    _states = field_validator("states")(one_of(US_STATES, "US state code", show_known=False))
 
 
 class Warranty(Fact):
