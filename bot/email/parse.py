@@ -2,8 +2,10 @@
 
 Standard library `email` with the modern policy does the MIME work; HTML-only mail becomes
 text with html2text; a charset that is missing, unknown or wrong never crashes (bytes are
-decoded leniently). Quoted history, signatures and disclaimers are cut so only the new text
-is answered.
+decoded leniently). Quoted history ("On … wrote:", Outlook's "From: … Sent: …" block, in the
+languages our shoppers write), signatures and disclaimers are cut by mail-parser-reply, a
+maintained port of GitHub's email_reply_parser; what it leaves ("> " lines without a header,
+the greeting, a last "Thanks,") is trimmed here, so only the new text is answered.
 """
 
 from __future__ import annotations
@@ -17,20 +19,9 @@ from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 
 import html2text
+from mailparser_reply.parser import EmailMessage as ReplyText
 
-QUOTE_HEADER = re.compile(
-    r"""^(On\s.{0,200}\bwrote:\s*$            # Gmail / Apple Mail: "On Mon, 3 Mar 2026, Jane <j@x> wrote:"
-    | -{2,}\s*(Original|Forwarded)\s+Message\s*-{2,}
-    | _{10,}\s*$                              # Outlook's rule line
-    | From:\s.+$(?=(?:\n.*){0,3}\n(Sent|Date):\s)   # Outlook's From:/Sent: block
-    | Le\s.{0,200}\ba\s+écrit\s*:\s*$ | Am\s.{0,200}\bschrieb\s.{0,80}:\s*$)""",
-    re.I | re.M | re.X,
-)
-SIGNATURE = re.compile(
-    r"""^(--\s*$ | Sent\s+from\s+my\s.+$ | Get\s+Outlook\s+for\s.+$
-    | (CONFIDENTIALITY|DISCLAIMER|This\s+e-?mail\s+(and\s+any\s+attachments|is\s+confidential)|The\s+information\s+contained\s+in\s+this).*$)""",
-    re.I | re.M | re.X,
-)
+REPLY_LANGUAGES = ("en", "de", "fr", "es", "it", "nl")
 SIGN_OFF = re.compile(r"^\s*(thanks( so much| again| in advance)?|thank you|many thanks|best( regards| wishes)?|kind regards|regards|cheers|warmly|sincerely|xo+)\s*[,!.]*\s*$", re.I)
 
 
@@ -97,23 +88,23 @@ def body_and_attachments(message: EmailMessage) -> tuple[str, tuple[str, ...]]:
 GREETING = re.compile(r"^\s*(hi|hello|hey|dear|good\s+(morning|afternoon|evening)|greetings)\b[^\n]{0,40}\n", re.I)
 
 
-def new_text(body: str) -> str:
-    """Only what the customer newly wrote: no greeting line, quoted history, signature or disclaimer."""
+def new_text(body: str, sender_name: str = "") -> str:
+    """Only what the customer newly wrote: no greeting line, quoted history, signature or disclaimer.
+
+    Hyphen lists are kept ("- do you ship to Canada?"): the library would take them for a
+    signature. A last line that is only the sender's name ("Wen") is a signature too."""
     body = body.replace("\r\n", "\n")
-    cut = QUOTE_HEADER.search(body)
-    if cut:
-        body = body[: cut.start()]
-    lines = [line for line in body.split("\n") if not line.lstrip().startswith(">")]
-    body = "\n".join(lines)
-    signature = SIGNATURE.search(body)
-    if signature:
-        body = body[: signature.start()]
-    lines = body.rstrip().split("\n")
+    replies = ReplyText(text=body, languages=list(REPLY_LANGUAGES), keep_hyphen_lists=True).read().replies
+    latest = replies[0].body if replies else ""
+    lines = [line for line in latest.split("\n") if not line.lstrip().startswith(">")]
     # A sign-off ("Thanks,") near the end and the short name lines under it.
     for i in range(len(lines) - 1, max(-1, len(lines) - 7), -1):
         if SIGN_OFF.match(lines[i]) and all(len(rest.strip()) <= 40 for rest in lines[i + 1 :]):
             lines = lines[:i]
             break
+    names = set(re.findall(r"\w+", sender_name.lower()))
+    while lines and (not lines[-1].strip() or (names and set(re.findall(r"\w+", lines[-1].lower())) <= names)):
+        lines.pop()
     return GREETING.sub("", "\n".join(lines).strip(), count=1).strip()
 
 
@@ -140,7 +131,7 @@ def read_message(raw: bytes) -> InboundMail:
         return_path=(first_address(str(return_path)) if return_path is not None else None),
         references=str(message.get("References")) if message.get("References") else None,
         headers=headers,
-        text=new_text(body),
+        text=new_text(body, name),
         full_text=body,
         attachments=attachments,
         content_hash=hashlib.sha256(raw).hexdigest(),
