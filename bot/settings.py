@@ -64,11 +64,15 @@ class Settings(BaseSettings):
     # (all workers must share it: without one it is derived from the password).
     agent_password: str | None = None
     secret_key: str | None = None
-    # Email auto-responder: answer only when every question reaches this confidence; at most one
-    # auto-reply per sender per store in the window; bigger messages are refused by the SMTP server.
-    email_min_confidence: float = 0.7
+    # Email auto-responder: answer only when every question reaches this confidence (0.85: about
+    # 5-6 % of sent answers wrong on the labelled sets, see `python -m bench.email`); at most one
+    # auto-reply per sender per store in the window; bigger messages are refused by the SMTP
+    # server; longer new text, or more questions, go to a person.
+    email_min_confidence: float = 0.85
     email_reply_window_hours: int = 24
     email_max_bytes: int = 10 * 1024 * 1024
+    email_max_text_chars: int = 4000
+    email_max_questions: int = 3
     match: MatchSettings = Field(default_factory=MatchSettings)
 
     def resolved_model_path(self) -> Path:

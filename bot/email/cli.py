@@ -10,6 +10,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from bot.email.decide import EmailRules
+from bot.settings import Settings
+
 email_app = typer.Typer(help="Email auto-responder: answer customer mail when sure, draft for a person when not.", no_args_is_help=True)
 
 
@@ -20,15 +23,22 @@ def host_port(value: str, what: str) -> tuple[str, int]:
     return host, int(port)
 
 
+def email_rules(settings: Settings) -> EmailRules:
+    return EmailRules(
+        min_confidence=settings.email_min_confidence,
+        reply_window=timedelta(hours=settings.email_reply_window_hours),
+        max_text_chars=settings.email_max_text_chars,
+        max_questions=settings.email_max_questions,
+    )
+
+
 def setup(knowledge: Path | None):
     from bot.cli.app import make_engine, settings_with
     from bot.db import session_factory, upgrade_database
-    from bot.email.responder import EmailRules
 
     settings = settings_with(knowledge)
     upgrade_database(settings.database_url)
-    rules = EmailRules(settings.email_min_confidence, timedelta(hours=settings.email_reply_window_hours))
-    return settings, make_engine(settings), session_factory(settings.database_url), rules
+    return settings, make_engine(settings), session_factory(settings.database_url), email_rules(settings)
 
 
 @email_app.command("reply")
@@ -49,9 +59,12 @@ def reply(
     try:
         settings, engine, sessions, rules = setup(knowledge)
         with sessions() as db:
-            outcome = process_mail(engine, db, store, raw, parse_day(today), rules)
+            outcome = process_mail(engine, db, store, raw, rules, parse_day(today))
     except FaqbotError as exc:
         fail(exc)
+    if outcome.decision == "error":
+        typer.echo(f"error: {outcome.reason} (the mail is recorded)", err=True)
+        raise typer.Exit(1)
     if outcome.reply is None:
         typer.echo(f"{outcome.decision}: {outcome.reason}", err=True)
         raise typer.Exit(3)
@@ -92,9 +105,12 @@ def batch(
     """Process every message in the folder once (a second run skips what was done)."""
     from collections import Counter
 
+    import smtplib
+
     from bot.cli.app import parse_day
-    from bot.email.responder import process_mail
+    from bot.email.responder import MailOutcome, process_mail
     from bot.email.smtp import send_via_relay
+    from bot.email.store import record_unsent
 
     if not folder.is_dir():
         raise typer.BadParameter(f"{folder} is not a folder")
@@ -104,9 +120,13 @@ def batch(
     relay_at = host_port(relay, "--relay") if relay else None
     for path in dict.fromkeys(files):
         with sessions() as db:
-            outcome = process_mail(engine, db, store, path.read_bytes(), parse_day(today), rules)
+            outcome = process_mail(engine, db, store, path.read_bytes(), rules, parse_day(today))
+            if outcome.reply is not None and relay_at:
+                try:
+                    send_via_relay(outcome.reply, relay_at)
+                except (OSError, smtplib.SMTPException) as exc:
+                    record_unsent(db, outcome.record_id, f"relay {relay}: {exc}")
+                    outcome = MailOutcome("draft", f"reply not sent: {exc}")
         counts[outcome.decision] += 1
         typer.echo(f"{path.name}: {outcome.decision} — {outcome.reason}")
-        if outcome.reply is not None and relay_at:
-            send_via_relay(outcome.reply, relay_at)
     typer.echo(", ".join(f"{n} {d}" for d, n in sorted(counts.items())) or "no messages")

@@ -2,29 +2,48 @@
 person must take, and whether every question got a confident answer.
 
 Conservative on purpose: a wrong auto-reply, or one sent to a robot, is worse than a draft.
+Machine mail (bounces, out-of-office, lists, no-reply senders, our own) is `ignored`: nobody
+needs to answer it. Anything a person wrote that the bot will not answer becomes a `draft`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from datetime import timedelta
 
 from bot.email.parse import InboundMail
 
-ROBOT_SENDER = re.compile(r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|noreply|bounces?|notifications?)([+.-].*)?@", re.I)
+ROBOT_SENDER = re.compile(
+    r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|noreply|bounces?|notifications?|owner-[^@]*|[^@]*-request)([+.-][^@]*)?@", re.I
+)
+DEFECT = "damaged or wrong item"
 ESCALATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (reason, re.compile(pattern, re.I))
     for reason, pattern in (
-        ("legal threat", r"\b(lawyer|attorney|legal action|sue|suing|lawsuit|small claims|court|trading standards|consumer protection|better business bureau|bbb)\b"),
-        ("chargeback", r"\b(charge ?back|dispute (the|this) (charge|payment)|(call|contact) my bank|credit card company|paypal (claim|dispute))\b"),
-        ("damaged or wrong item", r"\b(damaged|broken|broke|defective|faulty|cracked|tarnished|wrong (item|size|colou?r|order|product)|missing (item|piece)|not what i ordered)\b"),
-        ("complaint", r"\b(complain\w*|unacceptable|disgusted|furious|outraged|ridiculous|terrible|worst|scam|fraud|rip-?off|never (again|ordering)|disappointed|angry|appalled)\b|!{3,}"),
+        ("legal threat", r"\b(lawyer|attorney|solicitor|legal action|sue|suing|lawsuit|small claims|court|trading standards|consumer protection|better business bureau|bbb)\b"),
+        ("chargeback", r"\b(charge ?back|dispute (the|this|my) (charge|payment|transaction)|(call|contact|told) my bank|credit card company|paypal (claim|dispute)|report (you|this) to)\b"),
+        # "Can I cancel?" is a question for the FAQ; "please cancel my order" asks someone to act.
+        ("asks us to change an order", r"\b(please|pls|kindly|i (want|need|would like|'d like) (you )?to|can you|could you|would you)\s+(cancel|change|update|modify|amend|exchange|refund|resend|replace|remove|add|upgrade)\b"),
+        (DEFECT, r"\b(damaged|broken|broke|defective|faulty|cracked|tarnished|fell apart|wrong (item|size|colou?r|order|product|ring|necklace)|missing (item|piece|stone)|not what i ordered|never arrived|stolen)\b"),
+        ("complaint", r"\b(complain\w*|unacceptable|disgusted|furious|outraged|ridiculous|terrible|worst|scam|fraud|rip-?off|never (again|ordering)|disappointed|angry|appalled|upset)\b|!{3,}"),
     )
 )
 
 
-def never_reply_reason(mail: InboundMail, own_addresses: set[str]) -> str | None:
-    """RFC 3834 §2 and common practice: no automatic reply to automatic or bulk mail, or to ourselves."""
-    auto = mail.headers.get("auto-submitted", "").strip().lower()
+@dataclass(frozen=True, slots=True)
+class EmailRules:
+    """What the responder may do on its own; built from settings by the channel (`faqbot email`)."""
+
+    min_confidence: float  # every question must reach it (FAQBOT_EMAIL_MIN_CONFIDENCE)
+    reply_window: timedelta  # one auto-reply per sender per store within it
+    max_text_chars: int  # longer new text is a letter for a person, not a question
+    max_questions: int  # more questions than this: a person answers them all
+
+
+def machine_mail_reason(mail: InboundMail, own_addresses: set[str]) -> str | None:
+    """RFC 3834 §2 and common practice: mail a machine sent, or our own, gets no reply and no draft."""
+    auto = re.split(r"[(;]", mail.headers.get("auto-submitted", ""))[0].strip().lower()
     if auto and auto != "no":
         return f"Auto-Submitted: {auto}"
     precedence = mail.headers.get("precedence", "").strip().lower()
@@ -32,18 +51,24 @@ def never_reply_reason(mail: InboundMail, own_addresses: set[str]) -> str | None
         return f"Precedence: {precedence}"
     if "list-id" in mail.headers or "list-unsubscribe" in mail.headers:
         return "mailing list (List-Id / List-Unsubscribe)"
-    if "x-auto-response-suppress" in mail.headers:
-        return "X-Auto-Response-Suppress"
     if mail.return_path == "":
         return "null return path"
+    if "multipart/report" in mail.headers.get("content-type", "").lower():
+        return "delivery report (bounce)"
     if not mail.sender:
         return "no sender address"
     if ROBOT_SENDER.match(mail.sender):
         return f"automated sender {mail.sender.split('@')[0]}@…"
     if mail.sender in own_addresses or (mail.reply_to and mail.reply_to in own_addresses):
         return "our own address"
-    if "multipart/report" in mail.headers.get("content-type", "").lower():
-        return "delivery report (bounce)"
+    return None
+
+
+def suppressed_reason(mail: InboundMail) -> str | None:
+    """Outlook's X-Auto-Response-Suppress asks for no automatic reply, yet a person may have
+    written the mail: it becomes a draft, not an ignored mail."""
+    if "x-auto-response-suppress" in mail.headers:
+        return f"X-Auto-Response-Suppress: {mail.headers['x-auto-response-suppress'].strip()}"
     return None
 
 
@@ -52,4 +77,18 @@ def escalation_reason(text: str, subject: str) -> str | None:
     for reason, pattern in ESCALATIONS:
         if pattern.search(words):
             return reason
+    return None
+
+
+def unanswered_reason(kind: str, confidence: float, pending: dict | None, rules: EmailRules) -> str | None:
+    """Why one question's answer may not go out on its own; None when it may.
+
+    A computed policy answer that still asks for a date has not answered; a "did you mean"
+    (clarify) or a hand-off has not either; an FAQ answer must reach the email threshold."""
+    if kind not in ("answer", "policy"):
+        return f"{kind} at confidence {confidence:.2f}"
+    if pending is not None:
+        return f"{kind} needs more from the customer (a date)"
+    if confidence < rules.min_confidence:
+        return f"{kind} at confidence {confidence:.2f} < {rules.min_confidence:.2f}"
     return None

@@ -1,27 +1,45 @@
 """`faqbot email serve`: an SMTP server (aiosmtpd) for a store's inbound mail; replies leave
-through a relay. A message is written to the database before the server answers 250, so an
-accepted message is never lost, whatever happens while answering it."""
+through a relay.
+
+A message is written to the database before the server answers 250, so an accepted message
+is never lost: if storing fails the client hears 451 and retries; if answering fails after
+that, the mail is kept with decision `error` for a person. Mail is answered one at a time on
+one worker thread, off the event loop, so two mails from one sender cannot both pass the
+one-reply-per-day rule, and a slow answer does not stall other SMTP sessions.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import smtplib
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from email.message import EmailMessage
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, Envelope, Session as SmtpSession
+from aiosmtpd.smtp import SMTP, Envelope
+from aiosmtpd.smtp import Session as SmtpSession
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.email.responder import EmailRules, process_mail
+from bot.email.decide import EmailRules
+from bot.email.responder import MailOutcome, process_mail
+from bot.email.store import record_unsent
 from bot.engine import Engine
 
 log = logging.getLogger("faqbot.email")
 
 
 def send_via_relay(message: EmailMessage, relay: tuple[str, int]) -> None:
+    """The envelope sender is our own address: a bounce of the auto-reply comes back to the store."""
     with smtplib.SMTP(relay[0], relay[1], timeout=30) as client:
         client.send_message(message)
+
+
+def with_return_path(raw: bytes, mail_from: str | None) -> bytes:
+    """What a delivering MTA does (RFC 5321 §4.4): the envelope sender becomes Return-Path, so
+    the rules see a bounce's null path `<>` and the stored mail keeps it."""
+    return b"Return-Path: <" + (mail_from or "").encode("utf-8", errors="replace") + b">\r\n" + raw
 
 
 @dataclass
@@ -31,26 +49,36 @@ class InboundHandler:
     store: str
     relay: tuple[str, int]
     rules: EmailRules
+    worker: ThreadPoolExecutor = field(default_factory=lambda: ThreadPoolExecutor(max_workers=1, thread_name_prefix="faqbot-mail"))
 
     async def handle_DATA(self, server: SMTP, session: SmtpSession, envelope: Envelope) -> str:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
-            raw = raw.encode("utf-8", errors="replace")
+            raw = raw.encode("utf-8", errors="surrogateescape")
+        raw = with_return_path(raw, envelope.mail_from)
         try:
-            with self.sessions() as db:
-                outcome = process_mail(self.engine, db, self.store, raw, rules=self.rules)
-        except Exception:  # recorded as an error by process_mail when it got that far
-            log.exception("mail could not be processed")
-            return "451 4.3.0 could not process the message now; please retry"
-        if outcome.reply is not None:
-            try:
-                send_via_relay(outcome.reply, self.relay)
-            except OSError as exc:  # the mail and its reply are recorded; an agent can resend
-                log.error("relay %s:%s refused the reply: %s", *self.relay, exc)
+            await asyncio.get_running_loop().run_in_executor(self.worker, self.answer, raw)
+        except Exception:  # storing failed: nothing was accepted, the client retries
+            log.exception("mail could not be stored")
+            return "451 4.3.0 could not store the message now; please retry"
         return "250 2.0.0 message accepted"
 
+    def answer(self, raw: bytes) -> MailOutcome:
+        with self.sessions() as db:
+            outcome = process_mail(self.engine, db, self.store, raw, self.rules)
+            if outcome.reply is not None:
+                try:
+                    send_via_relay(outcome.reply, self.relay)
+                except (OSError, smtplib.SMTPException) as exc:  # kept as a draft holding the reply
+                    log.error("relay %s:%s refused the reply: %s", *self.relay, exc)
+                    record_unsent(db, outcome.record_id, f"relay {self.relay[0]}:{self.relay[1]}: {exc}")
+        return outcome
 
-def start_server(engine: Engine, sessions: sessionmaker[Session], store: str, listen: tuple[str, int], relay: tuple[str, int], rules: EmailRules, max_bytes: int) -> Controller:
+
+def start_server(
+    engine: Engine, sessions: sessionmaker[Session], store: str, listen: tuple[str, int], relay: tuple[str, int], rules: EmailRules, max_bytes: int
+) -> Controller:
+    """Messages over `max_bytes` are refused during DATA (552), before anything is stored."""
     handler = InboundHandler(engine, sessions, store, relay, rules)
     controller = Controller(handler, hostname=listen[0], port=listen[1], data_size_limit=max_bytes, decode_data=False)
     controller.start()

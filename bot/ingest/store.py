@@ -17,6 +17,9 @@ class StoreConfig(BaseModel):
     support_email: str | None = None
     website: str | None = None
     tracking_url: str | None = None
+    page_urls: dict[str, str] = Field(
+        default_factory=dict, description="public address of each knowledge document, by file name: email replies link the page they answer from"
+    )
     timezone: str = "UTC"
     country: str = Field(default="US", description="ISO country code for business days")
     allowed_origins: tuple[str, ...] = ()

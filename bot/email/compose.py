@@ -1,0 +1,91 @@
+"""The reply mail: both alternatives rendered from jinja2 templates in the store's voice, each
+question answered in order with a link to its page where the store publishes one, and the
+headers that thread it under the customer's mail and mark it automatic (RFC 3834 §3.1.7)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+
+from bot.email.parse import InboundMail
+from bot.ingest import StoreConfig
+
+CHAT_ONLY_LINES = ("Source: ", "(That is the short answer")
+SUBJECT_PREFIX = ("re:", "aw:", "sv:", "vs:", "antw:", "r:")
+
+
+@dataclass(frozen=True, slots=True)
+class AnsweredPart:
+    """One question of a mail with the engine's answer, and why it may not go out alone (`why`)."""
+
+    question: str
+    text: str
+    kind: str
+    confidence: float
+    why: str | None  # None: answered well enough to send
+    documents: tuple[str, ...] = ()  # knowledge files the answer came from, for links
+
+    @property
+    def sure(self) -> bool:
+        return self.why is None
+
+
+@lru_cache(maxsize=1)
+def templates() -> Environment:
+    return Environment(
+        loader=PackageLoader("bot.reply", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=False, default=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+    )
+
+
+def for_email(text: str) -> str:
+    """Chat-only lines ("say 'tell me more'", the file citation) mean nothing in a mail."""
+    kept = [line for line in text.split("\n") if not line.startswith(CHAT_ONLY_LINES)]
+    return "\n".join(kept).strip()
+
+
+def reply_subject(subject: str) -> str:
+    """One "Re:", whatever the customer's client put there (Outlook's German "AW:" included)."""
+    subject = " ".join(subject.split()) or "your message"
+    return subject if subject.lower().startswith(SUBJECT_PREFIX) else f"Re: {subject}"
+
+
+def page_links(part: AnsweredPart, config: StoreConfig) -> list[str]:
+    return list(dict.fromkeys(config.page_urls[d] for d in part.documents if d in config.page_urls))
+
+
+def compose(mail: InboundMail, parts: list[AnsweredPart], config: StoreConfig) -> EmailMessage:
+    """The store's `support_email` is the From: a store without one gets drafts, not replies."""
+    if not config.support_email:
+        raise ValueError(f"{config.name} has no support_email to reply from")
+    values = {
+        "name": mail.sender_name.split(" ")[0] if mail.sender_name and "@" not in mail.sender_name else "",
+        "store_name": config.name,
+        "parts": [{"question": p.question, "text": p.text, "links": page_links(p, config)} for p in parts],
+        "support_email": config.support_email,
+        "website": config.website,
+    }
+    message = EmailMessage()
+    message["From"] = formataddr((config.name, config.support_email))
+    message["To"] = mail.reply_to or mail.sender
+    message["Subject"] = reply_subject(mail.subject)
+    if mail.message_id:
+        message["In-Reply-To"] = mail.message_id
+        message["References"] = f"{mail.references} {mail.message_id}" if mail.references else mail.message_id
+    message["Auto-Submitted"] = "auto-replied"
+    message["Message-ID"] = make_msgid(domain=config.support_email.split("@")[-1])
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message.set_content(templates().get_template("email_reply.txt.j2").render(**values))
+    message.add_alternative(templates().get_template("email_reply.html.j2").render(**values), subtype="html")
+    return message
+
+
+def draft_text(parts: list[AnsweredPart]) -> str:
+    """What an agent starts from: each question with the bot's answer and, when unsure, why."""
+    return "\n\n".join(f"Q: {p.question}\n{p.text}" + (f"\n[not sent: {p.why}]" if p.why else "") for p in parts)
