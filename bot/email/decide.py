@@ -24,7 +24,7 @@ ESCALATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("legal threat", r"\b(lawyer|attorney|solicitor|legal action|sue|suing|lawsuit|small claims|court|trading standards|consumer protection|better business bureau|bbb)\b"),
         ("chargeback", r"\b(charge ?back|dispute (the|this|my) (charge|payment|transaction)|(call|contact|told) my bank|credit card company|paypal (claim|dispute)|report (you|this) to)\b"),
         # "Can I cancel?" is a question for the FAQ; "please cancel my order" asks someone to act.
-        ("asks us to change an order", r"\b(please|pls|kindly|i (want|need|would like|'d like) (you )?to|can you|could you|would you)\s+(cancel|change|update|modify|amend|exchange|refund|resend|replace|remove|add|upgrade)\b"),
+        ("asks us to change an order", r"\b(please|pls|kindly|i( want| need| would like|['’]d like)( you)? to|can you|could you|would you)\s+(cancel|change|update|modify|amend|exchange|refund|resend|replace|remove|add|upgrade)\b"),
         (DEFECT, r"\b(damaged|broken|broke|defective|faulty|cracked|tarnished|fell apart|wrong (item|size|colou?r|order|product|ring|necklace)|missing (item|piece|stone)|not what i ordered|never arrived|stolen)\b"),
         ("complaint", r"\b(complain\w*|unacceptable|disgusted|furious|outraged|ridiculous|terrible|worst|scam|fraud|rip-?off|never (again|ordering)|disappointed|angry|appalled|upset)\b|!{3,}"),
     )
