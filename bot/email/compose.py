@@ -28,6 +28,7 @@ class AnsweredPart:
     confidence: float
     why: str | None  # None: answered well enough to send
     documents: tuple[str, ...] = ()  # knowledge files the answer came from, for links
+    private: tuple[str, ...] = ()  # tracking numbers the reply shows but the record masks
 
     @property
     def sure(self) -> bool:

@@ -47,8 +47,11 @@ def machine_mail_reason(mail: InboundMail, own_addresses: set[str]) -> str | Non
     if auto and auto != "no":
         return f"Auto-Submitted: {auto}"
     precedence = mail.headers.get("precedence", "").strip().lower()
-    if precedence in ("bulk", "junk", "list"):
+    if precedence in ("bulk", "junk", "list", "auto_reply"):
         return f"Precedence: {precedence}"
+    for header in ("x-autoreply", "x-autorespond"):  # older autoresponders mark themselves so
+        if header in mail.headers:
+            return f"{header.title()} header"
     if "list-id" in mail.headers or "list-unsubscribe" in mail.headers:
         return "mailing list (List-Id / List-Unsubscribe)"
     if mail.return_path == "":
@@ -57,8 +60,9 @@ def machine_mail_reason(mail: InboundMail, own_addresses: set[str]) -> str | Non
         return "delivery report (bounce)"
     if not mail.sender:
         return "no sender address"
-    if ROBOT_SENDER.match(mail.sender):
-        return f"automated sender {mail.sender.split('@')[0]}@…"
+    for address in (mail.sender, mail.return_path or ""):
+        if ROBOT_SENDER.match(address):
+            return f"automated sender {address.split('@')[0]}@…"
     if mail.sender in own_addresses or (mail.reply_to and mail.reply_to in own_addresses):
         return "our own address"
     return None

@@ -120,7 +120,7 @@ def read_message(raw: bytes) -> InboundMail:
     name, sender = parseaddr(str(message.get("From", "")))
     body, attachments = body_and_attachments(message)
     return_path = message.get("Return-Path")
-    watched = ("auto-submitted", "precedence", "list-id", "list-unsubscribe", "x-auto-response-suppress", "content-type")
+    watched = ("auto-submitted", "precedence", "list-id", "list-unsubscribe", "x-auto-response-suppress", "x-autoreply", "x-autorespond", "content-type")
     headers = {name: str(message.get(name)) for name in watched if message.get(name) is not None}
     return InboundMail(
         message_id=(str(message.get("Message-ID")).strip() if message.get("Message-ID") else None),

@@ -24,7 +24,7 @@ from bot.engine import Engine, StoreRuntime
 from bot.match.questions import split_questions
 from bot.orders.conversation import ORDER_INTENT, OrderDesk
 from bot.orders.lookup import LookupLimits, candidates, find_order_number
-from bot.orders.records import masked_email
+from bot.orders.records import masked_email, masked_tracking
 from bot.policy.calendar import store_today
 
 __all__ = ["EmailRules", "MailOutcome", "process_mail"]
@@ -87,10 +87,9 @@ def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, nu
     if match is None:
         return AnsweredPart(question, "I couldn't find an order with that number for this email address.", "order", 0.0, "no order with that number for the sender")
     desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, LookupLimits())
-    text = desk.describe(match, today).text
-    if mail.reply_to and mail.reply_to != mail.sender:
-        return AnsweredPart(question, text, "order", 1.0, "order details, but Reply-To is not the order's email")
-    return AnsweredPart(question, text, "order", 1.0, None)
+    described = desk.describe(match, today)
+    why = "order details, but Reply-To is not the order's email" if mail.reply_to and mail.reply_to != mail.sender else None
+    return AnsweredPart(question, described.text, "order", 1.0, why, private=described.private)
 
 
 def process_mail(engine: Engine, db: Session, store: str, raw: bytes, rules: EmailRules, today: date | None = None) -> MailOutcome:
@@ -112,6 +111,8 @@ def process_mail(engine: Engine, db: Session, store: str, raw: bytes, rules: Ema
         record_decision(db, record, "error", f"{type(exc).__name__}: {exc}", [], None)
         return MailOutcome("error", f"{type(exc).__name__}: {exc}", record_id=record.id)
     text = outcome.reply.get_body(("plain",)).get_content() if outcome.reply else outcome.draft
+    for value in (v for p in outcome.parts for v in p.private):
+        text = text.replace(value, masked_tracking(value)) if text else text
     record_decision(db, record, outcome.decision, outcome.reason, [p.question for p in outcome.parts], text)
     outcome.record_id = record.id
     log.info("mail store=%s from=%s decision=%s reason=%s", store, masked_email(mail.sender), outcome.decision, outcome.reason)

@@ -109,6 +109,14 @@ def test_corpus(engine, sessions, name, decision, reason, says, never_says):
         assert record.reply_text  # the reply sent, or the draft waiting for an agent
 
 
+def test_the_record_masks_the_tracking_number_the_reply_shows(engine, sessions):
+    outcome = run(engine, sessions, "order_own.eml")
+    assert "771234567890" in body_of(outcome)
+    with sessions() as db:
+        stored = db.get(InboundMail, outcome.record_id).reply_text
+    assert "FedEx" in stored and "771234567890" not in stored
+
+
 def test_a_damaged_item_draft_starts_with_the_stores_defect_instructions(engine, sessions):
     outcome = run(engine, sessions, "damaged_item.eml")
     assert outcome.draft.startswith("Dissoo's instructions for a damaged or wrong item:") and "pictures" in outcome.draft
