@@ -22,6 +22,7 @@ from bot.email.cli import email_rules
 from bot.email.parse import read_message
 from bot.email.responder import process_mail
 from bot.email.smtp import start_server
+from bot.email.store import record_received
 from bot.orders.imports import upsert_orders
 from bot.orders.records import OrderRecord
 from bot.settings import Settings, get_settings
@@ -146,6 +147,15 @@ def test_one_auto_reply_per_sender_per_day_and_each_mail_processed_once(engine, 
     again = (CORPUS / "plain.eml").read_bytes().replace(b"<plain-1@example.com>", b"<plain-2@example.com>")
     outcome = run(engine, sessions, "", again)
     assert outcome.decision == "draft" and "24 hours" in outcome.reason
+
+
+def test_a_mail_stored_but_not_answered_before_a_crash_is_answered_on_retry(engine, sessions):
+    raw = (CORPUS / "iphone.eml").read_bytes()
+    with sessions() as db:
+        record_received(db, "dissoo", read_message(raw), raw)  # the process stopped here: no 250 was sent
+    assert run(engine, sessions, "", raw).decision == "replied"
+    with sessions() as db:
+        assert [r.decision for r in db.scalars(select(InboundMail).where(InboundMail.sender == "rosa.b@icloud.com"))] == ["replied"]
 
 
 def free_port() -> int:
