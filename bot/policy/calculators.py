@@ -68,13 +68,21 @@ class ReturnDecision:
         return max(dates) if dates else None
 
 
+GENERIC_KINDS = {"custom", "sale"}  # words that also appear inside more specific ones ("custom size", "final sale")
+
+
 def final_sale_rule(policy: StorePolicy, kinds: frozenset[str]) -> tuple[FinalSale, tuple[str, ...]] | None:
+    """The rule that names the item most specifically: "custom-size rings" before "customized items"."""
     problems = {PROBLEM_KINDS[k] for k in kinds if k in PROBLEM_KINDS}
-    for rule in policy.returns.final_sale:
+    found = []
+    for order, rule in enumerate(policy.returns.final_sale):
         matched = tuple(k for k in rule.kinds if k in kinds)
         if matched and not problems & set(rule.exceptions):
-            return rule, matched
-    return None
+            found.append((all(k in GENERIC_KINDS for k in matched), order, rule, matched))
+    if not found:
+        return None
+    _, _, rule, matched = min(found, key=lambda f: (f[0], f[1]))
+    return rule, matched
 
 
 def problem_rule(policy: StorePolicy, kinds: frozenset[str]) -> tuple[ProblemWindow, str] | None:

@@ -56,7 +56,8 @@ REFUND_ETA = pattern(
     | \b(where('?s|\s+is)|haven'?t\s+(got(ten)?|received|seen)|still\s+(no|not|waiting)\w*|no\s+sign\s+of|not\s+(got(ten)?|received|seen)).{0,30}\b(refund|money)\b
     | \brefund\w*\b.{0,40}\b(take|arrive|post|show(\s+up)?|appear|hit|land|come|reach|be\s+(back|issued|processed))\b
     | \b(still|yet)\b.{0,20}\b(no|not|haven'?t|without|nothing)\b.{0,15}\b(refund|money)\b
-    | \brefund\w*\b.{0,40}\b(still\s+nothing|nothing\s+yet|not\s+(arrived|received|here|back)|never\s+(came|arrived))\b"""
+    | \brefund\w*\b.{0,40}\b(still\s+nothing|nothing\s+yet|not\s+(arrived|received|here|back)|never\s+(came|arrived)
+        |(hasn'?t|has\s+not|didn'?t|did\s+not|not|isn'?t)\s+(yet\s+)?(shown|show(ed)?|come|arrived|appeared|posted|hit|landed|gone\s+through|been\s+(credited|issued)))"""
 )
 RETURN_PROCESSING_ETA = pattern(r"\b(when|how\s+long|how\s+soon)\b.{0,40}\b(process|processed|processing|inspect\w*)\b.{0,20}\breturn")
 DELIVERY_ETA = pattern(
@@ -94,7 +95,7 @@ def detect_intent(message: str, slots: Slots) -> Intent | None:
     ):
         return Intent.refund_eta
     problem = slots.kinds & PROBLEM_KINDS
-    if problem and (PROBLEM_VERB.search(message) or RETURN_VERB.search(message) or slots.dates) and (slots.dates or RETURN_ASK.search(message) or PERSONAL.search(message)):
+    if problem and not (COST_QUESTION.search(message) and not slots.dates) and (PROBLEM_VERB.search(message) or RETURN_VERB.search(message) or slots.dates) and (slots.dates or RETURN_ASK.search(message) or PERSONAL.search(message)):
         return Intent.return_window
     wants_return = RETURN_VERB.search(message) or (slots.refund and PERSONAL.search(message))
     if wants_return and not (COST_QUESTION.search(message) and not slots.dates) and (

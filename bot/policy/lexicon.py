@@ -20,7 +20,7 @@ ITEM_KINDS: dict[str, str] = {
     "markdown": r"mark(ed)?[- ]?downs?|marked down",
     "gift_card": r"gift[- ]?cards?|gift[- ]?certificates?|e-?gift",
     "custom": r"custom(ized|ised|[- ]made)?|made[- ]to[- ]order|bespoke",
-    "special_order": r"special[- ]order(ed)?",
+    "special_order": r"special[- ]order(ed)?|(part|piece|one|some)\s+(of|from|out\s+of)\s+(a|the)\s+(matching\s+|whole\s+)?set|(out\s+of|from)\s+(a|the)\s+(matching|whole)\s+set|split(ting)?\s+(up\s+)?(a|the)\s+set",
     "personalized": r"personali[sz]ed|personali[sz]ation|monogram(med)?|(with|has) (my|her|his|a|the) (name|initials?)",
     "engraved": r"engrav(ed|ing|ings|able|ables)",
     "photo": r"photo (locket|pendant|jewel\w*|necklace)|with (a|my|our) photo",

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
+
+from rapidfuzz import fuzz, process
 
 from bot.policy.calculators import (
     Eta,
@@ -98,6 +100,7 @@ class PolicyResponder:
     contact: str  # how to reach the store, in words: "email cs@sessori.com"
 
     def answer(self, message: str, today: date, pending: Pending | None = None) -> PolicyAnswer | None:
+        message = repair_policy_words(message)
         slots = extract_slots(message, today)
         if pending is not None:
             continued = self.continue_pending(pending, message, slots, today)
@@ -192,7 +195,7 @@ class PolicyResponder:
                 alternative = f" The return window for a refund ended on {spoken(refund.deadline)}."
             return PolicyAnswer(f"No — {self.store_name} doesn't accept exchanges.{alternative}", facts=(fact, *windows[:1]), reason="no exchanges")
         if decision.rule == "problem":
-            return self.describe_problem(decision, slots)
+            return self.describe_problem(decision, slots, today)
         if decision.rule == "no_policy":
             return PolicyAnswer(
                 f"{possessive(self.store_name)} policy doesn't cover that return; please {self.contact} and a person will check it.",
@@ -257,7 +260,7 @@ class PolicyResponder:
         purchased = slots.date_for("order_placed")
         return (delivered.day if delivered else None, purchased.day if purchased else None)
 
-    def describe_problem(self, decision: ReturnDecision, slots: Slots) -> PolicyAnswer:
+    def describe_problem(self, decision: ReturnDecision, slots: Slots, today: date) -> PolicyAnswer:
         outcome = decision.problem
         fact = outcome.fact
         remedies = f" They will arrange {', '.join(fact.remedies)}." if fact.remedies and fact.remedies[0] in ("refund", "exchange", "replacement") else ""
@@ -269,19 +272,45 @@ class PolicyResponder:
             )
         if outcome.eligible is None:
             counted = fact.counted_from
+            replacement = self.replacement_line(slots, today)
+            lead = f"{outcome.problem.replace('_', ' ').capitalize()} problems must be reported within {fact.days} days of {'receipt' if counted == 'delivery' else 'your order date'}."
+            if replacement:
+                lead += f" Beyond that, {replacement}"
             return PolicyAnswer(
-                f"{outcome.problem.replace('_', ' ').capitalize()} problems must be reported within {fact.days} days of {'receipt' if counted == 'delivery' else 'your order date'}.",
-                facts=(fact,),
+                lead,
+                facts=(fact, *self.policy.replacements[:1]),
                 ask=f"{EVENT_QUESTIONS[counted]} I'll tell you the last day to report it.",
                 pending=Pending(Intent.return_window, slots, counted),
                 reason="problem: date needed",
             )
         when = "delivery" if fact.counted_from == "delivery" else "your order date"
+        replacement = self.replacement_line(slots, today)
+        if outcome.eligible is False and replacement:
+            return PolicyAnswer(
+                f"The {fact.days}-day window to report it for a refund or exchange ended on {spoken(outcome.deadline)}, but {replacement}",
+                facts=(fact, *self.policy.replacements[:1]),
+                reason=f"problem: {outcome.problem}, replacement",
+            )
         if outcome.eligible:
             lead = f"Yes — you can still report it, until {spoken(outcome.deadline)} ({fact.days} days after {when}). Please {self.contact}.{remedies}"
         else:
             lead = f"Sorry — the {fact.days}-day window to report it ended on {spoken(outcome.deadline)}. Please {self.contact} anyway and a person will look at it."
         return PolicyAnswer(lead, facts=(fact,), reason=f"problem: {outcome.problem}")
+
+    def replacement_line(self, slots: Slots, today: date) -> str | None:
+        """A manufacturer's defect is replaced for longer than it can be refunded (Stella & Dot: 120 days)."""
+        if "defect" not in slots.kinds or not self.policy.replacements:
+            return None
+        window = self.policy.replacements[0]
+        start = slots.date_for("order_placed") if window.counted_from == "purchase" else slots.date_for("delivered")
+        after = f" After that, please contact {window.after}." if window.after else ""
+        if start is None:
+            return f"a defective item is replaced at no cost within {window.days} days of {'purchase' if window.counted_from == 'purchase' else 'delivery'}.{after}"
+        deadline = start.day + timedelta(days=window.days)
+        if deadline >= today:
+            return f"a defective item is replaced at no cost until {spoken(deadline)} ({window.days} days after {short(start.day)})."
+        contact = f" Please contact {window.after}." if window.after else f" Please {self.contact}."
+        return f"the {window.days}-day free replacement ended on {spoken(deadline)}.{contact}"
 
     def ask_for_return_date(self, decision: ReturnDecision, slots: Slots) -> PolicyAnswer:
         windows = decision.windows
@@ -459,6 +488,28 @@ class PolicyResponder:
                 window = self.policy.returns.windows[0]
                 lead += f" Once it arrives you can return it within {window.days} days of {window.counted_from}."
         return PolicyAnswer(lead, facts=(fact,), reason=f"{action} when {slots.order_state}: {'allowed' if verdict.allowed else 'not allowed'}")
+
+
+# The words intents and date roles hang on: a typo in one of them ("refnd", "recieved") should not
+# send the question elsewhere. Only close misspellings with the same first letter are repaired.
+POLICY_WORDS = (
+    "refund", "refunds", "refunded", "return", "returns", "returned", "exchange", "cancel", "cancelled", "delivered",
+    "received", "arrived", "shipped", "approved", "package", "engraved", "personalized", "tracking", "warranty",
+)
+
+
+def repair_policy_words(message: str) -> str:
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < 5 or lower in POLICY_WORDS:
+            return word
+        best = process.extractOne(lower, POLICY_WORDS, scorer=fuzz.ratio, score_cutoff=80)
+        if not best or best[0][0] != lower[0] or best[0][:5] == lower[:5]:
+            return word  # no match, or another form of the same word ("arrive" is not a typo of "arrived")
+        return best[0]
+
+    return re.sub(r"[A-Za-z]+", fix, message)
 
 
 def missing_role(missing: str) -> str:

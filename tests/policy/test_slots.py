@@ -143,3 +143,18 @@ def test_payment_methods_matched_loosely(message, methods):
 )
 def test_order_state(message, state):
     assert extract_slots(message, TODAY).order_state == state
+
+
+@pytest.mark.parametrize(
+    ("message", "repaired"),
+    [
+        ("my refnd still hasn't shown up", "my refund still hasn't shown up"),
+        ("I recieved it, can I retrun it?", "I received it, can I return it?"),
+        ("when will it arrive?", "when will it arrive?"),  # another form of a word, not a typo
+        ("Delivered yesterday", "Delivered yesterday"),
+    ],
+)
+def test_typos_in_policy_words_are_repaired(message, repaired):
+    from bot.policy.responder import repair_policy_words
+
+    assert repair_policy_words(message) == repaired
