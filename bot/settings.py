@@ -68,11 +68,11 @@ class Settings(BaseSettings):
     # 5-6 % of sent answers wrong on the labelled sets, see `python -m bench.email`); at most one
     # auto-reply per sender per store in the window; bigger messages are refused by the SMTP
     # server; longer new text, or more questions, go to a person.
-    email_min_confidence: float = 0.85
-    email_reply_window_hours: int = 24
-    email_max_bytes: int = 10 * 1024 * 1024
-    email_max_text_chars: int = 4000
-    email_max_questions: int = 3
+    email_min_confidence: float = Field(default=0.85, ge=0.0, le=1.0)
+    email_reply_window_hours: int = Field(default=24, ge=0)
+    email_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    email_max_text_chars: int = Field(default=4000, gt=0)
+    email_max_questions: int = Field(default=3, ge=1)
     match: MatchSettings = Field(default_factory=MatchSettings)
 
     def resolved_model_path(self) -> Path:

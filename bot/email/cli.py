@@ -81,9 +81,15 @@ def serve(
     """Accept the store's inbound mail over SMTP and answer through the relay."""
     from bot.email.smtp import start_server
 
+    from bot.cli.app import fail
+    from bot.errors import FaqbotError
+
     listen_at, relay_at = host_port(listen, "--listen"), host_port(relay, "--relay")
-    settings, engine, sessions, rules = setup(knowledge)
-    engine.runtime(store)  # load the index before the first mail
+    try:
+        settings, engine, sessions, rules = setup(knowledge)
+        engine.runtime(store)  # an unknown store fails here, and the index is loaded before the first mail
+    except FaqbotError as exc:
+        fail(exc)
     controller = start_server(engine, sessions, store, listen_at, relay_at, rules, settings.email_max_bytes)
     typer.echo(f"faqbot email for {store}: SMTP on {listen}, replies via {relay}", err=True)
     try:
@@ -102,30 +108,41 @@ def batch(
     relay: Annotated[Optional[str], typer.Option("--relay", help="HOST:PORT: send the replies; without it they are only recorded")] = None,
     knowledge: Annotated[Optional[Path], typer.Option("--knowledge")] = None,
 ) -> None:
-    """Process every message in the folder once (a second run skips what was done)."""
+    """Process every message in the folder once (a second run skips what was done).
+
+    Without --relay nothing is sent: a reply the bot would send is kept as a draft, so no
+    customer is left unanswered by a record that says "replied"."""
+    import smtplib
     from collections import Counter
 
-    import smtplib
-
-    from bot.cli.app import parse_day
+    from bot.cli.app import fail, parse_day
     from bot.email.responder import MailOutcome, process_mail
     from bot.email.smtp import send_via_relay
     from bot.email.store import record_unsent
+    from bot.errors import FaqbotError
 
     if not folder.is_dir():
         raise typer.BadParameter(f"{folder} is not a folder")
+    # A maildir's tmp/ holds mail still being written: left alone.
     files = sorted(p for sub in ("new", "cur", ".") for p in (folder / sub).glob("*") if p.is_file() and not p.name.startswith("."))
-    settings, engine, sessions, rules = setup(knowledge)
-    counts: Counter = Counter()
     relay_at = host_port(relay, "--relay") if relay else None
+    day = parse_day(today)
+    try:
+        settings, engine, sessions, rules = setup(knowledge)
+        engine.store_config(store)
+    except FaqbotError as exc:
+        fail(exc)
+    counts: Counter = Counter()
     for path in dict.fromkeys(files):
         with sessions() as db:
-            outcome = process_mail(engine, db, store, path.read_bytes(), rules, parse_day(today))
-            if outcome.reply is not None and relay_at:
+            outcome = process_mail(engine, db, store, path.read_bytes(), rules, day)
+            if outcome.reply is not None:
                 try:
+                    if relay_at is None:
+                        raise OSError("no --relay given")
                     send_via_relay(outcome.reply, relay_at)
                 except (OSError, smtplib.SMTPException) as exc:
-                    record_unsent(db, outcome.record_id, f"relay {relay}: {exc}")
+                    record_unsent(db, outcome.record_id, f"{relay or 'batch'}: {exc}")
                     outcome = MailOutcome("draft", f"reply not sent: {exc}")
         counts[outcome.decision] += 1
         typer.echo(f"{path.name}: {outcome.decision} — {outcome.reason}")

@@ -65,6 +65,7 @@ def html_to_text(html: str) -> str:
     converter.ignore_images = True
     converter.ignore_emphasis = True
     converter.body_width = 0
+    converter.ignore_links = True  # "[this ring](https://…)" would reach the matcher as words
     return converter.handle(html)
 
 
@@ -85,6 +86,7 @@ def body_and_attachments(message: EmailMessage) -> tuple[str, tuple[str, ...]]:
     return (html_to_text(html) if html else ""), attachments
 
 
+LIST_ITEM = re.compile(r"^([-*•]|\d+[.)])\s")
 GREETING = re.compile(r"^\s*(hi|hello|hey|dear|good\s+(morning|afternoon|evening)|greetings)\b[^\n]{0,40}\n", re.I)
 
 
@@ -105,7 +107,21 @@ def new_text(body: str, sender_name: str = "") -> str:
     names = set(re.findall(r"\w+", sender_name.lower()))
     while lines and (not lines[-1].strip() or (names and set(re.findall(r"\w+", lines[-1].lower())) <= names)):
         lines.pop()
-    return GREETING.sub("", "\n".join(lines).strip(), count=1).strip()
+    return unwrapped(GREETING.sub("", "\n".join(lines).strip(), count=1).strip())
+
+
+def unwrapped(text: str) -> str:
+    """Mail clients wrap lines at ~72 characters (format=flowed or hard breaks): a line that does
+    not end a sentence continues on the next, so "can I pay with\namex?" stays one question."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        stripped = line.strip()
+        joinable = out and out[-1] and stripped and not out[-1].endswith((".", "?", "!", ":", ";")) and not LIST_ITEM.match(stripped)
+        if joinable:
+            out[-1] = f"{out[-1]} {stripped}"
+        else:
+            out.append(stripped)
+    return "\n".join(out)
 
 
 def first_address(value: str | None) -> str | None:

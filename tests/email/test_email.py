@@ -249,10 +249,31 @@ def test_batch_processes_each_message_once(cli_env, tmp_path):
     (maildir / "cur").mkdir()
     for name in ("plain.eml", "bounce.eml", "complaint.eml"):
         (maildir / "new" / name).write_bytes((CORPUS / name).read_bytes())
-    first = cli_env.invoke(app, ["email", "batch", "--store", "dissoo", str(maildir)])
-    assert first.exit_code == 0 and "1 draft, 1 ignored, 1 replied" in first.stdout
-    second = cli_env.invoke(app, ["email", "batch", "--store", "dissoo", str(maildir)])
-    assert "3 duplicate" in second.stdout
+    (maildir / "tmp").mkdir()
+    (maildir / "tmp" / "partial.eml").write_bytes(b"From: half@example.com\n")  # still being delivered
+    relay = Relay()
+    relay_server = Controller(relay, hostname="127.0.0.1", port=free_port())
+    relay_server.start()
+    try:
+        first = cli_env.invoke(app, ["email", "batch", "--store", "dissoo", str(maildir), "--relay", f"127.0.0.1:{relay_server.port}"])
+        second = cli_env.invoke(app, ["email", "batch", "--store", "dissoo", str(maildir), "--relay", f"127.0.0.1:{relay_server.port}"])
+    finally:
+        relay_server.stop()
+    assert first.exit_code == 0 and first.stdout.splitlines()[-1] == "1 draft, 1 ignored, 1 replied"
+    assert b"Subject: Re: cards?" in relay.received.get_nowait()[2] and relay.received.empty()
+    assert second.stdout.splitlines()[-1] == "3 duplicate"
+
+
+def test_batch_without_a_relay_keeps_replies_as_drafts(cli_env, tmp_path):
+    (tmp_path / "plain.eml").write_bytes((CORPUS / "plain.eml").read_bytes())
+    result = cli_env.invoke(app, ["email", "batch", "--store", "dissoo", str(tmp_path)])
+    assert result.exit_code == 0 and "plain.eml: draft — reply not sent: no --relay given" in result.stdout
+
+
+@pytest.mark.parametrize("command", [["reply"], ["batch", "."], ["serve", "--listen", "127.0.0.1:1"]], ids=["reply", "batch", "serve"])
+def test_an_unknown_store_is_an_error_not_a_traceback(cli_env, command):
+    result = cli_env.invoke(app, ["email", *command, "--store", "nope"], input=(CORPUS / "plain.eml").read_bytes())
+    assert result.exit_code == 1 and result.stderr.startswith("error:") and "nope" in result.stderr
 
 
 def test_drafts_show_in_the_agents_console(engine, sessions, settings):
