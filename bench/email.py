@@ -1,5 +1,6 @@
 """Prints, for each candidate FAQBOT_EMAIL_MIN_CONFIDENCE, how many labelled questions an
-auto-reply would be sent for and how many of those would be wrong.
+auto-reply would be sent for and how many of those would be wrong; then the time to process
+each message of the test corpus (parse, decide, answer, write, record on SQLite).
 
     python -m bench.email
 
@@ -12,9 +13,15 @@ eval does; out-of-scope rows count as wrong whenever they would be sent.
 
 from __future__ import annotations
 
+import statistics
 import tempfile
+import time
+from datetime import timedelta
 from pathlib import Path
 
+from bot.db import session_factory, upgrade_database
+from bot.email.decide import EmailRules
+from bot.email.responder import process_mail
 from bot.engine import Engine
 from bot.evaluation import judge, read_cases
 from bot.index import build_store_index, load_embedder
@@ -50,6 +57,24 @@ def main() -> None:
                     f"email set={label} n={len(rows)} threshold={threshold:.2f} sent={len(sent)} wrong={wrong} "
                     f"wrong_share={wrong / len(sent) if sent else 0:.3f} answered_right={(len(sent) - wrong) / answerable:.3f}"
                 )
+        corpus_latency(engine, Path(scratch))
+
+
+def corpus_latency(engine: Engine, scratch: Path) -> None:
+    url = f"sqlite:///{scratch / 'bench.db'}"
+    upgrade_database(url)
+    sessions = session_factory(url)
+    rules = EmailRules(min_confidence=0.85, reply_window=timedelta(hours=24), max_text_chars=4000, max_questions=3)
+    timings = []
+    for path in sorted((ROOT / "tests" / "email" / "corpus").glob("*.eml")):
+        raw = path.read_bytes()
+        started = time.perf_counter()
+        with sessions() as db:
+            process_mail(engine, db, "dissoo", raw, rules)
+        timings.append((time.perf_counter() - started) * 1000)
+    ordered = sorted(timings)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    print(f"email corpus n={len(timings)} p50={statistics.median(timings):.1f}ms p95={p95:.1f}ms max={max(timings):.1f}ms")
 
 
 if __name__ == "__main__":
