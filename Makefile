@@ -37,6 +37,7 @@ eval: build
 bench: build
 	$(BIN)/python -m bench.match
 	$(BIN)/python -m bench.policy
+	$(BIN)/python -m bench.email
 
 clean:
 	rm -rf $(VENV) index/*/ var/
