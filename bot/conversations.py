@@ -19,7 +19,7 @@ from sqlalchemy import select
 from bot.db import ChatSession, Exchange, LearnedPhrasing, last_source_id, utcnow
 from bot.engine import Engine
 from bot.errors import EmptyMessage, FaqbotError, MessageTooLong
-from bot.orders.conversation import ORDER_INTENT_NAME, OrderDesk
+from bot.orders.conversation import ORDER_CONTEXT, ORDER_INTENT_NAME, OrderDesk
 from bot.orders.lookup import EMAIL_IN_TEXT, LookupLimits
 from bot.orders.records import masked_email, masked_tracking
 from bot.policy.calendar import store_today
@@ -93,7 +93,7 @@ def chat(
         desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, limits)
         reply = desk.handle(db, session.id, text, today, pending, client) if desk.wants(text, pending) else None
         if reply is None:
-            policy_pending = pending if pending and pending.get("intent") != ORDER_INTENT_NAME else None
+            policy_pending = pending if pending and pending.get("intent") not in (ORDER_INTENT_NAME, ORDER_CONTEXT) else None
             reply = engine.answer(store, text, today=today, last_source_id=previous, pending=policy_pending, learned=learned_for(db, store))
         session.pending = reply.pending
         latency_ms = (time.perf_counter() - started) * 1000

@@ -146,8 +146,9 @@ class Engine:
         if topic is not None and not rest:
             text = render_reply("smalltalk", topic=topic.value, store_name=config.name)
             return Reply(store, Kind.smalltalk.value, text, 1.0, (), (), f"small talk: {topic.value}")
-        if pending is not None:
-            continued = runtime.responder.answer(rest or message, today, Pending.from_json(pending))
+        waiting = pending_question(pending)
+        if waiting is not None:
+            continued = runtime.responder.answer(rest or message, today, waiting)
             if continued is not None:
                 return combine(store, config, [self.policy_part(runtime, rest or message, continued)])
         questions = split_questions(rest or message)
@@ -259,6 +260,17 @@ class Engine:
 
     def passage(self, store: str, chunk_id: str) -> Chunk | None:
         return next((c for c in self.runtime(store).retriever.index.chunks if c.id == chunk_id), None)
+
+
+def pending_question(pending: dict | None) -> Pending | None:
+    """The policy question a session is waiting on; anything else stored there (an order, or a
+    shape from an older version) is not one, and never breaks a reply."""
+    if not pending:
+        return None
+    try:
+        return Pending.from_json(pending)
+    except (KeyError, ValueError, TypeError):
+        return None
 
 
 def phrase_key(message: str) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import Order
 from bot.ingest import StoreConfig
-from bot.orders.lookup import LookupLimits, failures, find_email, find_order_number, lookup_order
+from bot.orders.lookup import LookupLimits, candidates, failures, find_email, find_order_number, lookup_order
 from bot.policy.calculators import eta, return_eligibility
 from bot.policy.calendar import BusinessCalendar, spoken
 from bot.policy.model import StorePolicy
@@ -30,12 +30,19 @@ ORDER_INTENT = re.compile(
     | (order|shipping|delivery)\s+status|status\s+of\s+(my|the)\s+order
     | (has|did|have)\s+(my|the)\s+(order|package)\s+(ship|shipped|been\s+shipped|arrive|left)
     | when\s+(will|does|is)\s+my\s+(order|package|parcel)\s+(arrive|ship|come|be\s+(here|delivered|shipped))
-    | (haven'?t|not|never)\s+(received|got(ten)?|seen)\s+my\s+(order|package|parcel)
+    | (haven'?t|not|never)\s+(received|got(ten)?|seen)\s+my\s+(order|package|parcel)(?!\s+(confirmation|receipt|invoice|email))
     | my\s+(order|package|parcel)\s+(hasn'?t|has\s+not|didn'?t|did\s+not|never|still\s+hasn'?t)\s+(arrive|come|ship|show)\w*
     | look\s+up\s+(my|an|the)\s+order | check\s+(on\s+)?(my|an|the)\s+order)\b""",
     re.I | re.X,
 )
 ORDER_INTENT_NAME = "order_status"
+ORDER_CONTEXT = "order_context"  # an order was just shown: "can I return it?" is about that order
+ABOUT_THE_ORDER = re.compile(
+    r"""\b(return|send\s+\w*\s*back|refund|exchange|cancel|change)\w*\b.{0,30}\b(it|them|this|that|these|those|the\s+\w+|my\s+\w+)\b
+    | \b(taking\s+so\s+long|so\s+slow|late|delay\w*|still\s+(not|hasn'?t|waiting)|where\s+is\s+it|when\s+will\s+it|has\s+it|is\s+it\s+(here|coming|shipped|delivered)|track\w*)\b""",
+    re.I | re.X,
+)
+GENERAL_QUESTION = re.compile(r"^\s*(do|does|can|could)\s+(you|your|u)\b|^\s*(what|how)\s+(is|are|do)\s+(your|you)\b", re.I)
 CARRIER_LINKS = {
     "ups": "https://www.ups.com/track?tracknum={number}",
     "usps": "https://tools.usps.com/go/TrackConfirmAction?tLabels={number}",
@@ -58,11 +65,23 @@ class OrderDesk:
     def wants(self, message: str, pending: dict | None) -> bool:
         if pending and pending.get("intent") == ORDER_INTENT_NAME:
             return True
-        return bool(ORDER_INTENT.search(message)) or (find_email(message) is not None and find_order_number(message) is not None)
+        if pending and pending.get("intent") == ORDER_CONTEXT and (find_order_number(message) or (ABOUT_THE_ORDER.search(message) and not GENERAL_QUESTION.search(message))):
+            return True
+        if ORDER_INTENT.search(message) or (find_email(message) is not None and find_order_number(message) is not None):
+            return True
+        # "I need help with order DS2003", "I want to return my order SS-1003": a named order is about that order.
+        return find_order_number(message) is not None and bool(re.search(r"\border\b", message, re.I))
 
     def handle(self, db: Session, session_id: str, message: str, today: date, pending: dict | None, client: str | None) -> Reply | None:
+        if pending and pending.get("intent") == ORDER_CONTEXT:
+            same_order = not find_order_number(message) and not find_email(message)
+            if same_order:
+                # A follow-up about the order just looked up ("can I return it?", "why is it taking so long?").
+                orders = [o for o in candidates(db, self.store, pending["number"]) if o.email == pending["email"]]
+                return self.describe(orders[0], today) if orders else None
+            pending = {"intent": ORDER_INTENT_NAME, "number": pending.get("number"), "email": pending.get("email")}
         known = pending if pending and pending.get("intent") == ORDER_INTENT_NAME else {"intent": ORDER_INTENT_NAME}
-        expecting_number = bool(pending) and not known.get("number")
+        expecting_number = (bool(pending) and not known.get("number")) or bool(re.search(r"\border\b", message, re.I))
         number = find_order_number(message, expecting=expecting_number) or known.get("number")
         email = find_email(message) or known.get("email")
         gave_something = number != known.get("number") or email != known.get("email")
@@ -76,12 +95,12 @@ class OrderDesk:
             return self.blocked()
         order = lookup_order(db, self.store, number, email, session_id, client, now)
         if order is None:
-            # Keep nothing: the shopper gives both again; nothing hints which one was wrong.
             left = self.limits.max_failures - failures(db, self.store, session_id, client, self.limits, now)
             if left <= 0:
                 return self.blocked()
-            text = render_reply("order", lines=[f"{NOT_FOUND} Please check both — the email is the one you placed the order with — and send them again."], ask=None, contact=self.contact())
-            return Reply(self.store, "order", text, 0.0, (), (), "order lookup: no match", {"intent": ORDER_INTENT_NAME})
+            # Both are kept, so correcting either one retries; the reply never says which one was wrong.
+            text = render_reply("order", lines=[f"{NOT_FOUND} Please check the order number and the email you placed the order with, and send the right one."], ask=None, contact=self.contact())
+            return Reply(self.store, "order", text, 0.0, (), (), "order lookup: no match", state)
         return self.describe(order, today)
 
     def contact(self) -> str:
@@ -161,7 +180,8 @@ class OrderDesk:
             lines.extend(self.returnable(order, today, placed, delivered))
         text = render_reply("order", lines=lines, ask=None, contact=None)
         private = tuple(v for v in (order.tracking_number,) if v)
-        return Reply(self.store, "order", text, 1.0, (), (), f"order lookup: {order.status}", None, private)
+        context = {"intent": ORDER_CONTEXT, "number": order.order_number, "email": order.email}
+        return Reply(self.store, "order", text, 1.0, (), (), f"order lookup: {order.status}", context, private)
 
     def returnable(self, order: Order, today: date, placed: date | None, delivered: date | None) -> list[str]:
         if not self.policy.returns.windows:

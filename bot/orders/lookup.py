@@ -21,9 +21,12 @@ from bot.orders.records import masked_email, normalized_email, number_key
 
 log = logging.getLogger("faqbot.orders")
 
-# "#1234", "order 1234", "order no. 1234", "order number: DS-1234", "DS-1234"
-NUMBER_AFTER_WORD = re.compile(r"(?:#|\border\s*(?:number|no\.?|num|nr|id)?\s*[:#]?)\s*([A-Za-z]{0,4}-?\d{3,12})\b", re.I)
-PREFIXED_NUMBER = re.compile(r"\b([A-Za-z]{1,4}-\d{3,12})\b")
+# "#1234", "order 1234", "order no. 1234", "order number: DS-1234", "number is 1001", "DS-1234", "ds 2002", "SS1003"
+NUMBER_AFTER_WORD = re.compile(
+    r"(?:#|\border\s*(?:number|no\.?|num|nr|id)?\s*(?:is|was|:|#)?|\b(?:number|no\.)\s*(?:is|was|:)?)\s*([A-Za-z]{0,4}[-\s]?\d{3,12})\b", re.I
+)
+PREFIXED_NUMBER = re.compile(r"\b([A-Za-z]{1,4}-?\d{3,12})\b")
+SPACED_PREFIX = re.compile(r"\b(?!(?:is|it|no|to|at|on|in|my|of|or|an|as|by|was|the|and|for|its)\s)([A-Za-z]{2,3}\s\d{3,12})\b", re.I)
 BARE_NUMBER = re.compile(r"(?<![\w/.-])(\d{3,12})(?![\w/.-])")
 EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 DUMMY_EMAIL = b"nobody@invalid.invalid"
@@ -32,9 +35,9 @@ DUMMY_EMAIL = b"nobody@invalid.invalid"
 def find_order_number(message: str, expecting: bool = False) -> str | None:
     """A bare number counts only when the bot has just asked for the order number."""
     without_emails = EMAIL_IN_TEXT.sub(" ", message)
-    for pattern in (NUMBER_AFTER_WORD, PREFIXED_NUMBER) + ((BARE_NUMBER,) if expecting else ()):
+    for pattern in (NUMBER_AFTER_WORD, PREFIXED_NUMBER) + ((SPACED_PREFIX, BARE_NUMBER) if expecting else ()):
         match = pattern.search(without_emails)
-        if match:
+        if match and not (pattern is BARE_NUMBER and re.fullmatch(r"(19|20)\d\d", match.group(1))):  # a bare "2026" is a year
             return match.group(1)
     return None
 

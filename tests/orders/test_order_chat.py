@@ -141,3 +141,34 @@ def test_push_api_needs_the_stores_key(client, headers, status):
 def test_push_api_rejects_a_bad_order_with_a_clear_message(client):
     response = client.post("/v1/stores/dissoo/orders", json={"order_number": "DS-1", "email": "nope", "status": "lost"}, headers={"Authorization": f"Bearer {KEY}"})
     assert response.status_code == 422 and "email" in response.json()["error"]["message"]
+
+
+def test_a_follow_up_is_about_the_order_just_shown(client):
+    first = say(client, "sessori", "track order ss1002 ann@example.com")
+    assert "delivered on Monday, November 16, 2026" in first["reply"]
+    follow_up = say(client, "sessori", "can I return the bracelet?", first["session_id"])
+    assert follow_up["kind"] == "order" and "Monday, November 30, 2026" in follow_up["reply"]
+    general = say(client, "sessori", "do you ship to Canada?", first["session_id"])
+    assert general["kind"] != "order" and "Canada" in general["reply"]
+
+
+@pytest.mark.parametrize(
+    ("turns", "expected"),
+    [
+        pytest.param(["hi where's my order, number is SS-1001", "ann@example.com"], "hasn't shipped yet", id="number-is"),
+        pytest.param(["I need help with order DS2002", "bea@example.com"], "FedEx", id="no-hyphen-and-no-where-is"),
+        pytest.param(["where is my order?", "ds 2002", "bea@example.com"], "FedEx", id="spaced-prefix-when-asked"),
+        pytest.param(["where is order DS-2002? wrong@example.com", "sorry, bea@example.com"], "FedEx", id="correcting-the-email-retries"),
+    ],
+)
+def test_order_numbers_as_shoppers_write_them(client, turns, expected):
+    session = None
+    for message in turns:
+        body = say(client, "dissoo" if "DS" in " ".join(turns).upper() else "sessori", message, session)
+        session = body["session_id"]
+    assert body["kind"] == "order" and expected in body["reply"]
+
+
+def test_order_confirmation_is_not_an_order_lookup(client):
+    body = say(client, "sessori", "I never got my order confirmation email, it's been a day")
+    assert body["kind"] == "answer" and "spam" in body["reply"]
