@@ -21,6 +21,7 @@ from bot.index import Embedder, build_store_index, index_status, load_embedder, 
 from bot.ingest import Chunk, StoreConfig, list_stores, load_store_config
 from bot.ingest.knowledge import store_dir
 from bot.match.decide import Kind, decide
+from bot.match.escalate import escalation
 from bot.match.extract import lead_sentences
 from bot.match.lexical import repair_typos
 from bot.match.questions import split_questions
@@ -142,6 +143,10 @@ class Engine:
             full = self.full_answer(runtime, last_source_id)
             if full is not None:
                 return full
+        wants_person = escalation(message)
+        if wants_person is not None:
+            text = render_reply("handoff", reason=wants_person, store_name=config.name, support_email=config.support_email, website=config.website)
+            return Reply(store, Kind.handoff.value, text, 0.0, (), (), wants_person)
         topic, rest = peel_smalltalk(message)
         if topic is not None and not rest:
             text = render_reply("smalltalk", topic=topic.value, store_name=config.name)

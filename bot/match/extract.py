@@ -6,6 +6,8 @@ so picking the best ones costs a dot product, not another encode.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from bot.index import StoreIndex
@@ -15,6 +17,16 @@ from bot.match.text import content_terms
 
 SHORT_PASSAGE_SENTENCES = 3
 LEAD_SENTENCES = 2
+# A label ("Step 1: Initiate your return"), a list item of a few words or the page's own question
+# repeats the topic without answering it: it leads only together with the sentence after it.
+LABEL = re.compile(r"^(\W*\s*)?(step\s*\d+\b.*|.{0,60}:\s*$|.*\?\s*$)", re.I)
+BULLET = re.compile(r"^\s*([•·*\-–]|\d+[.)])\s+")
+
+
+def is_label(sentence: str) -> bool:
+    """A heading, a question, or a bullet of a few words: it names the topic but does not answer."""
+    short_item = bool(BULLET.match(sentence)) and len(sentence.split()) <= 6
+    return bool(LABEL.match(sentence)) or short_item
 
 
 def lead_sentences(index: StoreIndex, candidate: Candidate, vector: np.ndarray, query: QueryTerms) -> tuple[tuple[str, ...], bool]:
@@ -33,7 +45,7 @@ def lead_sentences(index: StoreIndex, candidate: Candidate, vector: np.ndarray, 
     runner = sorted(range(len(sentences)), key=scores.__getitem__, reverse=True)[1]
     if scores[runner] >= scores[best] - 0.08:
         chosen.add(runner)
-    if sentences[best].endswith(":") and best + 1 < len(sentences):
-        chosen.add(best + 1)  # a list's intro needs its first item
+    if is_label(sentences[best]) and best + 1 < len(sentences):
+        chosen.add(best + 1)  # a list's intro needs its first item; a step's label needs its text
     picked = tuple(sentences[i] for i in sorted(chosen)[:LEAD_SENTENCES + 1])
     return picked, len(picked) < len(sentences)

@@ -95,7 +95,9 @@ def detect_intent(message: str, slots: Slots) -> Intent | None:
     ):
         return Intent.refund_eta
     problem = slots.kinds & PROBLEM_KINDS
-    if problem and not (COST_QUESTION.search(message) and not slots.dates) and (PROBLEM_VERB.search(message) or RETURN_VERB.search(message) or slots.dates) and (slots.dates or RETURN_ASK.search(message) or PERSONAL.search(message)):
+    # "my clasp broke", "it arrived damaged on the 3rd": the shopper's own problem gets the defect rules.
+    own_problem = PERSONAL.search(message) or re.search(r"\b(it|they|the\s+\w+)\s+(arrived|came|broke|is|was|were|are)\b", message, re.I)
+    if problem and not (COST_QUESTION.search(message) and not slots.dates) and (PROBLEM_VERB.search(message) or RETURN_VERB.search(message) or slots.dates or own_problem) and (slots.dates or RETURN_ASK.search(message) or own_problem):
         return Intent.return_window
     wants_return = RETURN_VERB.search(message) or (slots.refund and PERSONAL.search(message))
     if wants_return and not (COST_QUESTION.search(message) and not slots.dates) and (
