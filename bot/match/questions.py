@@ -11,12 +11,17 @@ QUESTION_OPENER = re.compile(
     re.I,
 )
 MAX_QUESTIONS = 3
+# After a "?" or a line break, or at "… and how / also do / plus can …" joining two questions in one sentence.
+SEPARATOR = re.compile(
+    r"(?<=\?)\s+|\n+|,?\s+(?:and|also|plus)\s+(?=(?:how|what|when|where|why|which|can|could|do|does|is|are|will|would)\b)",
+    re.I,
+)
 
 
 def split_questions(message: str) -> list[str]:
     """Separate questions only where each part is clearly a question of its own;
     otherwise the message stays whole (context helps retrieval)."""
-    parts = [p.strip() for p in re.split(r"(?<=\?)\s+|\n+", message) if p.strip()]
+    parts = [p.strip() for p in SEPARATOR.split(message) if p and p.strip()]
     questions = [p for p in parts if (p.endswith("?") or QUESTION_OPENER.match(p)) and len(content_terms(p)) >= 2]
     if len(questions) < 2:
         return [message.strip()]

@@ -70,3 +70,13 @@ def test_a_store_never_answers_from_another_stores_passages(engine, store):
     for message in ("how do returns work", "do you ship to canada", "what payment methods do you accept", "how long do refunds take"):
         reply = engine.answer(store, message)
         assert {source.id for source in reply.sources} <= own
+
+
+def test_a_step_label_leads_with_its_text(engine):
+    reply = engine.answer("dissoo", "how do i start a return")
+    assert "Sign in and go to" in reply.text
+
+
+def test_two_questions_joined_by_and_get_two_answers(engine):
+    reply = engine.answer("sessori", "do you ship to the UK and how do I start a return")
+    assert "1." in reply.text and "2." in reply.text and "cs@sessori.com" in reply.text
