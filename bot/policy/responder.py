@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from rapidfuzz import fuzz, process
 
 from bot.policy.calculators import (
+    CARD_BRANDS,
     Eta,
     ReturnDecision,
     eta,
@@ -439,6 +440,9 @@ class PolicyResponder:
         yes = [v.subject for v in verdicts if v.allowed]
         no = [v.subject for v in verdicts if not v.allowed]
         accepted = join_words(list(verdicts[0].listed))
+        brands = [m for m in verdicts[0].listed if m in CARD_BRANDS]
+        yes = [method_words(m, brands) for m in yes]
+        no = [method_words(m, []) for m in no]
         if yes and not no:
             lead = f"Yes — {self.store_name} accepts {join_words(yes)}."
         elif no and not yes:
@@ -523,6 +527,14 @@ def number_range(low: float, high: float) -> str:
 
 def unit_words(unit: str) -> str:
     return {"business_days": "business days", "days": "days", "hours": "hours"}[unit]
+
+
+def method_words(method: str, brands: list[str]) -> str:
+    """"Credit card" reads as "credit cards (Visa, Mastercard …)" when the page names the brands."""
+    if method in ("Credit card", "Debit card"):
+        plural = method.lower() + "s"
+        return f"{plural} ({join_words(brands)})" if brands else plural
+    return method
 
 
 def join_words(items: list[str]) -> str:
