@@ -19,7 +19,15 @@ class AnswerType(str, Enum):
 
 ASKS = (
     (AnswerType.duration, re.compile(r"\bhow (long|soon|fast|quickly|quick)\b|\bhow many (business |working )?(days|weeks|hours|months)\b", re.I)),
-    (AnswerType.amount, re.compile(r"\bhow much\b(?! (time|longer))|\bwhat(?:'s| is| are| does| do)\b.{0,30}\b(cost|price|fee|rate|charge)s?\b", re.I)),
+    (
+        AnswerType.amount,
+        re.compile(
+            r"\bhow much\b(?! (time|longer))|\bwhat(?:'s| is| are| does| do)\b.{0,30}\b(cost|price|fee|rate|charge)s?\b"
+            # terse: "shipping cost?", "return fee", "price of shipping"
+            r"|^\W*(\w+\s+){0,3}(cost|costs|price|prices|fee|fees|rates?)\W*$|\b(cost|price|fee)\s+(of|for)\s+(shipping|delivery|returns?|express)\b",
+            re.I,
+        ),
+    ),
 )
 STATES = {
     AnswerType.duration: re.compile(

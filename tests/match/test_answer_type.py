@@ -36,3 +36,10 @@ def test_asked_for(question, kind):
 )
 def test_states(answer, kind, expected):
     assert states(answer, kind) is expected
+
+
+@pytest.mark.parametrize("question", ["shipping cost", "return fee?", "price of express shipping?"])
+def test_terse_cost_questions_ask_for_an_amount(question):
+    from bot.match.answer_type import AnswerType, asked_for
+
+    assert asked_for(question) == AnswerType.amount
