@@ -61,15 +61,25 @@ def confidence_of(candidate: Candidate, coverage: float, margin: float, settings
     return 1 / (1 + math.exp(-z))
 
 
+# Spanish opening marks, and short function words no English question uses.
+OTHER_LANGUAGE_MARKS = re.compile(
+    r"[¿¡]|\b(hacen|envíos?|envios|puedo|quiero|pedido|devolución|est-ce|pouvez|vous|livraison|commande|können|versenden|bestellung|rücksendung|spedite|ordine)\b",
+    re.I,
+)
+
+
 def foreign_language(message: str, known_words: frozenset[str]) -> bool:
     """Another script, or several words and none of English's function words."""
     letters = [ch for ch in message if ch.isalpha()]
     if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.7:
         return True
+    if OTHER_LANGUAGE_MARKS.search(message):
+        return True
     tokens = words(message)
     if len(tokens) < 3:
         return False
-    english = sum(t in ENGLISH_FUNCTION_WORDS for t in tokens)
+    # One-letter words ("a", "y", "o") are function words in several languages, not evidence of English.
+    english = sum(t in ENGLISH_FUNCTION_WORDS and len(t) > 1 for t in tokens)
     known = sum(t in known_words for t in tokens)
     return english == 0 and known / len(tokens) < 0.6
 

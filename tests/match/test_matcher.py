@@ -80,3 +80,9 @@ def test_a_step_label_leads_with_its_text(engine):
 def test_two_questions_joined_by_and_get_two_answers(engine):
     reply = engine.answer("sessori", "do you ship to the UK and how do I start a return")
     assert "1." in reply.text and "2." in reply.text and "cs@sessori.com" in reply.text
+
+
+@pytest.mark.parametrize("message", ["¿Hacen envíos a México?", "Pouvez-vous livrer en France?", "Können Sie nach Deutschland versenden?"])
+def test_other_languages_hand_off_even_with_one_letter_words(engine, message):
+    reply = engine.answer("dissoo", message)
+    assert reply.kind == "handoff" and "English" in reply.text
