@@ -422,6 +422,8 @@ class PolicyResponder:
     def ships_to(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
         if slots.country is None and slots.state:
             slots = Slots(country="US", state=slots.state)  # "I'm in Texas, do you ship there?"
+        if slots.country is None:
+            return self.shipping_destinations()
         verdict = ships_to(self.policy, slots.country)
         if verdict.allowed is None:
             return None
@@ -432,6 +434,21 @@ class PolicyResponder:
             return PolicyAnswer(f"Yes — {self.store_name} ships to {name}.{duties}", facts=(fact,), reason=f"ships to {slots.country}")
         listed = join_words([country_name(c) for c in verdict.listed])
         return PolicyAnswer(f"Sorry — {self.store_name} doesn't ship to {name}. It ships to {listed}.", facts=(fact,), reason=f"does not ship to {slots.country}")
+
+    def shipping_destinations(self) -> PolicyAnswer | None:
+        """"Do you ship internationally?": where the store ships, from the policy."""
+        fact = self.policy.shipping
+        if fact is None:
+            return None
+        if fact.worldwide:
+            duties = ""
+            if fact.duties_collected_for:
+                duties = f" Customs duties and taxes are collected at checkout for {join_words([country_name(c) for c in fact.duties_collected_for])}."
+            return PolicyAnswer(f"Yes — {self.store_name} ships worldwide.{duties}", facts=(fact,), reason="ships worldwide")
+        abroad = [c for c in fact.countries if c != self.calendar.country]
+        listed = join_words([country_name(c) for c in fact.countries])
+        lead = f"{self.store_name} ships to {listed}." if abroad else f"{self.store_name} ships only to {listed}."
+        return PolicyAnswer(lead, facts=(fact,), reason="shipping destinations")
 
     def payment(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
         verdicts = [payment_accepted(self.policy, method) for method in slots.payments]

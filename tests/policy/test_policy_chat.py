@@ -81,3 +81,12 @@ def test_a_pending_question_never_crosses_stores(client):
 def test_a_date_in_the_future_is_questioned_not_computed(client):
     body = say(client, "can I still return the ring that arrived on 2027-01-05?")
     assert body["kind"] == "policy" and "after today" in body["reply"]
+
+
+@pytest.mark.parametrize(
+    ("store", "expected"),
+    [("dissoo", "ships worldwide"), ("sessori", "ships to the United States, Canada and the United Kingdom")],
+)
+def test_do_you_ship_internationally(client, store, expected):
+    body = say(client, "do u ship internationally?", store=store)
+    assert body["kind"] == "policy" and expected in body["reply"]
