@@ -57,7 +57,7 @@ class Settings(BaseSettings):
     order_lookup_max_failures: int = 5
     order_lookup_window_minutes: int = 15
     # Browser channel: chat requests per client per minute (429 beyond), shared through Redis when set.
-    chat_rate_limit_per_minute: int = 30
+    chat_rate_limit_per_minute: int = 60
     redis_url: str | None = None
     widget_dir: Path = Path(__file__).resolve().parents[1] / "web_widget"
     # Agents' console: the password agents sign in with; the key that signs their session cookie

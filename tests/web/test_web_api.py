@@ -154,3 +154,10 @@ def test_widget_files_are_small_and_served(client):
     js, css = client.get("/widget.js"), client.get("/widget.css")
     assert js.status_code == css.status_code == 200 and "javascript" in js.headers["content-type"]
     assert len(js.content) + len(css.content) < 30_000
+
+
+@pytest.mark.parametrize(("client", "limited"), [("203.0.113.7", True), ("127.0.0.1", False), ("::1", False)])
+def test_only_callers_from_elsewhere_are_rate_limited(client, limited):
+    from bot.api.app import is_local
+
+    assert is_local(client) is not limited
