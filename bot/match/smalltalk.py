@@ -35,9 +35,16 @@ PATTERNS: tuple[tuple[Smalltalk, re.Pattern[str]], ...] = tuple(
 PRIORITY = (Smalltalk.goodbye, Smalltalk.thanks, Smalltalk.how_are_you, Smalltalk.identity, Smalltalk.greeting, Smalltalk.affirm)
 
 
+# Emoji say little on their own: 👍 is an acknowledgement, 🙏 thanks; around words they are dropped.
+EMOJI = re.compile("[\u2190-\u2bff\u2600-\u27bf\ufe0f\U0001f000-\U0001faff]+")
+GRATEFUL = set("🙏❤♥💕😊🥰")
+
+
 def peel_smalltalk(message: str) -> tuple[Smalltalk | None, str]:
     """The small-talk kind the message opens with (if any) and what is left after it."""
-    rest = message.strip()
+    rest = EMOJI.sub(" ", message).strip()
+    if not rest.strip(" .!?,") and EMOJI.search(message):
+        return (Smalltalk.thanks if GRATEFUL & set(message) else Smalltalk.affirm), ""
     found: set[Smalltalk] = set()
     while True:
         for kind, pattern in PATTERNS:

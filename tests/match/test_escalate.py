@@ -28,3 +28,11 @@ def test_escalation(message, expected):
 def test_engine_hands_off_kindly(engine):
     reply = engine.answer("dissoo", "get me a real person please")
     assert reply.kind == "handoff" and reply.text.startswith("Of course") and "support@dissoojewelry.com" in reply.text
+
+
+@pytest.mark.parametrize(("message", "topic"), [("👍", "affirm"), ("🙏", "thanks"), ("😊 thanks", "thanks"), ("ok 👌", "affirm")])
+def test_emoji_are_small_talk(message, topic):
+    from bot.match.smalltalk import peel_smalltalk
+
+    found, rest = peel_smalltalk(message)
+    assert (found.value, rest) == (topic, "")
