@@ -105,6 +105,9 @@ class Engine:
         folder = store_dir(self.knowledge_dir, store)
         # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py).
         policy = load_policy(folder) if (folder / POLICY_FILE).exists() else infer_policy(index.chunks)
+        if config.support_email is None and policy.contact and policy.contact.channel.startswith("email "):
+            # store.toml names no address, but the page does: hand-offs and replies use the page's.
+            config = config.model_copy(update={"support_email": policy.contact.channel.removeprefix("email ")})
         responder = PolicyResponder(policy, BusinessCalendar(config.country), config.name, contact_words(config))
         citations = {id(fact): source for fact, source in cite_facts(policy, index.chunks)}
         return StoreRuntime(

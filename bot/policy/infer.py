@@ -165,6 +165,19 @@ def exchanges(sentences: list[str]) -> dict | None:
     return None
 
 
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+
+
+def contact(sentences: list[str]) -> dict | None:
+    """The address the page tells shoppers to write to: the one it names most often."""
+    found = [(m.group(0).rstrip("."), sentence) for sentence in sentences for m in EMAIL.finditer(sentence)]
+    if not found:
+        return None
+    address = max({a for a, _ in found}, key=lambda a: sum(x == a for x, _ in found))
+    sentence = next(s for a, s in found if a == address)
+    return {"channel": f"email {address}", "source": sentence}
+
+
 def infer_policy(chunks: Iterable[Chunk]) -> StorePolicy:
     sentences = sentences_of(chunks)
     returns: dict = {}
@@ -178,7 +191,7 @@ def infer_policy(chunks: Iterable[Chunk]) -> StorePolicy:
     if refused:
         returns["exchanges"] = refused
     raw: dict = {"returns": returns, "timeline": timeline(sentences)}
-    for name, value in (("shipping", shipping(sentences)), ("payments", payments(sentences))):
+    for name, value in (("shipping", shipping(sentences)), ("payments", payments(sentences)), ("contact", contact(sentences))):
         if value:
             raw[name] = value
     return StorePolicy.model_validate(raw)

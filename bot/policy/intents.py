@@ -24,6 +24,7 @@ class Intent(StrEnum):
     sales_tax = "sales_tax"
     cancel_order = "cancel_order"
     change_order = "change_order"
+    contact = "contact"
 
 
 def pattern(text: str) -> re.Pattern[str]:
@@ -79,11 +80,18 @@ NOT_SHIPS_TO = pattern(r"\b(how\s+(long|fast|quick|much|soon)|time|times|days|co
 NEGATED_PAYMENT = pattern(r"\b(don'?t|do\s+not|doesn'?t|without|no)\b[^.?!]{0,25}\b(card|cards|paypal|account)\b")
 # Dates that place the item in time (an eligibility question) rather than a return already under way.
 ITEM_DATE_ROLES = ("delivered", "order_placed", "order_shipped", "unmarked")
+CONTACT = pattern(
+    r"""\b(how\s+(can|do|could)\s+i\s+(contact|reach|email|call|get\s+(in\s+touch|hold))|contact\s+(you|info|information|details|us|customer\s+service|support)
+    | (what('?s|\s+is)|your)\s+(email|e-mail|phone|telephone)(\s+(address|number))?|phone\s+number|customer\s+(service|support)\s+(email|number|phone|contact)
+    | (can|do)\s+i\s+call\s+you|get\s+in\s+touch)\b"""
+)
 PERSONAL_REFUND = pattern(r"\b(my|i|i'?ve|me|we|our)\b")
 
 
 def detect_intent(message: str, slots: Slots) -> Intent | None:
     """The first intent whose words and slots are both present; None leaves the message to the FAQ."""
+    if CONTACT.search(message) and not slots.dates:
+        return Intent.contact
     if CANCEL.search(message) and slots.order_state:
         return Intent.cancel_order
     if CHANGE.search(message) and slots.order_state and not CANCEL.search(message):

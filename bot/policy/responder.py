@@ -145,7 +145,10 @@ class PolicyResponder:
             Intent.sales_tax: self.sales_tax,
             Intent.cancel_order: self.order_change,
             Intent.change_order: self.order_change,
+            Intent.contact: self.contact_answer,
         }[intent]
+        if intent == Intent.contact:
+            return self.contact_answer(intent, slots, today, asks_phone=bool(re.search(r"\b(phone|call|telephone|number)\b", message, re.I)))
         if intent == Intent.delivery_eta and DISPATCH_ONLY.search(message):
             return self.dispatch_eta(slots, today)
         return handler(intent, slots, today)
@@ -434,6 +437,17 @@ class PolicyResponder:
             return PolicyAnswer(f"Yes — {self.store_name} ships to {name}.{duties}", facts=(fact,), reason=f"ships to {slots.country}")
         listed = join_words([country_name(c) for c in verdict.listed])
         return PolicyAnswer(f"Sorry — {self.store_name} doesn't ship to {name}. It ships to {listed}.", facts=(fact,), reason=f"does not ship to {slots.country}")
+
+    def contact_answer(self, intent: Intent, slots: Slots, today: date, asks_phone: bool = False) -> PolicyAnswer | None:
+        """"How can I contact you?": the store's own contact channel, from the policy or store.toml."""
+        fact = self.policy.contact
+        channel = fact.channel if fact else self.contact
+        if not channel or channel.startswith("contact the ") and fact is None:
+            return None  # nothing better than the FAQ text (or a handoff, which names the team)
+        lead = f"You can reach {self.store_name} through {channel.removeprefix('email ').strip()}" if not channel.startswith("email ") else f"You can reach {self.store_name} by email at {channel.removeprefix('email ')}"
+        if asks_phone and not re.search(r"\b(phone|call)\b", channel, re.I):
+            lead = f"{possessive(self.store_name)} help pages list no phone number. {lead}"
+        return PolicyAnswer(lead + " — a person from the team will help you.", facts=(fact,) if fact else (), reason="contact")
 
     def shipping_destinations(self) -> PolicyAnswer | None:
         """"Do you ship internationally?": where the store ships, from the policy."""

@@ -102,3 +102,11 @@ def test_an_event_to_itself_is_no_estimate():
 
     policy = infer_policy(load_store_knowledge(KNOWLEDGE, "sessori").chunks)
     assert eta(policy, BusinessCalendar("US"), "refund_issued", date(2026, 11, 2), "refund_issued") == []
+
+
+def test_the_pages_email_becomes_the_contact_when_store_toml_has_none(store_folder, tmp_path):
+    page = PAGE + "Contact\nHow do I reach you?\nEmail hello@acme.example and we reply within a day.\n"
+    knowledge = store_folder(page)
+    assert infer_policy(load_store_knowledge(knowledge, "acme").chunks).contact.channel == "email hello@acme.example"
+    engine = Engine(knowledge, tmp_path / "index", packaged_model_path())
+    assert "hello@acme.example" in engine.answer("acme", "do you sell watches?").text  # the hand-off names it

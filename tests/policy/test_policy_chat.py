@@ -90,3 +90,18 @@ def test_a_date_in_the_future_is_questioned_not_computed(client):
 def test_do_you_ship_internationally(client, store, expected):
     body = say(client, "do u ship internationally?", store=store)
     assert body["kind"] == "policy" and expected in body["reply"]
+
+
+@pytest.mark.parametrize(
+    ("store", "message", "expected"),
+    [
+        ("sessori", "how can I contact you?", ["cs@sessori.com"]),
+        ("dissoo", "do you have a phone number?", ["no phone number", "support@dissoojewelry.com"]),
+        ("stelladot", "how do I get in touch with customer service?", ["Delight Center"]),
+    ],
+)
+def test_contact_questions_name_the_stores_channel(client, store, message, expected):
+    body = say(client, message, store=store)
+    assert body["kind"] == "policy"
+    for phrase in expected:
+        assert phrase in body["reply"]
