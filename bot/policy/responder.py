@@ -446,7 +446,7 @@ class PolicyResponder:
             return None  # nothing better than the FAQ text (or a handoff, which names the team)
         lead = f"You can reach {self.store_name} through {channel.removeprefix('email ').strip()}" if not channel.startswith("email ") else f"You can reach {self.store_name} by email at {channel.removeprefix('email ')}"
         if asks_phone and not re.search(r"\b(phone|call)\b", channel, re.I):
-            lead = f"{possessive(self.store_name)} help pages list no phone number. {lead}"
+            return None  # the page lists no number: the hand-off says so and names the address
         return PolicyAnswer(lead + " — a person from the team will help you.", facts=(fact,) if fact else (), reason="contact")
 
     def shipping_destinations(self) -> PolicyAnswer | None:

@@ -96,12 +96,18 @@ def test_do_you_ship_internationally(client, store, expected):
     ("store", "message", "expected"),
     [
         ("sessori", "how can I contact you?", ["cs@sessori.com"]),
-        ("dissoo", "do you have a phone number?", ["no phone number", "support@dissoojewelry.com"]),
+        ("dissoo", "what's your email address?", ["support@dissoojewelry.com"]),
         ("stelladot", "how do I get in touch with customer service?", ["Delight Center"]),
     ],
 )
 def test_contact_questions_name_the_stores_channel(client, store, message, expected):
+    """A phone number the page does not list is a hand-off (which names the address), not an answer."""
     body = say(client, message, store=store)
     assert body["kind"] == "policy"
     for phrase in expected:
         assert phrase in body["reply"]
+
+
+def test_a_phone_number_the_page_does_not_list_hands_off(client):
+    body = say(client, "do you have a phone number I can call?", store="sessori")
+    assert body["kind"] == "handoff" and "cs@sessori.com" in body["reply"]
