@@ -88,3 +88,10 @@ def test_stores_health_docs_and_passages(client):
     assert "exchanges" in passage["text"] and passage["citation"].startswith("faq.txt")
     assert client.get("/v1/stores/sessori/passages/nope").status_code == 404
     assert client.get("/nowhere").json()["error"]["code"] == "not_found"
+
+
+def test_tell_me_more_after_did_you_mean_opens_the_first_option(client):
+    first = client.post("/v1/chat", json={"store": "sessori", "message": "how do returns work"}).json()
+    assert first["kind"] in ("clarify", "answer")
+    more = client.post("/v1/chat", json={"store": "sessori", "message": "tell me more", "session_id": first["session_id"]}).json()
+    assert more["kind"] == "answer" and more["sources"][0]["id"] == first["sources"][0]["id"]
