@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import date, timedelta
+from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, Request
@@ -18,7 +18,7 @@ from bot.db import session_factory, upgrade_database
 from bot.engine import Engine
 from bot.errors import FaqbotError
 from bot.orders.imports import upsert_orders
-from bot.orders.lookup import LookupLimits
+from bot.orders.lookup import lookup_limits
 from bot.orders.records import OrderRecord
 from bot.settings import Settings, store_api_key
 from bot.web.agent import agent_router
@@ -87,10 +87,6 @@ def is_local(client: str | None) -> bool:
     """A caller on this machine itself (local tools, health checks, replay scripts) is not rate-limited.
     Behind a reverse proxy uvicorn takes the shopper's address from X-Forwarded-For, so shoppers are."""
     return client in LOCAL_CLIENTS
-
-
-def lookup_limits(settings: Settings) -> LookupLimits:
-    return LookupLimits(settings.order_lookup_max_failures, timedelta(minutes=settings.order_lookup_window_minutes))
 
 
 def get_engine(request: Request) -> Engine:
@@ -164,7 +160,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
                 status_code=429,
                 headers={"Retry-After": str(verdict.retry_after)},
             )
-        turn = chat(engine, sessions, body.store, body.message, body.session_id, body.today, settings.max_message_chars, client=client, limits=lookup_limits(settings))
+        turn = chat(engine, sessions, body.store, body.message, body.session_id, body.today, settings.max_message_chars, client=client, limits=lookup_limits(settings.order_lookup_max_failures, settings.order_lookup_window_minutes))
         reply = turn.reply
         return ChatResponse(
             store=reply.store,

@@ -7,7 +7,6 @@ mail already processed is never processed again (batch imports run twice are har
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from bot.email.store import record_decision, record_received, replied_recently
 from bot.engine import Engine, StoreRuntime
 from bot.match.questions import split_questions
 from bot.orders.conversation import ORDER_INTENT, OrderDesk
-from bot.orders.lookup import LookupLimits, candidates, find_order_number
+from bot.orders.lookup import LookupLimits, find_order_number, order_with
 from bot.orders.records import masked_email, masked_tracking
 from bot.policy.calendar import store_today
 
@@ -80,10 +79,7 @@ def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, nu
     order's email, and a Reply-To elsewhere (where the reply would go) makes it a draft."""
     if number is None:
         return AnsweredPart(question, "(no order number in the mail)", "order", 0.0, "asks about an order without its number")
-    match = None
-    for order in candidates(db, store, number):
-        if hmac.compare_digest(order.email.encode(), mail.sender.encode()) and match is None:
-            match = order
+    match = order_with(db, store, number, mail.sender)
     if match is None:
         return AnsweredPart(question, "I couldn't find an order with that number for this email address.", "order", 0.0, "no order with that number for the sender")
     desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, LookupLimits())

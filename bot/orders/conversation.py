@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import Order
 from bot.ingest import StoreConfig
-from bot.orders.lookup import LookupLimits, candidates, failures, find_email, find_order_number, lookup_order
+from bot.orders.lookup import LookupLimits, failures, find_email, find_order_number, lookup_order, order_with
 from bot.policy.calculators import eta, return_eligibility
 from bot.policy.calendar import BusinessCalendar, spoken
 from bot.policy.model import StorePolicy
@@ -77,8 +77,8 @@ class OrderDesk:
             same_order = not find_order_number(message) and not find_email(message)
             if same_order:
                 # A follow-up about the order just looked up ("can I return it?", "why is it taking so long?").
-                orders = [o for o in candidates(db, self.store, pending["number"]) if o.email == pending["email"]]
-                return self.describe(orders[0], today) if orders else None
+                order = order_with(db, self.store, pending["number"], pending["email"])
+                return self.describe(order, today) if order else None
             pending = {"intent": ORDER_INTENT_NAME, "number": pending.get("number"), "email": pending.get("email")}
         known = pending if pending and pending.get("intent") == ORDER_INTENT_NAME else {"intent": ORDER_INTENT_NAME}
         expecting_number = (bool(pending) and not known.get("number")) or bool(re.search(r"\border\b", message, re.I))

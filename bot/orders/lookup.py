@@ -83,15 +83,25 @@ def candidates(db: Session, store: str, number: str) -> list[Order]:
     return [o for o in found if o.number_key == key or (key.isdigit() and o.number_key[: -len(key)].isalpha())]
 
 
-def lookup_order(db: Session, store: str, number: str, email: str, session_id: str, client: str | None, now: datetime | None = None) -> Order | None:
+def order_with(db: Session, store: str, number: str, email: str) -> Order | None:
+    """The store's order with this number *and* this email. Every candidate is compared in
+    constant time, and a dummy when there is none, so timing does not tell which part was wrong."""
     wanted = normalized_email(email).encode()
     match = None
-    orders = candidates(db, store, number)
-    for order in orders or [None]:
+    for order in candidates(db, store, number) or [None]:
         stored = order.email.encode() if order is not None else DUMMY_EMAIL
-        # Compared even when no order has the number, so timing does not tell which part was wrong.
         if hmac.compare_digest(stored, wanted) and order is not None and match is None:
             match = order
+    return match
+
+
+def lookup_order(db: Session, store: str, number: str, email: str, session_id: str, client: str | None, now: datetime | None = None) -> Order | None:
+    """A shopper's lookup: found or not, it is recorded, since failures are what the limits count."""
+    match = order_with(db, store, number, email)
     db.add(LookupAttempt(store=store, session_id=session_id, client=client, succeeded=match is not None, created_at=now or utcnow()))
     log.info("order lookup store=%s number=%s email=%s found=%s", store, number_key(number), masked_email(email), match is not None)
     return match
+
+
+def lookup_limits(max_failures: int, window_minutes: int) -> LookupLimits:
+    return LookupLimits(max_failures, timedelta(minutes=window_minutes))
