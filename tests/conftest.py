@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,10 @@ def settings(built_index: Path, database_url: str) -> Settings:
 def copy_knowledge(destination: Path) -> Path:
     shutil.copytree(KNOWLEDGE, destination)
     return destination
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on, for the real servers tests start."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

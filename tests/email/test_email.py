@@ -6,7 +6,6 @@ from __future__ import annotations
 import email
 import queue
 import smtplib
-import socket
 from datetime import date
 from email import policy
 from pathlib import Path
@@ -26,6 +25,7 @@ from bot.email.store import record_received
 from bot.orders.imports import upsert_orders
 from bot.orders.records import OrderRecord
 from bot.settings import Settings, get_settings
+from tests.conftest import free_port
 
 CORPUS = Path(__file__).parent / "corpus"
 TODAY = date(2026, 11, 25)
@@ -156,12 +156,6 @@ def test_a_mail_stored_but_not_answered_before_a_crash_is_answered_on_retry(engi
     assert run(engine, sessions, "", raw).decision == "replied"
     with sessions() as db:
         assert [r.decision for r in db.scalars(select(InboundMail).where(InboundMail.sender == "rosa.b@icloud.com"))] == ["replied"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Relay:
