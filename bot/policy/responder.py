@@ -385,7 +385,7 @@ class PolicyResponder:
         return self.describe_eta(estimates, known, subject, today)
 
     def timeline_summary(self, stages: tuple[Stage, ...]) -> str:
-        parts = [f"{number_range(s.min, s.max)} {unit_words(s.unit)} after {EVENT_WORDS[s.start].replace('your', 'the').replace('you ', 'you ')}"[:200] for s in stages]
+        parts = [f"{number_range(s.min, s.max)} {unit_words(s.unit)} after {EVENT_WORDS[s.start].replace('your', 'the')}" for s in stages]
         return "; then ".join(parts)
 
     def describe_eta(self, estimates: list[Eta], known: DateMention, subject: str, today: date) -> PolicyAnswer:
