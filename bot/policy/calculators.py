@@ -94,6 +94,21 @@ def problem_rule(policy: StorePolicy, kinds: frozenset[str]) -> tuple[ProblemWin
     return None
 
 
+def kinds_with_rules(policy: StorePolicy) -> frozenset[str]:
+    """The item kinds some return rule of this policy speaks of. A kind outside them ("it
+    arrived broken" where the policy knows no defect rule) is not settled by the general
+    window: the page's own words about it are."""
+    kinds = {k for rule in policy.returns.final_sale for k in rule.kinds}
+    kinds |= {k for window in policy.returns.windows for k in window.applies_to}
+    for rule in policy.problems:
+        kinds |= {kind for kind, problem in PROBLEM_KINDS.items() if problem in rule.problems}
+        if "damaged" in rule.problems:
+            kinds.add("defect")
+    if policy.returns.holiday_gifts is not None:
+        kinds.add("gift")
+    return frozenset(kinds)
+
+
 def windows_for(policy: StorePolicy, kinds: frozenset[str]) -> list[ReturnWindow]:
     """A product line's own window replaces the general one for the same refund type."""
     specific = [w for w in policy.returns.windows if set(w.applies_to) & kinds]

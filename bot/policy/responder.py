@@ -20,6 +20,7 @@ from bot.policy.calculators import (
     Eta,
     ReturnDecision,
     eta,
+    kinds_with_rules,
     order_change_allowed,
     payment_accepted,
     return_eligibility,
@@ -31,7 +32,6 @@ from bot.policy.intents import Intent, detect_intent
 from bot.policy.lexicon import US_STATES, country_name
 from bot.policy.model import Fact, Stage, StorePolicy
 from bot.policy.slots import DateMention, Slots, extract_slots
-from bot.reply.render import possessive
 
 KIND_WORDS = {
     "sale": "sale items", "final_sale": "final-sale items", "markdown": "marked-down items", "gift_card": "gift cards",
@@ -173,6 +173,10 @@ class PolicyResponder:
                 self.policy, today, unmarked.day if role == "delivered" else (delivered.day if delivered else None),
                 unmarked.day if role == "order_placed" else (purchased.day if purchased else None), slots.kinds, slots.refund,
             )
+        if decision.rule == "no_policy" or (decision.rule == "window" and slots.kinds - kinds_with_rules(self.policy)):
+            # No window settles it (a page read without one), or the item is a case no rule speaks of
+            # (a defect, a gift): the FAQ text, or a person, answers.
+            return None
         return self.describe_return(decision, slots, today, assumed)
 
     def describe_return(self, decision: ReturnDecision, slots: Slots, today: date, assumed: DateMention | None) -> PolicyAnswer:
@@ -200,11 +204,6 @@ class PolicyResponder:
             return PolicyAnswer(f"No — {self.store_name} doesn't accept exchanges.{alternative}", facts=(fact, *windows[:1]), reason="no exchanges")
         if decision.rule == "problem":
             return self.describe_problem(decision, slots, today)
-        if decision.rule == "no_policy":
-            return PolicyAnswer(
-                f"{possessive(self.store_name)} policy doesn't cover that return; please {self.contact} and a person will check it.",
-                reason="no return window for this case",
-            )
         if decision.eligible is None:
             return self.ask_for_return_date(decision, slots)
         details = []

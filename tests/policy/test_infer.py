@@ -110,3 +110,16 @@ def test_the_pages_email_becomes_the_contact_when_store_toml_has_none(store_fold
     assert infer_policy(load_store_knowledge(knowledge, "acme").chunks).contact.channel == "email hello@acme.example"
     engine = Engine(knowledge, tmp_path / "index", packaged_model_path())
     assert "hello@acme.example" in engine.answer("acme", "do you sell watches?").text  # the hand-off names it
+
+
+def test_a_page_with_no_clear_return_window_answers_returns_from_its_text(store_folder, tmp_path):
+    """Two windows on one page infer none; "how long can I return" is then the FAQ's to answer,
+    never a computed "the policy doesn't cover that"."""
+    page = (
+        "Returns\nHow long do I have to return an item?\nReturn jewelry within 30 days of delivery for a refund.\n"
+        "Skincare can be returned within 60 days of delivery.\nSale items are final sale and cannot be returned.\n"
+    )
+    knowledge = store_folder(page)
+    engine = Engine(knowledge, tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "how long do I have to return a necklace?")
+    assert reply.kind == "answer" and "30 days" in reply.text
