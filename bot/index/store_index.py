@@ -79,6 +79,21 @@ class StoreIndex:
                 best[chunk] = DenseHit(chunk, float(score), bool(self.key_is_question[row]))
         return list(best.values())
 
+    def key_scores(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per chunk, the similarity of its closest question/title key and of its content key
+        (-1 where it has none). Kept apart because a close question is stronger evidence
+        than a close answer text, and the ranker weighs them differently."""
+        count = self.keys.ntotal
+        scores, rows = self.keys.search(query.reshape(1, -1), count)
+        question = np.full(len(self.chunks), -1.0, np.float32)
+        content = np.full(len(self.chunks), -1.0, np.float32)
+        valid = rows[0] >= 0
+        rows, scores = rows[0][valid], scores[0][valid]
+        asks = self.key_is_question[rows]
+        np.maximum.at(question, self.key_chunk[rows[asks]], scores[asks])
+        np.maximum.at(content, self.key_chunk[rows[~asks]], scores[~asks])
+        return question, content
+
     def best_sentence_scores(self, query: np.ndarray) -> np.ndarray:
         """Per chunk, the similarity of its closest sentence: a question about one
         line of a long answer is closer to that line than to the whole answer."""

@@ -46,16 +46,19 @@ INJECTION = re.compile(
 )
 
 
+MAX_MARGIN = 5.0  # log-odds: a lead this large over the next answer is as good as no rival at all
+
+
 def confidence_of(candidate: Candidate, coverage: float, margin: float, settings: MatchSettings) -> float:
-    """Logistic blend of three signals, weights fitted on tests/eval (raw pages and
-    curated ones; bench/README.md): how close the best chunk is (dense), how much
-    of the question the store talks about at all (coverage), and how far ahead of
-    the next distinct answer it is (margin, on the fused score). Lexical overlap
-    with the chunk itself carried no weight once the other three were in."""
+    """Logistic blend of four signals, weights fitted on tests/eval (raw pages and curated
+    ones; `python -m bench.fit_matcher`): the ranker's log-odds for the best chunk, its lead
+    over the next distinct answer, how much of the question the store talks about at all
+    (coverage), and how close the best chunk is by meaning (dense)."""
     z = (
-        settings.confidence_dense_weight * candidate.dense
+        settings.confidence_score_weight * candidate.score
+        + settings.confidence_margin_weight * min(margin, MAX_MARGIN)
         + settings.confidence_coverage_weight * coverage
-        + settings.confidence_margin_weight * margin
+        + settings.confidence_dense_weight * candidate.dense
         + settings.confidence_bias
     )
     return 1 / (1 + math.exp(-z))
@@ -97,7 +100,7 @@ def decide(retrieval: Retrieval, message: str, settings: MatchSettings, known_wo
     coverage = retrieval.query.coverage
     top = ranked[0]
     rivals = distinct_rivals(ranked, settings)
-    margin = top.fused - rivals[0].fused if rivals else top.fused
+    margin = top.score - rivals[0].score if rivals else MAX_MARGIN
     confidence = confidence_of(top, coverage, margin, settings)
     wanted = asked_for(message)
     if wanted is not None and not states(f"{top.chunk.title} {top.chunk.text}", wanted):

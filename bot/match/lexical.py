@@ -30,10 +30,7 @@ class LexicalHit:
     question_cover: float  # 0..1 share of the query's weight found in the chunk's questions/title
     text_cover: float  # same, in the chunk's answer text
     phrasing: float  # rapidfuzz token-set similarity to the closest question, 0..1
-
-    @property
-    def score(self) -> float:
-        return max(self.question_cover, 0.85 * self.text_cover, 0.9 * self.phrasing)
+    sentence_cover: float  # same share as text_cover, in the chunk's single best sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +53,7 @@ class LexicalIndex:
         self.question_terms = [set(content_terms(" ".join((c.title, *c.questions)))) for c in chunks]
         self.text_terms = [set(content_terms(" ".join((c.heading or "", c.text)))) for c in chunks]
         self.question_phrases = [[" ".join(words(q)) for q in dict.fromkeys((c.title, *c.questions))] for c in chunks]
+        self.sentence_terms = [[frozenset(content_terms(s)) for s in c.sentences] for c in chunks]
         document_frequency: dict[str, int] = defaultdict(int)
         for q_terms, t_terms in zip(self.question_terms, self.text_terms, strict=True):
             for term in q_terms | t_terms:
@@ -87,15 +85,22 @@ class LexicalIndex:
         total = sum(query.weights)
         phrase = " ".join(words(text))
         hits = []
+        if not total:
+            return hits
         for position, (q_terms, t_terms) in enumerate(zip(self.question_terms, self.text_terms, strict=True)):
-            q_cover = t_cover = 0.0
-            for weight, matches in zip(query.weights, query.matches, strict=True):
-                q_cover += weight * max((s for v, s in matches.items() if v in q_terms), default=0.0)
-                t_cover += weight * max((s for v, s in matches.items() if v in t_terms), default=0.0)
             phrasing = max((fuzz.token_set_ratio(phrase, p) for p in self.question_phrases[position]), default=0.0) / 100
-            if total:
-                hits.append(LexicalHit(position, q_cover / total, t_cover / total, phrasing))
+            sentence_cover = max((self.cover(query, terms) for terms in self.sentence_terms[position]), default=0.0)
+            hits.append(LexicalHit(position, self.cover(query, q_terms), self.cover(query, t_terms), phrasing, sentence_cover))
         return hits
+
+    @staticmethod
+    def cover(query: QueryTerms, terms: set[str] | frozenset[str]) -> float:
+        """Share of the query's weight found among `terms` (a misspelt match counts at its similarity)."""
+        found = sum(
+            weight * max((s for v, s in matches.items() if v in terms), default=0.0)
+            for weight, matches in zip(query.weights, query.matches, strict=True)
+        )
+        return found / sum(query.weights)
 
 
 def repair_typos(text: str, english: frozenset[str], store_words: tuple[str, ...]) -> str:

@@ -1,16 +1,24 @@
-"""Dense + lexical retrieval fused into one ranked list of candidates per store.
+"""Dense + lexical evidence per chunk, ranked by one learned linear score per store.
 
-Dense similarity (FAISS, best key per chunk, or the chunk's closest sentence
-when that is closer) finds paraphrases and synonyms;
-rapidfuzz coverage finds the exact store words even misspelt. The fused score
-is a weighted sum of both on comparable 0..1 scales rather than reciprocal
-rank fusion, because the decision step needs magnitudes, not only an order:
-"nothing is close" must stay visible after fusion.
+Each chunk gets eight pieces of evidence: how close the question is to its
+questions/title, to its whole text and to its closest sentence (dense, FAISS
+keys and the sentence vectors), and how much of the question's weight its
+questions, text and best sentence cover, and how it reads against its closest
+question (lexical, rapidfuzz). A logistic ranker fitted on labelled questions
+(`python -m bench.fit_matcher`, weights in `MatchSettings`) adds them up.
+
+Adding rather than taking the best of them is the point: on a page whose answers
+lost their questions, the right chunk is the one whose text *and* one sentence
+are both close, and whose words the question shares; a single close key is
+often a neighbour that shares the topic. The score is a log-odds, so the
+decision step still sees "nothing is close" as a low number, not only an order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -18,17 +26,50 @@ from bot.index import StoreIndex
 from bot.ingest import Chunk
 from bot.match.lexical import LexicalIndex, QueryTerms
 
-DENSE_WEIGHT = 0.6
-LEXICAL_WEIGHT = 0.4
+DENSE_EVIDENCE = ("dense_question", "dense_content", "dense_sentence", "has_question", "dense_best")
+LEXICAL_EVIDENCE = ("question_cover", "text_cover", "phrasing", "sentence_cover", "has_question", "lexical_best")
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    dense_question: float  # cosine to the closest question/title key; 0 when the chunk has no question of its own
+    dense_content: float  # cosine to heading + title + text
+    dense_sentence: float  # cosine to the closest sentence
+    question_cover: float  # share of the question's weight in the chunk's questions/title, 0..1
+    text_cover: float  # ... in its text
+    phrasing: float  # rapidfuzz token-set similarity to the closest question, 0..1
+    sentence_cover: float  # ... in its best single sentence
+    has_question: float  # 1 when the page (or curation) gives the chunk a question
+    dense_best: float  # the closest of the three dense keys: one very close key is evidence on its own
+    lexical_best: float  # the best of the lexical covers, text and phrasing discounted a little
+
+    @property
+    def dense(self) -> float:
+        return self.dense_best
+
+    def score(self, weights: Mapping[str, float], bias: float) -> float:
+        """Log-odds that this chunk answers the question. A feature without a weight counts 0:
+        that is how the ablations (dense-only, fuzzy-only) drop the other side."""
+        return bias + sum(weight * getattr(self, name) for name, weight in weights.items())
+
+
+FEATURES = tuple(f.name for f in fields(Evidence))
 
 
 @dataclass(frozen=True, slots=True)
 class Candidate:
     chunk: Chunk
     position: int  # row in the store's index
-    dense: float  # cosine similarity of the best key, -1..1
-    lexical: float  # 0..1
-    fused: float
+    evidence: Evidence
+    score: float  # ranker log-odds
+
+    @property
+    def dense(self) -> float:
+        return self.evidence.dense
+
+    @property
+    def probability(self) -> float:
+        return 1 / (1 + math.exp(-self.score))
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,27 +82,50 @@ class Retrieval:
 class StoreRetriever:
     """Everything one store needs to rank its own chunks; holds no other store's data."""
 
-    def __init__(self, index: StoreIndex, dense_weight: float = DENSE_WEIGHT) -> None:
+    def __init__(self, index: StoreIndex, weights: Mapping[str, float], bias: float) -> None:
+        unknown = set(weights) - set(FEATURES)
+        if unknown:
+            raise ValueError(f"unknown ranker features {sorted(unknown)}; known: {', '.join(FEATURES)}")
         self.index = index
         self.lexical = LexicalIndex(index.chunks)
-        self.dense_weight = dense_weight
+        self.weights = dict(weights)
+        self.bias = bias
 
     @property
     def store(self) -> str:
         return self.index.store
 
-    def retrieve(self, text: str, vector: np.ndarray, dense_only: bool = False, lexical_only: bool = False) -> Retrieval:
+    def evidence(self, text: str, vector: np.ndarray, query: QueryTerms) -> list[Evidence]:
+        question, content = self.index.key_scores(vector)
+        sentence = self.index.best_sentence_scores(vector)
+        lexical = {hit.chunk: hit for hit in self.lexical.search(text, query)}
+        found = []
+        for position, chunk in enumerate(self.index.chunks):
+            hit = lexical.get(position)
+            asks = bool(chunk.questions)
+            dense = (float(question[position]), float(content[position]), float(sentence[position]) if len(sentence) else -1.0)
+            covers = (hit.question_cover, hit.text_cover, hit.phrasing, hit.sentence_cover) if hit else (0.0, 0.0, 0.0, 0.0)
+            found.append(
+                Evidence(
+                    dense_question=dense[0] if asks else 0.0,
+                    dense_content=dense[1],
+                    dense_sentence=dense[2],
+                    question_cover=covers[0],
+                    text_cover=covers[1],
+                    phrasing=covers[2],
+                    sentence_cover=covers[3],
+                    has_question=float(asks),
+                    dense_best=max(dense),
+                    lexical_best=max(covers[0], 0.85 * covers[1], 0.9 * covers[2]),
+                )
+            )
+        return found
+
+    def retrieve(self, text: str, vector: np.ndarray) -> Retrieval:
         query = self.lexical.query_terms(text)
-        dense = {hit.chunk: hit.score for hit in self.index.search(vector, limit=60)}
-        for position, score in enumerate(self.index.best_sentence_scores(vector)):
-            dense[position] = max(dense.get(position, 0.0), float(score))
-        lexical = {hit.chunk: hit.score for hit in self.lexical.search(text, query)}
-        weight = 1.0 if dense_only else 0.0 if lexical_only else self.dense_weight
-        candidates = []
-        for position in set(dense) | set(lexical):
-            d = dense.get(position, 0.0)
-            lex = lexical.get(position, 0.0)
-            fused = weight * max(d, 0.0) + (1 - weight) * lex
-            candidates.append(Candidate(self.index.chunks[position], position, d, lex, fused))
-        candidates.sort(key=lambda c: c.fused, reverse=True)
+        candidates = [
+            Candidate(self.index.chunks[position], position, evidence, evidence.score(self.weights, self.bias))
+            for position, evidence in enumerate(self.evidence(text, vector, query))
+        ]
+        candidates.sort(key=lambda c: c.score, reverse=True)
         return Retrieval(tuple(candidates), query, vector)

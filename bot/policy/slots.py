@@ -238,8 +238,9 @@ def find_country(message: str) -> str | None:
             phrase = " ".join(tokens[i : i + size])
             lowered = phrase.lower().rstrip(".")
             if size == 1 and len(lowered) <= 3:
-                # Codes only in capitals ("UK", "AU"), and never the ones that are also words.
-                if phrase.isupper() and lowered not in AMBIGUOUS_CODES | {"i", "a"}:
+                # Codes only in capitals ("UK", "AU"), never the ones that are also words, and of three
+                # letters only USA and UAE: shoppers' other capitals are acronyms (VAT, DHL, UPS), not ISO codes.
+                if phrase.isupper() and lowered not in AMBIGUOUS_CODES | {"i", "a"} and (len(lowered) < 3 or lowered in ("usa", "uae")):
                     code = country_code(phrase) or names.get(lowered)
                     if code:
                         return code

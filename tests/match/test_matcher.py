@@ -86,3 +86,30 @@ def test_two_questions_joined_by_and_get_two_answers(engine):
 def test_other_languages_hand_off_even_with_one_letter_words(engine, message):
     reply = engine.answer("dissoo", message)
     assert reply.kind == "handoff" and "English" in reply.text
+
+
+def test_the_ranker_adds_up_evidence_and_ablations_drop_a_side(engine):
+    """Every chunk is scored on all its evidence; a feature without a weight counts 0, which is
+    how bench/fit_matcher.py's dense-only and fuzzy-only ablations are run."""
+    from bot.match.retrieval import DENSE_EVIDENCE, FEATURES, LEXICAL_EVIDENCE
+
+    runtime = engine.runtime("dissoo")
+    retriever = runtime.retriever
+    question = "which cards do you take"
+    vector = engine.embedder_for(runtime.config).encode([question])[0]
+    ranked = retriever.retrieve(question, vector).candidates
+    assert len(ranked) == len(retriever.index.chunks)  # nothing is cut before the decision sees it
+    assert [c.score for c in ranked] == sorted((c.score for c in ranked), reverse=True)
+    top = ranked[0]
+    assert "Visa" in top.chunk.text and ranked[1].probability < top.probability <= 1
+    assert set(DENSE_EVIDENCE) | set(LEXICAL_EVIDENCE) == set(FEATURES)
+    lexical_only = top.evidence.score({name: 1.0 for name in LEXICAL_EVIDENCE}, 0.0)
+    assert lexical_only == pytest.approx(sum(getattr(top.evidence, name) for name in LEXICAL_EVIDENCE))
+
+
+def test_an_unknown_ranker_feature_is_refused_by_name(engine):
+    from bot.match.retrieval import StoreRetriever
+
+    index = engine.runtime("sessori").retriever.index
+    with pytest.raises(ValueError, match=r"unknown ranker features \['dense_titel'\]"):
+        StoreRetriever(index, {"dense_titel": 1.0}, 0.0)

@@ -95,6 +95,9 @@ def test_item_kinds(message, kinds):
         ("do you ship to the USA", "US"),
         ("is it in stock", None),  # "in" and "it" are words, not India and Italy
         ("can I pay by card", None),
+        ("is VAT included in the price?", None),  # three capitals are an acronym, not Vatican City's code
+        ("do you ship with DHL or UPS", None),
+        ("shipping to the UAE", "AE"),
     ],
 )
 def test_countries_by_name_code_and_everyday_alias(message, country):

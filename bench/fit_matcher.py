@@ -1,0 +1,194 @@
+"""Fits the matcher's ranker and confidence on the labelled questions, and says how well they generalise.
+
+    python -m bench.fit_matcher
+
+Data: every answerable and out-of-scope question of tests/eval/*.jsonl, asked of each
+store twice — with its curated knowledge, and with its raw FAQ page alone (what a new
+store gets) — so the weights work for pages with and without their questions.
+tests/eval/dev/ is never fitted on: it is the held-out check. Printed:
+
+- leave-one-store-out accuracy (fit on two stores, measure on the third) for the hybrid
+  and the dense-only and fuzzy-only ablations: the honest estimate for a store never seen;
+- the weights fitted on all three stores, to copy into `MatchSettings` (bot/settings.py).
+
+Accuracy here is the matcher's own: the top chunk is the right one and confidence clears
+the threshold, or an out-of-scope question falls below it. The guards (other language,
+injection, "the page states no price") and the policy calculators are left out, so these
+figures sit a little below `python -m bench.match`, which runs the whole engine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+
+from bot.engine import Engine
+from bot.evaluation import EvalCase, read_cases, squash
+from bot.index import build_store_index, load_embedder
+from bot.ingest import Chunk
+from bot.match.decide import MAX_MARGIN, distinct_rivals
+from bot.match.lexical import repair_typos
+from bot.match.retrieval import DENSE_EVIDENCE, FEATURES, LEXICAL_EVIDENCE, Candidate, Evidence
+from bot.settings import MatchSettings, packaged_model_path
+
+ROOT = Path(__file__).resolve().parents[1]
+STORES = ("sessori", "dissoo", "stelladot")
+RANKER_C = 0.3  # regularisation: the weights must carry to stores not fitted on
+THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.71, 0.05))
+SETTINGS = MatchSettings()
+ABLATIONS = {"hybrid": FEATURES, "dense-only": DENSE_EVIDENCE, "fuzzy-only": LEXICAL_EVIDENCE}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """One labelled question and the evidence for every chunk of its store."""
+
+    store: str
+    variant: str  # curated | raw
+    case: EvalCase
+    evidence: tuple[Evidence, ...]
+    right: tuple[bool, ...]  # per chunk: holds the expected passage
+    chunks: tuple[Chunk, ...]
+    coverage: float
+
+
+@dataclass(frozen=True)
+class Model:
+    features: tuple[str, ...]
+    rank_weights: dict[str, float]
+    rank_bias: float
+    confidence: tuple[float, ...]  # score, margin, coverage, dense weights
+    confidence_bias: float
+    threshold: float
+
+    def settings(self) -> MatchSettings:
+        score, margin, coverage, dense = self.confidence
+        return MatchSettings(
+            rank_weights=self.rank_weights, rank_bias=self.rank_bias, confidence_score_weight=score,
+            confidence_margin_weight=margin, confidence_coverage_weight=coverage, confidence_dense_weight=dense,
+            confidence_bias=self.confidence_bias, answer_min_confidence=self.threshold,
+        )
+
+
+def raw_knowledge(target: Path) -> Path:
+    """Each store as a newcomer would paste it: store.toml with its name and the page."""
+    for store in STORES:
+        folder = target / store
+        folder.mkdir(parents=True)
+        shutil.copy(ROOT / "knowledge" / store / "faq.txt", folder / "faq.txt")
+        name = next(line for line in (ROOT / "knowledge" / store / "store.toml").read_text().splitlines() if line.startswith("name"))
+        (folder / "store.toml").write_text(name + "\n", encoding="utf-8")
+    return target
+
+
+def collect(cases: list[EvalCase], scratch: Path) -> list[Asked]:
+    embedder = load_embedder(packaged_model_path())
+    curated = scratch / "curated"
+    shutil.copytree(ROOT / "knowledge", curated)
+    asked = []
+    for variant, knowledge in (("curated", curated), ("raw", raw_knowledge(scratch / "raw"))):
+        index_dir = scratch / f"index-{variant}"
+        for store in STORES:
+            build_store_index(knowledge, index_dir, store, embedder)
+        engine = Engine(knowledge, index_dir, packaged_model_path(), MatchSettings(), build_stale=False)
+        for case in cases:
+            if case.expect == "policy" or (case.expect == "answer" and not case.passage_contains):
+                continue
+            runtime = engine.runtime(case.store)
+            vector = embedder.encode([repair_typos(case.question, runtime.known_words, runtime.store_words)])[0]
+            query = runtime.retriever.lexical.query_terms(case.question)
+            phrases = [case.passage_contains] if isinstance(case.passage_contains, str) else list(case.passage_contains or [])
+            chunks = runtime.retriever.index.chunks
+            right = tuple(any(squash(p) in squash(f"{c.title} {c.text}") for p in phrases) for c in chunks)
+            if case.expect == "answer" and not any(right):
+                continue  # the raw page lacks this passage's words (a curated title): nothing to learn from
+            evidence = tuple(runtime.retriever.evidence(case.question, vector, query))
+            asked.append(Asked(case.store, variant, case, evidence, right, chunks, query.coverage))
+    return asked
+
+
+def matrix(evidence: tuple[Evidence, ...], features: tuple[str, ...]) -> np.ndarray:
+    return np.array([[getattr(e, name) for name in features] for e in evidence])
+
+
+def fit(asked: list[Asked], features: tuple[str, ...]) -> Model:
+    answerable = [a for a in asked if a.case.expect == "answer"]
+    ranker = LogisticRegression(C=RANKER_C, max_iter=5000).fit(
+        np.vstack([matrix(a.evidence, features) for a in answerable]), np.concatenate([a.right for a in answerable])
+    )
+    weights = dict(zip(features, (round(float(w), 3) for w in ranker.coef_[0]), strict=True))
+    bias = round(float(ranker.intercept_[0]), 3)
+    tops = [top_of(a, weights, bias) for a in asked]
+    confidence = LogisticRegression(C=1.0, max_iter=5000).fit([t[0] for t in tops], [t[1] for t in tops])
+    partial = Model(features, weights, bias, tuple(round(float(w), 3) for w in confidence.coef_[0]), round(float(confidence.intercept_[0]), 3), 0.5)
+    best = max(THRESHOLDS, key=lambda t: (accuracy(asked, partial, t), -abs(t - 0.4)))
+    return Model(partial.features, weights, bias, partial.confidence, partial.confidence_bias, best)
+
+
+def top_of(asked: Asked, weights: dict[str, float], bias: float) -> tuple[list[float], bool]:
+    """The confidence's inputs for the best chunk, and whether it is the right answer."""
+    ranked = sorted(
+        (Candidate(chunk, i, e, e.score(weights, bias)) for i, (chunk, e) in enumerate(zip(asked.chunks, asked.evidence, strict=True))),
+        key=lambda c: c.score,
+        reverse=True,
+    )
+    top = ranked[0]
+    rivals = distinct_rivals(tuple(ranked), SETTINGS)
+    margin = min(top.score - rivals[0].score, MAX_MARGIN) if rivals else MAX_MARGIN
+    good = asked.case.expect == "answer" and asked.right[top.position]
+    return [top.score, margin, asked.coverage, top.dense], bool(good)
+
+
+def confidence(model: Model, inputs: list[float]) -> float:
+    z = sum(w * x for w, x in zip(model.confidence, inputs, strict=True)) + model.confidence_bias
+    return 1 / (1 + np.exp(-z))
+
+
+def accuracy(asked: list[Asked], model: Model, threshold: float | None = None) -> float:
+    threshold = model.threshold if threshold is None else threshold
+    good = 0
+    for a in asked:
+        inputs, right = top_of(a, model.rank_weights, model.rank_bias)
+        sure = confidence(model, inputs) >= threshold
+        good += (sure and right) or (not sure and a.case.expect == "handoff")
+    return good / len(asked) if asked else 0.0
+
+
+def leave_one_store_out(asked: list[Asked], features: tuple[str, ...]) -> dict[str, float]:
+    return {store: accuracy([a for a in asked if a.store == store], fit([a for a in asked if a.store != store], features)) for store in STORES}
+
+
+def main() -> None:
+    fitted = [c for store in STORES for c in read_cases(ROOT / "tests" / "eval" / f"{store}.jsonl")]
+    held_out = [c for store in STORES for c in read_cases(ROOT / "tests" / "eval" / "dev" / f"{store}.jsonl")]
+    with tempfile.TemporaryDirectory() as scratch:
+        asked = collect(fitted, Path(scratch) / "fit")
+        dev = collect(held_out, Path(scratch) / "dev")
+    print(f"questions: fitted {len(asked)} (curated + raw), held out {len(dev)}")
+    models = {}
+    for label, features in ABLATIONS.items():
+        models[label] = model = fit(asked, features)
+        loso = leave_one_store_out(asked, features)
+        per_variant = " ".join(
+            f"{variant}: fit={accuracy([a for a in asked if a.variant == variant], model):.1%} "
+            f"dev={accuracy([a for a in dev if a.variant == variant], model):.1%}"
+            for variant in ("curated", "raw")
+        )
+        print(f"{label:10s} leave-one-store-out " + " ".join(f"{s}={v:.1%}" for s, v in loso.items()) + f" | {per_variant}")
+    hybrid = models["hybrid"]
+    print("\n# MatchSettings (bot/settings.py)")
+    print("RANK_WEIGHTS =", hybrid.rank_weights)
+    print(f"rank_bias = {hybrid.rank_bias}")
+    for name, weight in zip(("score", "margin", "coverage", "dense"), hybrid.confidence, strict=True):
+        print(f"confidence_{name}_weight = {weight}")
+    print(f"confidence_bias = {hybrid.confidence_bias}")
+    print(f"answer_min_confidence = {hybrid.threshold}")
+
+
+if __name__ == "__main__":
+    main()
