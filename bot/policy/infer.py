@@ -26,8 +26,9 @@ FINAL_SALE = re.compile(r"\b(final\s+sale|non-?returnable|non-?refundable|cannot
 DEFECT_EXCEPTION = re.compile(r"\b(unless|except|excluding)\b[^.]{0,60}\b(defect\w*|damaged|faulty|wrong)", re.I)
 RANGE = re.compile(r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(business|working)?\s*days?\b", re.I)
 REFUND_TIME = re.compile(r"\brefund", re.I)
-PROCESSING = re.compile(r"\b(process(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+within|handling)\b", re.I)
-TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|take\s+\d|reach\s+you)\b", re.I)
+PROCESSING = re.compile(r"\b(process(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+within|handling|leaves?\s+(our|the)\s+\w+|(are|is)\s+(sent|posted)\s+(out\s+)?within)\b", re.I)
+TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|take\s+\d|reach\s+you|mail|post|courier|carrier|usps|ups|fedex|dhl)\b", re.I)
+PROBLEM = re.compile(r"\b(crack\w*|broken|damaged?|defect\w*|faulty|wrong\s+item|missing|photo)\b", re.I)
 WE_SHIP = re.compile(r"\bwe\s+(only\s+)?(ship|deliver)\s+(to|within|in)\b", re.I)
 WORLDWIDE = re.compile(r"\b(worldwide|internationally|all\s+over\s+the\s+world|to\s+all\s+countries|any\s+country)\b", re.I)
 WE_ACCEPT = re.compile(r"\b(we|you\s+can)\s+(accept|take|pay\s+with|support)\b|\bpayment\s+methods?\b", re.I)
@@ -105,7 +106,8 @@ def timeline(sentences: list[str]) -> list[dict]:
                 start = "return_received" if receipt else "return_approved" if re.search(r"approv|inspect|process", sentence, re.I) else "return_received"
                 stages.append({"start": start, "end": "refund_posted", "min": low, "max": high, "unit": unit, "source": sentence})
                 break
-            if RETURN_WORDS.search(sentence) or not re.search(r"\b(order|ship|deliver|arriv|dispatch|process)", sentence, re.I):
+            if RETURN_WORDS.search(sentence) or PROBLEM.search(sentence) or not re.search(r"\b(order|ship|deliver|arriv|dispatch|process|post|mail|courier|carrier)", sentence, re.I):
+                # a return, or a damaged item to report "within 7 days of arrival", is no delivery time
                 continue
             processing, transit = nearest(PROCESSING, before), nearest(TRANSIT, before)
             if processing > transit:

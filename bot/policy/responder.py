@@ -374,7 +374,7 @@ class PolicyResponder:
             pending_intent = Intent.refund_eta if end not in ("delivered", "order_shipped") else Intent.delivery_eta
             summary = self.timeline_summary(stages[0].stages)
             return PolicyAnswer(
-                f"{subject.capitalize()} comes {summary}.",
+                f"{subject.capitalize()} {SUMMARY_VERBS.get(end, 'comes')} {summary}.",
                 facts=tuple(s for e in stages for s in e.stages),
                 ask=f"{EVENT_QUESTIONS[ask_event]} I'll work out the dates.",
                 pending=Pending(pending_intent, slots, ask_event),
@@ -530,6 +530,9 @@ POLICY_WORDS = (
     "refund", "refunds", "refunded", "return", "returns", "returned", "exchange", "cancel", "cancelled", "delivered",
     "received", "arrived", "shipped", "approved", "package", "engraved", "personalized", "tracking", "warranty",
 )
+
+
+SUMMARY_VERBS = {"order_shipped": "ships", "delivered": "arrives"}  # "Your order ships 2 business days after…"
 
 
 def repair_policy_words(message: str) -> str:

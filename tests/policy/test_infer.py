@@ -123,3 +123,19 @@ def test_a_page_with_no_clear_return_window_answers_returns_from_its_text(store_
     engine = Engine(knowledge, tmp_path / "index", packaged_model_path())
     reply = engine.answer("acme", "how long do I have to return a necklace?")
     assert reply.kind == "answer" and "30 days" in reply.text
+
+
+def test_a_report_window_is_no_delivery_time_and_leaving_the_studio_is_dispatch(store_folder):
+    page = (
+        "Shipping\nOrders leave our studio within 2 business days. Royal Mail then takes 2-3 business days within the UK.\n"
+        "Returns\nIf a candle arrives cracked or broken, send us a photo within 7 days and we'll send a replacement.\n"
+    )
+    policy = policy_of(store_folder, page)
+    assert [(s.start, s.end, s.min, s.max) for s in policy.timeline] == [("order_placed", "order_shipped", 2, 2), ("order_shipped", "delivered", 2, 3)]
+
+
+def test_a_timeline_without_a_date_says_what_happens_when(store_folder, tmp_path):
+    page = "Shipping\nOrders leave our studio within 2 business days. Royal Mail then takes 2-3 business days within the UK.\n"
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    assert engine.answer("acme", "when will my order ship?").text.startswith("Your order ships 2 business days after")
+    assert engine.answer("acme", "when will my order arrive?").text.startswith("Your order arrives 2 business days after")
