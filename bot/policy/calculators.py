@@ -72,16 +72,17 @@ GENERIC_KINDS = {"custom", "sale"}  # words that also appear inside more specifi
 
 
 def final_sale_rule(policy: StorePolicy, kinds: frozenset[str]) -> tuple[FinalSale, tuple[str, ...]] | None:
-    """The rule that names the item most specifically: "custom-size rings" before "customized items"."""
+    """The rule that names the item most specifically: "custom-size rings" before "customized items",
+    and a sentence about personalized pieces alone before a list of nine final-sale kinds."""
     problems = {PROBLEM_KINDS[k] for k in kinds if k in PROBLEM_KINDS}
     found = []
     for order, rule in enumerate(policy.returns.final_sale):
         matched = tuple(k for k in rule.kinds if k in kinds)
         if matched and not problems & set(rule.exceptions):
-            found.append((all(k in GENERIC_KINDS for k in matched), order, rule, matched))
+            found.append((all(k in GENERIC_KINDS for k in matched), len(rule.kinds), order, rule, matched))
     if not found:
         return None
-    _, _, rule, matched = min(found, key=lambda f: (f[0], f[1]))
+    *_, rule, matched = min(found, key=lambda f: f[:3])
     return rule, matched
 
 
