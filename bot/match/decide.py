@@ -2,10 +2,10 @@
 
 Top-1 similarity alone is not evidence that a question is in scope (QnA Maker
 famously answered wholly unrelated questions with confidence 95). So the
-confidence combines three signals: how close the best chunk is (dense), how
-much of the question's own words that chunk covers (lexical), and how much
-of the question the store's knowledge mentions anywhere (coverage). Guards
-for other languages, prompt injection and gibberish come first.
+confidence combines four signals: the ranker's score for the best chunk, its
+lead over the next distinct answer, how close it is by meaning (dense), and
+how much of the question the store's knowledge mentions anywhere (coverage).
+Guards for other languages, prompt injection and gibberish come first.
 """
 
 from __future__ import annotations
