@@ -48,6 +48,15 @@ QUESTION_START = re.compile(
 )
 MAX_QUESTION_WORDS = 25
 MAX_HEADING_WORDS = 6
+# An accordion's open/close toggle pasted as its own line, or left at the end of a question.
+ACCORDION_MARK = re.compile(r"^[+−–\-▾▸▴▲▼›⌄⌃^]$")
+TRAILING_ACCORDION_MARK = re.compile(r"(?<=\S)\s+[+−▾▸▴▲▼›⌄⌃]$")
+# "Q: How long…" / "A: Usually…": the labels are layout, not words of the question or answer.
+QA_LABEL = re.compile(r"^(q|question|a|answer)\s*[:.)]\s+", re.I)
+NUMBERED = re.compile(r"^\s*(?:q\s*)?\d{1,2}[.):]\s*", re.I)
+# Only the words that open a question, not "If your…" or "My…", which open statements just as often.
+ASKING_START = re.compile(r"^(how|what|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may|have|has)\b", re.I)
+NOT_A_QUESTION_START = re.compile(r"^(do not|don'?t|please|if you|i'?m sorry|is not|are not)\b", re.I)
 
 
 def read_document(path: Path) -> list[Block]:
@@ -89,15 +98,36 @@ def classify_line(line: str) -> BlockKind:
     and is short enough to be a question rather than a paragraph that ends in one.
     """
     words = line.split()
+    label = QA_LABEL.match(line)
+    if label:
+        return BlockKind.question if label.group(1).lower().startswith("q") else BlockKind.text
+    numbered = NUMBERED.match(line)
+    if numbered and line.endswith("?") and len(words) <= MAX_QUESTION_WORDS:
+        return BlockKind.question  # "3. Do you ship abroad?": a numbered FAQ, not a list in an answer
     if ITEM_MARKER.match(line) and len(line) > 2:
         return BlockKind.item
     if line.endswith("?") and len(words) <= MAX_QUESTION_WORDS:
         return BlockKind.question
     if SYMBOL_BULLET.match(line) and not line[0].isalnum():
         return BlockKind.item
-    if len(words) <= MAX_HEADING_WORDS and not re.search(r"[.!:;,)\]]$", line):
+    unpunctuated = not re.search(r"[.!:;,)\]]$", line)
+    if unpunctuated and 3 <= len(words) <= MAX_QUESTION_WORDS and ASKING_START.match(line) and not NOT_A_QUESTION_START.match(line):
+        return BlockKind.question  # an accordion's question pasted without its "?": "Can I change my order"
+    if len(words) <= MAX_HEADING_WORDS and unpunctuated:
         return BlockKind.heading
     return BlockKind.text
+
+
+def layout_free(line: str) -> str:
+    """The line without an accordion toggle, a Q:/A: label or a question's number."""
+    line = TRAILING_ACCORDION_MARK.sub("", line)
+    label = QA_LABEL.match(line)
+    if label:
+        return line[label.end() :]
+    numbered = NUMBERED.match(line)
+    if numbered and line.endswith("?"):
+        return line[numbered.end() :]
+    return line
 
 
 def text_blocks(source: str) -> list[Block]:
@@ -105,10 +135,11 @@ def text_blocks(source: str) -> list[Block]:
     previous_blank = True
     for number, raw_line in enumerate(source.splitlines(), start=1):
         line = clean_line(raw_line)
-        if not line:
-            previous_blank = True
+        if not line or ACCORDION_MARK.match(line):
+            previous_blank = previous_blank or not line
             continue
-        blocks.append(Block(classify_line(line), line, number, number, paragraph_start=previous_blank))
+        line = TRAILING_ACCORDION_MARK.sub("", line)
+        blocks.append(Block(classify_line(line), layout_free(line), number, number, paragraph_start=previous_blank))
         previous_blank = False
     return blocks
 

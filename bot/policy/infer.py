@@ -28,6 +28,7 @@ RANGE = re.compile(r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(business|wor
 REFUND_TIME = re.compile(r"\brefund", re.I)
 PROCESSING = re.compile(r"\b(process(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+within|handling|leaves?\s+(our|the)\s+\w+|(are|is)\s+(sent|posted)\s+(out\s+)?within)\b", re.I)
 TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|take\s+\d|reach\s+you|mail|post|courier|carrier|usps|ups|fedex|dhl)\b", re.I)
+REGION = re.compile(r"\b(EU|E\.U\.|Europe\w*|Asia\w*|Scandinavia\w*|Caribbean|Latin\s+America|Middle\s+East|Africa)\b")
 PROBLEM = re.compile(r"\b(crack\w*|broken|damaged?|defect\w*|faulty|wrong\s+item|missing|photo)\b", re.I)
 WE_SHIP = re.compile(r"\bwe\s+(only\s+)?(ship|deliver)\s+(to|within|in)\b", re.I)
 WORLDWIDE = re.compile(r"\b(worldwide|internationally|all\s+over\s+the\s+world|to\s+all\s+countries|any\s+country)\b", re.I)
@@ -49,6 +50,8 @@ def return_window(sentences: list[str]) -> dict | None:
     for sentence in sentences:
         if not RETURN_WORDS.search(sentence) or FINAL_SALE.search(sentence) or REFUND_PAID.search(sentence):
             continue
+        if PROBLEM.search(sentence):
+            continue  # "arrives broken? email a photo within 5 days": a damage report, not the return window
         if re.search(r"\b(process\w*|business|working)\b|\d+\s*(-|–|to)\s*\d+\s*days", sentence, re.I):
             continue  # a processing time or a range is not a return window
         days = {int(m.group(1)) for m in DAYS.finditer(sentence)}
@@ -134,7 +137,11 @@ def shipping(sentences: list[str]) -> dict | None:
         if WE_SHIP.search(sentence) or re.search(r"\b(countries|destinations)\s+(we\s+)?(ship|deliver)", sentence, re.I):
             if WORLDWIDE.search(sentence):
                 return {"worldwide": True, "source": sentence}
+            if REGION.search(sentence):
+                continue  # "the US, Canada and the EU": a region the country list cannot spell out
             codes = countries_in(sentence)
+            if len(codes) == 1 and re.search(r"\b(only|outside|also|international\w*|abroad)\b", sentence, re.I):
+                continue  # "We ship to Canada only" answers "outside the US?": the home country goes unsaid
             if codes:
                 return {"countries": codes, "source": sentence}
     return None
@@ -156,7 +163,11 @@ def payments(sentences: list[str]) -> dict | None:
         methods = [name for name, pattern in PAYMENT_PATTERNS.items() if pattern.search(sentence)]
         if len(methods) >= 2:
             specific = [m for m in methods if m not in ("Credit card", "Debit card")] or methods
-            return {"methods": specific, "complete": not re.search(r"\b(such\s+as|including|e\.g\.|like)\b", sentence, re.I), "source": sentence}
+            # The list is the whole story only if it says so and the page names no other method elsewhere
+            # ("You can also pay in 4 with Afterpay" two lines down).
+            named_elsewhere = {name for other in sentences if other != sentence for name, pattern in PAYMENT_PATTERNS.items() if pattern.search(other)}
+            complete = not re.search(r"\b(such\s+as|including|e\.g\.|like)\b", sentence, re.I) and named_elsewhere <= set(methods)
+            return {"methods": specific, "complete": complete, "source": sentence}
     return None
 
 

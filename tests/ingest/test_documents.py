@@ -20,6 +20,12 @@ from bot.ingest.passages import group_passages
         pytest.param("3. What payment method you were trying", BlockKind.item, id="numbered"),
         pytest.param("Step 2: Receive return notification email", BlockKind.item, id="step-label"),
         pytest.param("Please Note:", BlockKind.text, id="list-intro"),
+        pytest.param("4. Do you ship to the US?", BlockKind.question, id="numbered-question"),
+        pytest.param("Q: How much is shipping?", BlockKind.question, id="q-label"),
+        pytest.param("A: A flat $5.50", BlockKind.text, id="a-label"),
+        pytest.param("Can I change or cancel my order", BlockKind.question, id="accordion-question-without-mark"),
+        pytest.param("Do not put it in the dryer", BlockKind.text, id="an-instruction-is-no-question"),
+        pytest.param("If your product is blank, the usual policy applies", BlockKind.text, id="if-opens-a-statement"),
     ],
 )
 def test_classify_pasted_line(line, kind):
@@ -67,3 +73,29 @@ def test_html_faq_accordion():
         (["Can I cancel my order?"], "Yes, within 2 hours."),
         (["Do you gift wrap?"], "Every order ships in a gift box."),
     ]
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        pytest.param(
+            "Shipping\n1. How long does shipping take?\nThree to five days.\n2. Do you ship abroad?\nOnly to Canada.\n",
+            [(["How long does shipping take?"], "Three to five days."), (["Do you ship abroad?"], "Only to Canada.")],
+            id="numbered-questions",
+        ),
+        pytest.param(
+            "Q: How much is shipping?\nA: A flat $5.50.\n\nQ: Can I return yarn?\nA: Unwound skeins, within 30 days.\n",
+            [(["How much is shipping?"], "A flat $5.50."), (["Can I return yarn?"], "Unwound skeins, within 30 days.")],
+            id="q-and-a-labels",
+        ),
+        pytest.param(
+            "Orders\nCan I change or cancel my order\n+\nWithin 12 hours of ordering.\nDo you gift wrap? +\nEvery order ships in a gift box.\n",
+            [(["Can I change or cancel my order"], "Within 12 hours of ordering."), (["Do you gift wrap?"], "Every order ships in a gift box.")],
+            id="accordion-paste",
+        ),
+    ],
+)
+def test_pasted_faq_layouts_pair_each_question_with_its_answer(page, expected):
+    """Layouts owners paste from other shop platforms: the labels, numbers and toggles are layout, not words."""
+    passages = group_passages(text_blocks(page))
+    assert [(p.questions, p.text) for p in passages] == expected

@@ -139,3 +139,34 @@ def test_a_timeline_without_a_date_says_what_happens_when(store_folder, tmp_path
     engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
     assert engine.answer("acme", "when will my order ship?").text.startswith("Your order ships 2 business days after")
     assert engine.answer("acme", "when will my order arrive?").text.startswith("Your order arrives 2 business days after")
+
+
+@pytest.mark.parametrize(
+    ("page", "question"),
+    [
+        pytest.param(
+            "Payment\nWe accept Visa, Mastercard and PayPal.\nYou can also split your purchase into 4 payments with Afterpay.\n",
+            "do you take afterpay?", id="a-method-named-in-another-sentence",
+        ),
+        pytest.param(
+            "Shipping\nDo you ship outside the US?\nWe ship to Canada only. Canadian orders pay a flat $18.\n",
+            "do you ship to the US?", id="only-one-country-beside-the-unsaid-home",
+        ),
+        pytest.param(
+            "Shipping\nWe ship to the US, Canada, the UK and the EU.\n", "do you ship to France?", id="a-region-it-cannot-spell-out",
+        ),
+    ],
+)
+def test_a_page_that_does_not_settle_a_list_is_not_read_as_refusing(store_folder, tmp_path, page, question):
+    """Never a computed "No" from a list the page did not give whole: the FAQ text answers."""
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", question)
+    assert reply.kind != "policy" and "doesn't" not in reply.text, reply.text
+
+
+def test_a_damage_report_window_is_not_a_second_return_window(store_folder):
+    page = (
+        "Returns\nWe accept returns of unused pieces within 14 days of delivery.\n"
+        "If anything arrives broken, email a photo within 5 days of delivery and we'll replace it.\n"
+    )
+    assert [(w.days, w.counted_from) for w in policy_of(store_folder, page).returns.windows] == [(14, "delivery")]
