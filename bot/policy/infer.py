@@ -78,7 +78,15 @@ def final_sale(sentences: list[str]) -> list[dict]:
             if DEFECT_EXCEPTION.search(sentence):
                 rule["exceptions"] = ["defect"]
             rules.append(rule)
+    for sentence in sentences:
+        # "Unused, unburned candles can be returned within 30 days": a used one cannot.
+        if RETURN_WORDS.search(sentence) and UNUSED_ONLY.search(sentence) and not FINAL_SALE.search(sentence):
+            rules.append({"kinds": ["worn"], "exceptions": ["defect"], "source": sentence})
+            break
     return rules
+
+
+UNUSED_ONLY = re.compile(r"\b(unused|unworn|unwashed|unburn(ed|t)|unopened|never\s+been\s+(used|worn)|in\s+(its|their)\s+original,?\s+unused\s+condition)\b", re.I)
 
 
 REFUND_PAID = re.compile(

@@ -26,7 +26,7 @@ ITEM_KINDS: dict[str, str] = {
     "photo": r"photo (locket|pendant|jewel\w*|necklace)|with (a|my|our) photo",
     "design_your_own": r"design(ed)? (your|my) own",
     "custom_size": r"custom[- ]siz(e|es|ed)|resized",
-    "worn": r"\bworn\b|\bwore\b|wearing it|have worn|used it",
+    "worn": r"\bworn\b|\bwore\b|wearing it|have worn|used (it|them|once|twice)|(been|was|were) used|\blit (it|them|once)|burn(ed|t) (it|them|once)|(opened|washed) (it|them)",
     "no_tag": r"(without|no|lost|removed) (the )?(jewelry )?tags?|tags? (off|removed|missing)",
     "replacement": r"(a|the|my) replacement|sent (to me )?as (a )?replacement",
     "display": r"display (item|piece|sample)s?",

@@ -37,7 +37,7 @@ KIND_WORDS = {
     "sale": "sale items", "final_sale": "final-sale items", "markdown": "marked-down items", "gift_card": "gift cards",
     "custom": "custom pieces", "special_order": "special orders", "personalized": "personalized items",
     "engraved": "engraved items", "photo": "photo items", "design_your_own": "design-your-own pieces",
-    "custom_size": "custom-size rings", "worn": "worn items", "no_tag": "items without their tag",
+    "custom_size": "custom-size rings", "worn": "worn or used items", "no_tag": "items without their tag",
     "replacement": "replacement items", "display": "display items", "business_supplies": "business supplies",
     "style_for_a_steal": "Style For a Steal items", "skincare": "skincare", "gift": "gifts",
 }

@@ -42,8 +42,9 @@ def test_plain_statements_become_facts_with_their_sentence_as_source(store_folde
     (window,) = policy.returns.windows
     assert (window.days, window.counted_from, window.refunds) == (30, "delivery", ["cash", "exchange"])
     assert window.source == "You can return unworn items within 30 days of delivery for a full refund or exchange."
-    (rule,) = policy.returns.final_sale
+    rule, used = policy.returns.final_sale
     assert {"sale", "engraved"} <= set(rule.kinds) and rule.exceptions == ["defect"]
+    assert used.kinds == ["worn"] and used.source == window.source  # "unworn items" only
     assert [(s.start, s.end, s.min, s.max, s.unit) for s in policy.timeline] == [
         ("order_placed", "order_shipped", 1, 3, "business_days"),
         ("order_shipped", "delivered", 5, 7, "business_days"),
@@ -170,3 +171,11 @@ def test_a_damage_report_window_is_not_a_second_return_window(store_folder):
         "If anything arrives broken, email a photo within 5 days of delivery and we'll replace it.\n"
     )
     assert [(w.days, w.counted_from) for w in policy_of(store_folder, page).returns.windows] == [(14, "delivery")]
+
+
+def test_a_window_for_unused_items_refuses_a_used_one(store_folder, tmp_path):
+    page = "Returns\nUnused, unburned candles can be returned within 30 days of delivery for a full refund.\n"
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "I lit it once and don't like the smell, can I return it?")
+    assert reply.kind == "policy" and reply.text.startswith("No — worn or used items can't be returned")
+    assert engine.answer("acme", "can I return the candle I got on November 20?", today=__import__("datetime").date(2026, 11, 25)).text.startswith("Yes")

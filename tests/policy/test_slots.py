@@ -77,6 +77,9 @@ def test_on_the_nth_is_the_latest_such_day(day, today, expected):
         ("a plain locket with no engraving", set()),
         ("it is not personalized", set()),
         ("a non-sale item", set()),
+        ("I lit it once and don't like the smell", {"worn"}),
+        ("I've used it twice", {"worn"}),
+        ("I used PayPal, can I return it?", set()),  # paying with something is not using the item
     ],
 )
 def test_item_kinds(message, kinds):
