@@ -16,6 +16,9 @@ from bot.match.answer_type import AnswerType, asked_for, states
         pytest.param("how many days do I have to return", AnswerType.duration, id="how-many-days"),
         pytest.param("do you refund the original shipping cost?", None, id="yes-no-about-a-cost"),
         pytest.param("what countries do you ship to?", None, id="which-not-how-much"),
+        pytest.param("what payment methods do you accept", AnswerType.payment_method, id="payment-methods"),
+        pytest.param("which forms of payment are ok?", AnswerType.payment_method, id="forms-of-payment"),
+        pytest.param("can I pay with PayPal?", None, id="yes-no-about-one-method"),
     ],
 )
 def test_asked_for(question, kind):
@@ -32,6 +35,9 @@ def test_asked_for(question, kind):
         pytest.param("Shipping orders normally arrive in 3 to 5 days.", AnswerType.amount, False, id="times-state-no-price"),
         pytest.param("After you confirm the design, we need 50% deposit.", AnswerType.amount, True, id="percent"),
         pytest.param("We offer free returns for 90 days.", AnswerType.amount, True, id="free"),
+        pytest.param("Refunds go back to your original payment method; your credit card company may take a few days.", AnswerType.payment_method, False, id="refund-names-no-method"),
+        pytest.param("We take all major credit cards.", AnswerType.payment_method, True, id="credit-cards"),
+        pytest.param("We accept Visa, Amex and Apple Pay.", AnswerType.payment_method, True, id="methods-named"),
     ],
 )
 def test_states(answer, kind, expected):
