@@ -54,6 +54,9 @@ TRAILING_ACCORDION_MARK = re.compile(r"(?<=\S)\s+[+−▾▸▴▲▼›⌄⌃]$
 # "Q: How long…" / "A: Usually…": the labels are layout, not words of the question or answer.
 QA_LABEL = re.compile(r"^(q|question|a|answer)\s*[:.)]\s+", re.I)
 NUMBERED = re.compile(r"^\s*(?:q\s*)?\d{1,2}[.):]\s*", re.I)
+# A shopper's problem as an FAQ entry's title: the store's own answers speak as "we", not "I".
+SHOPPER_PROBLEM = re.compile(r"^(i|i'?ve|i'?m|my)\s", re.I)
+MAX_PROBLEM_WORDS = 14
 # Only the words that open a question, not "If your…" or "My…", which open statements just as often.
 ASKING_START = re.compile(r"^(how|what|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may|have|has)\b", re.I)
 NOT_A_QUESTION_START = re.compile(r"^(do not|don'?t|please|if you|i'?m sorry|is not|are not)\b", re.I)
@@ -110,6 +113,8 @@ def classify_line(line: str) -> BlockKind:
         return BlockKind.question
     if SYMBOL_BULLET.match(line) and not line[0].isalnum():
         return BlockKind.item
+    if len(words) <= MAX_PROBLEM_WORDS and SHOPPER_PROBLEM.match(line) and line.endswith("."):
+        return BlockKind.question  # "I wore my running shoes outside and they don't feel right.": a store writes "we"
     unpunctuated = not re.search(r"[.!:;,)\]]$", line)
     if unpunctuated and 3 <= len(words) <= MAX_QUESTION_WORDS and ASKING_START.match(line) and not NOT_A_QUESTION_START.match(line):
         return BlockKind.question  # an accordion's question pasted without its "?": "Can I change my order"

@@ -305,7 +305,10 @@ def ships_to(policy: StorePolicy, country: str) -> Verdict:
         return Verdict(None, country)
     if policy.shipping.worldwide:
         return Verdict(True, country, ("worldwide",))
-    return Verdict(country in policy.shipping.countries, country, tuple(policy.shipping.countries))
+    listed = country in policy.shipping.countries
+    if not listed and not policy.shipping.complete:
+        return Verdict(None, country)  # not listed is not a "no" when the list may be partial
+    return Verdict(listed, country, tuple(policy.shipping.countries))
 
 
 def sales_tax_collected(policy: StorePolicy, state: str) -> Verdict:

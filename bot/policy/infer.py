@@ -81,11 +81,15 @@ def final_sale(sentences: list[str]) -> list[dict]:
     for sentence in sentences:
         # "Unused, unburned candles can be returned within 30 days": a used one cannot.
         if RETURN_WORDS.search(sentence) and UNUSED_ONLY.search(sentence) and not FINAL_SALE.search(sentence):
+            if any(WORN_RETURNABLE.search(other) and RETURN_WORDS.search(other) and not NEGATED.search(other) for other in sentences):
+                break  # "wore them outside? the 30-day comfort trial still takes them back": the page allows some
             rules.append({"kinds": ["worn"], "exceptions": ["defect"], "source": sentence})
             break
     return rules
 
 
+WORN_RETURNABLE = re.compile(r"\b(worn|wore|wear\w*|used|tried\s+(them|it)\s+outside|even\s+if\s+(you'?ve|you\s+have|they'?ve|they\s+have|it'?s|it\s+has))\b", re.I)
+NEGATED = re.compile(r"\b(not|cannot|can'?t|won'?t|no|only|unworn|unused)\b|n't\b", re.I)
 UNUSED_ONLY = re.compile(r"\b(unused|unworn|unwashed|unburn(ed|t)|unopened|never\s+been\s+(used|worn)|in\s+(its|their)\s+original,?\s+unused\s+condition)\b", re.I)
 
 
@@ -140,18 +144,25 @@ def timeline(sentences: list[str]) -> list[dict]:
     return [s for k, s in unique.items() if k not in clashes]
 
 
-def shipping(sentences: list[str]) -> dict | None:
-    for sentence in sentences:
-        if WE_SHIP.search(sentence) or re.search(r"\b(countries|destinations)\s+(we\s+)?(ship|deliver)", sentence, re.I):
+def shipping(chunks: list[Chunk]) -> dict | None:
+    for chunk in chunks:
+        asked = " ".join((chunk.heading or "", chunk.title, *chunk.questions))
+        for sentence in chunk.sentences:
+            if not (WE_SHIP.search(sentence) or re.search(r"\b(countries|destinations)\s+(we\s+)?(ship|deliver)", sentence, re.I)):
+                continue
             if WORLDWIDE.search(sentence):
                 return {"worldwide": True, "source": sentence}
             if REGION.search(sentence):
                 continue  # "the US, Canada and the EU": a region the country list cannot spell out
             codes = countries_in(sentence)
-            if len(codes) == 1 and re.search(r"\b(only|outside|also|international\w*|abroad)\b", sentence, re.I):
+            beyond_home = re.search(r"\b(only|outside|also|international\w*|abroad|overseas|other\s+countries)\b", f"{asked} {sentence}", re.I)
+            if len(codes) == 1 and beyond_home:
                 continue  # "We ship to Canada only" answers "outside the US?": the home country goes unsaid
             if codes:
-                return {"countries": codes, "source": sentence}
+                # "Yes — we ship to Canada and Mexico" under "Do you ship internationally?" leaves the store's own
+                # country unsaid: a country off such a list is left to the page's words, never a computed "no".
+                complete = not beyond_home and not re.match(r"\W*yes\b", sentence, re.I)
+                return {"countries": codes, "complete": complete, "source": sentence}
     return None
 
 
@@ -200,6 +211,7 @@ def contact(sentences: list[str]) -> dict | None:
 
 
 def infer_policy(chunks: Iterable[Chunk]) -> StorePolicy:
+    chunks = list(chunks)
     sentences = sentences_of(chunks)
     returns: dict = {}
     window = return_window(sentences)
@@ -212,7 +224,7 @@ def infer_policy(chunks: Iterable[Chunk]) -> StorePolicy:
     if refused:
         returns["exchanges"] = refused
     raw: dict = {"returns": returns, "timeline": timeline(sentences)}
-    for name, value in (("shipping", shipping(sentences)), ("payments", payments(sentences)), ("contact", contact(sentences))):
+    for name, value in (("shipping", shipping(chunks)), ("payments", payments(sentences)), ("contact", contact(sentences))):
         if value:
             raw[name] = value
     return StorePolicy.model_validate(raw)

@@ -187,6 +187,7 @@ class Shipping(Fact):
     countries: list[str] = Field(default_factory=list, description="ISO codes shipped to")
     worldwide: bool = False
     duties_collected_for: list[str] = Field(default_factory=list, description="countries whose customs/taxes are prepaid at checkout")
+    complete: bool = Field(default=True, description="false: the page may ship elsewhere too (read off a page, the home country often goes unsaid)")
 
     @field_validator("countries", "duties_collected_for")
     @classmethod

@@ -173,9 +173,13 @@ class PolicyResponder:
                 self.policy, today, unmarked.day if role == "delivered" else (delivered.day if delivered else None),
                 unmarked.day if role == "order_placed" else (purchased.day if purchased else None), slots.kinds, slots.refund,
             )
-        if decision.rule == "no_policy" or (decision.rule == "window" and slots.kinds - kinds_with_rules(self.policy)):
-            # No window settles it (a page read without one), or the item is a case no rule speaks of
-            # (a defect, a gift): the FAQ text, or a person, answers.
+        unheard_refund = slots.refund is not None and not any(slots.refund in w.refunds for w in self.policy.returns.windows) and (
+            slots.refund != "exchange" or self.policy.returns.exchanges is None
+        )
+        if decision.rule == "no_policy" or (decision.rule == "window" and (slots.kinds - kinds_with_rules(self.policy) or unheard_refund)):
+            # No window settles it (a page read without one), the item is a case no rule speaks of
+            # (a defect, a gift), or the policy never mentions what is asked for (an exchange where only
+            # refunds are written down): the FAQ text, or a person, answers.
             return None
         return self.describe_return(decision, slots, today, assumed)
 

@@ -26,6 +26,8 @@ from bot.ingest.passages import group_passages
         pytest.param("Can I change or cancel my order", BlockKind.question, id="accordion-question-without-mark"),
         pytest.param("Do not put it in the dryer", BlockKind.text, id="an-instruction-is-no-question"),
         pytest.param("If your product is blank, the usual policy applies", BlockKind.text, id="if-opens-a-statement"),
+        pytest.param("I wore my running shoes outside and they don't feel right.", BlockKind.question, id="a-shoppers-problem-as-title"),
+        pytest.param("My order says delivered but I can't find it.", BlockKind.question, id="my-problem-as-title"),
     ],
 )
 def test_classify_pasted_line(line, kind):

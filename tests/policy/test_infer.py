@@ -80,7 +80,7 @@ def test_a_new_store_with_only_a_page_answers_with_dates(store_folder, tmp_path)
     reply = engine.answer("acme", "can I still return the ring I got on November 2?", today=__import__("datetime").date(2026, 11, 25))
     assert reply.kind == "policy" and "Wednesday, December 2, 2026" in reply.text
     assert "You can return unworn items within 30 days of delivery" in reply.text  # quoted from the page
-    assert engine.answer("acme", "do you ship to Germany?").kind == "policy"
+    assert engine.answer("acme", "do you ship to Germany?").text.startswith("Sorry — Acme Rings doesn't ship to Germany")
 
 
 def test_policy_draft_prints_a_policy_toml(store_folder):
@@ -155,6 +155,18 @@ def test_a_timeline_without_a_date_says_what_happens_when(store_folder, tmp_path
         ),
         pytest.param(
             "Shipping\nWe ship to the US, Canada, the UK and the EU.\n", "do you ship to France?", id="a-region-it-cannot-spell-out",
+        ),
+        pytest.param(
+            "Shipping\nDo you ship internationally?\nYes — we ship to Canada and Mexico.\n", "do you ship within the US?", id="the-home-country-unsaid",
+        ),
+        pytest.param(
+            "Returns\nUnworn shoes can be returned within 30 days of delivery for a refund.\n"
+            "Wore them outside and they hurt? Our comfort trial lets you return running shoes within 30 days even if you've run in them.\n",
+            "I wore my running shoes outside, can I return them?", id="a-comfort-trial-takes-worn-shoes",
+        ),
+        pytest.param(
+            "Returns\nRings can be returned within 30 days of delivery for a refund.\nRing size exchanges are free within 30 days.\n",
+            "my ring is too small, can I swap it for another size?", id="an-exchange-the-policy-never-mentions",
         ),
     ],
 )
