@@ -1,10 +1,11 @@
 """Dense + lexical evidence per chunk, ranked by one learned linear score per store.
 
-Each chunk gets eight pieces of evidence: how close the question is to its
+Each chunk gets ten pieces of evidence: how close the question is to its
 questions/title, to its whole text and to its closest sentence (dense, FAISS
-keys and the sentence vectors), and how much of the question's weight its
-questions, text and best sentence cover, and how it reads against its closest
-question (lexical, rapidfuzz). A logistic ranker fitted on labelled questions
+keys and the sentence vectors), how much of the question's weight its
+questions, text and best sentence cover, how it reads against its closest
+question (lexical, rapidfuzz), whether it has a question at all, and the best
+dense and best lexical of those. A logistic ranker fitted on labelled questions
 (`python -m bench.fit_matcher`, weights in `MatchSettings`) adds them up.
 
 Adding rather than taking the best of them is the point: on a page whose answers
