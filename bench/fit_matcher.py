@@ -31,7 +31,7 @@ from bot.engine import Engine
 from bot.evaluation import EvalCase, read_cases, squash
 from bot.index import build_store_index, load_embedder
 from bot.ingest import Chunk
-from bot.match.decide import MAX_MARGIN, distinct_rivals
+from bot.match.decide import MAX_MARGIN, confidence_of, distinct_rivals, lead
 from bot.match.lexical import repair_typos
 from bot.match.retrieval import DENSE_EVIDENCE, FEATURES, LEXICAL_EVIDENCE, Candidate, Evidence
 from bot.settings import MatchSettings, packaged_model_path
@@ -123,38 +123,40 @@ def fit(asked: list[Asked], features: tuple[str, ...]) -> Model:
     )
     weights = dict(zip(features, (round(float(w), 3) for w in ranker.coef_[0]), strict=True))
     bias = round(float(ranker.intercept_[0]), 3)
-    tops = [top_of(a, weights, bias) for a in asked]
-    confidence = LogisticRegression(C=1.0, max_iter=5000).fit([t[0] for t in tops], [t[1] for t in tops])
+    tops = [(a, *top_of(a, weights, bias)) for a in asked]
+    confidence = LogisticRegression(C=1.0, max_iter=5000).fit(
+        [confidence_inputs(top, margin, a.coverage) for a, top, margin, _ in tops], [right for *_, right in tops]
+    )
     partial = Model(features, weights, bias, tuple(round(float(w), 3) for w in confidence.coef_[0]), round(float(confidence.intercept_[0]), 3), 0.5)
     best = max(THRESHOLDS, key=lambda t: (accuracy(asked, partial, t), -abs(t - 0.4)))
     return Model(partial.features, weights, bias, partial.confidence, partial.confidence_bias, best)
 
 
-def top_of(asked: Asked, weights: dict[str, float], bias: float) -> tuple[list[float], bool]:
-    """The confidence's inputs for the best chunk, and whether it is the right answer."""
+def top_of(asked: Asked, weights: dict[str, float], bias: float) -> tuple[Candidate, float, bool]:
+    """The best chunk under these weights, its lead over the next answer, and whether it is the right one."""
     ranked = sorted(
         (Candidate(chunk, i, e, e.score(weights, bias)) for i, (chunk, e) in enumerate(zip(asked.chunks, asked.evidence, strict=True))),
         key=lambda c: c.score,
         reverse=True,
     )
     top = ranked[0]
-    rivals = distinct_rivals(tuple(ranked), SETTINGS)
-    margin = min(top.score - rivals[0].score, MAX_MARGIN) if rivals else MAX_MARGIN
     good = asked.case.expect == "answer" and asked.right[top.position]
-    return [top.score, margin, asked.coverage, top.dense], bool(good)
+    return top, lead(top, distinct_rivals(tuple(ranked), SETTINGS)), bool(good)
 
 
-def confidence(model: Model, inputs: list[float]) -> float:
-    z = sum(w * x for w, x in zip(model.confidence, inputs, strict=True)) + model.confidence_bias
-    return 1 / (1 + np.exp(-z))
+def confidence_inputs(top: Candidate, margin: float, coverage: float) -> list[float]:
+    """What confidence_of weighs, in the order of Model.confidence."""
+    return [top.score, min(margin, MAX_MARGIN), coverage, top.dense]
 
 
 def accuracy(asked: list[Asked], model: Model, threshold: float | None = None) -> float:
+    """What the engine would decide with these weights: its own confidence_of against the threshold."""
+    settings = model.settings()
     threshold = model.threshold if threshold is None else threshold
     good = 0
     for a in asked:
-        inputs, right = top_of(a, model.rank_weights, model.rank_bias)
-        sure = confidence(model, inputs) >= threshold
+        top, margin, right = top_of(a, model.rank_weights, model.rank_bias)
+        sure = confidence_of(top, a.coverage, margin, settings) >= threshold
         good += (sure and right) or (not sure and a.case.expect == "handoff")
     return good / len(asked) if asked else 0.0
 

@@ -49,13 +49,6 @@ class Manifest:
     sentence_count: int
 
 
-@dataclass(frozen=True, slots=True)
-class DenseHit:
-    chunk: int  # position in StoreIndex.chunks
-    score: float  # cosine similarity of the best key
-    via_question: bool  # the best key was a question/title rather than the answer text
-
-
 @dataclass(frozen=True)
 class StoreIndex:
     store: str
@@ -66,18 +59,6 @@ class StoreIndex:
     key_is_question: np.ndarray
     sentence_vectors: np.ndarray  # unit rows, one per chunk sentence, chunk by chunk
     sentence_offsets: np.ndarray  # chunk i's sentences are rows offsets[i]:offsets[i+1]
-
-    def search(self, query: np.ndarray, limit: int = 40) -> list[DenseHit]:
-        """Best-scoring chunks for one unit query vector, best first."""
-        scores, rows = self.keys.search(query.reshape(1, -1), min(limit, self.keys.ntotal))
-        best: dict[int, DenseHit] = {}
-        for score, row in zip(scores[0], rows[0], strict=True):
-            if row < 0:
-                continue
-            chunk = int(self.key_chunk[row])
-            if chunk not in best:  # FAISS returns rows best first
-                best[chunk] = DenseHit(chunk, float(score), bool(self.key_is_question[row]))
-        return list(best.values())
 
     def key_scores(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per chunk, the similarity of its closest question/title key and of its content key

@@ -124,8 +124,7 @@ def classify_line(line: str) -> BlockKind:
 
 
 def layout_free(line: str) -> str:
-    """The line without an accordion toggle, a Q:/A: label or a question's number."""
-    line = TRAILING_ACCORDION_MARK.sub("", line)
+    """The line without a Q:/A: label or a question's number (its toggle is gone already)."""
     label = QA_LABEL.match(line)
     if label:
         return line[label.end() :]

@@ -53,15 +53,13 @@ STATES = {
         r"\bat no cost\b|\bnon-?refundable\b|\bcomplimentary\b",
         re.I,
     ),
+    AnswerType.payment_method: re.compile(
+        "|".join(f"(?:\\b(?:{pattern})\\b)" for name, pattern in PAYMENT_METHODS.items() if name not in ("Store credit", "Credit card", "Debit card"))
+        # "all major credit cards", but not "your credit card company" in a refund passage
+        + r"|\b(credit|debit)\s?cards?\b(?!\s+(company|companies|issuer|statement|provider))|\bpay(ment)?\s+(by|with|via|using)\b",
+        re.I,
+    ),
 }
-
-
-STATES[AnswerType.payment_method] = re.compile(
-    "|".join(f"(?:\\b(?:{pattern})\\b)" for name, pattern in PAYMENT_METHODS.items() if name not in ("Store credit", "Credit card", "Debit card"))
-    # "all major credit cards", but not "your credit card company" in a refund passage
-    + r"|\b(credit|debit)\s?cards?\b(?!\s+(company|companies|issuer|statement|provider))|\bpay(ment)?\s+(by|with|via|using)\b",
-    re.I,
-)
 
 
 def asked_for(question: str) -> AnswerType | None:

@@ -49,6 +49,11 @@ INJECTION = re.compile(
 MAX_MARGIN = 5.0  # log-odds: a lead this large over the next answer is as good as no rival at all
 
 
+def lead(top: Candidate, rivals: list[Candidate]) -> float:
+    """How far the best chunk's log-odds stand above the next distinct answer's."""
+    return top.score - rivals[0].score if rivals else MAX_MARGIN
+
+
 def confidence_of(candidate: Candidate, coverage: float, margin: float, settings: MatchSettings) -> float:
     """Logistic blend of four signals, weights fitted on tests/eval (raw pages and curated
     ones; `python -m bench.fit_matcher`): the ranker's log-odds for the best chunk, its lead
@@ -100,8 +105,7 @@ def decide(retrieval: Retrieval, message: str, settings: MatchSettings, known_wo
     coverage = retrieval.query.coverage
     top = ranked[0]
     rivals = distinct_rivals(ranked, settings)
-    margin = top.score - rivals[0].score if rivals else MAX_MARGIN
-    confidence = confidence_of(top, coverage, margin, settings)
+    confidence = confidence_of(top, coverage, lead(top, rivals), settings)
     wanted = asked_for(message)
     if wanted is not None and not states(f"{top.chunk.title} {top.chunk.text}", wanted):
         return Decision(Kind.handoff, confidence, tuple(ranked[:1]), f"the page states no {wanted.value}")

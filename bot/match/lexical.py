@@ -89,18 +89,17 @@ class LexicalIndex:
             return hits
         for position, (q_terms, t_terms) in enumerate(zip(self.question_terms, self.text_terms, strict=True)):
             phrasing = max((fuzz.token_set_ratio(phrase, p) for p in self.question_phrases[position]), default=0.0) / 100
-            sentence_cover = max((self.cover(query, terms) for terms in self.sentence_terms[position]), default=0.0)
-            hits.append(LexicalHit(position, self.cover(query, q_terms), self.cover(query, t_terms), phrasing, sentence_cover))
+            sentence_cover = max((cover(query, terms) for terms in self.sentence_terms[position]), default=0.0) / total
+            hits.append(LexicalHit(position, cover(query, q_terms) / total, cover(query, t_terms) / total, phrasing, sentence_cover))
         return hits
 
-    @staticmethod
-    def cover(query: QueryTerms, terms: set[str] | frozenset[str]) -> float:
-        """Share of the query's weight found among `terms` (a misspelt match counts at its similarity)."""
-        found = sum(
-            weight * max((s for v, s in matches.items() if v in terms), default=0.0)
-            for weight, matches in zip(query.weights, query.matches, strict=True)
-        )
-        return found / sum(query.weights)
+
+def cover(query: QueryTerms, terms: set[str] | frozenset[str]) -> float:
+    """The query's weight found among `terms` (a misspelt match counts at its similarity)."""
+    return sum(
+        weight * max((s for v, s in matches.items() if v in terms), default=0.0)
+        for weight, matches in zip(query.weights, query.matches, strict=True)
+    )
 
 
 def repair_typos(text: str, english: frozenset[str], store_words: tuple[str, ...]) -> str:

@@ -44,10 +44,6 @@ class Evidence:
     dense_best: float  # the closest of the three dense keys: one very close key is evidence on its own
     lexical_best: float  # the best of the lexical covers, text and phrasing discounted a little
 
-    @property
-    def dense(self) -> float:
-        return self.dense_best
-
     def score(self, weights: Mapping[str, float], bias: float) -> float:
         """Log-odds that this chunk answers the question. A feature without a weight counts 0:
         that is how the ablations (dense-only, fuzzy-only) drop the other side."""
@@ -66,7 +62,7 @@ class Candidate:
 
     @property
     def dense(self) -> float:
-        return self.evidence.dense
+        return self.evidence.dense_best
 
     @property
     def probability(self) -> float:
