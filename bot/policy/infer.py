@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 
 from bot.ingest import Chunk
-from bot.policy.lexicon import ITEM_KIND_PATTERNS, PAYMENT_PATTERNS
+from bot.policy.lexicon import ITEM_KIND_PATTERNS, PAYMENT_PATTERNS, item_terms
 from bot.policy.model import StorePolicy
 from bot.policy.slots import find_country
 
@@ -45,51 +45,143 @@ def sentences_of(chunks: Iterable[Chunk]) -> list[str]:
     return [s for s in seen if s]
 
 
-def return_window(sentences: list[str]) -> dict | None:
+def window_candidates(sentences: list[str]) -> list[dict]:
     found = []
     for sentence in sentences:
         if not RETURN_WORDS.search(sentence) or FINAL_SALE.search(sentence) or REFUND_PAID.search(sentence):
             continue
         if PROBLEM.search(sentence):
             continue  # "arrives broken? email a photo within 5 days": a damage report, not the return window
-        if re.search(r"\b(process\w*|business|working)\b|\d+\s*(-|–|to)\s*\d+\s*days", sentence, re.I):
+        credit_later = re.search(r"(store|merchandise)\s+credit", sentence, re.I) and re.search(r"\bafter\s+\d+\s*days?\b.{0,40}\b(up\s+to|within|until)\b", sentence, re.I)
+        if re.search(r"\b(process\w*|business|working)\b|\d+\s*(-|–|to)\s*\d+\s*days", sentence, re.I) and not credit_later:
             continue  # a processing time or a range is not a return window
         days = {int(m.group(1)) for m in DAYS.finditer(sentence)}
+        if credit_later and len(days) == 2:
+            days = {max(days)}  # "returns after 30 days and up to 60 days receive store credit": credit until 60
         if len(days) != 1 or not re.search(r"\b(within|\d+[\s-]*days?\s+(return|refund|exchange|to\s+return|money)|have\s+\d+|up\s+to|\d+-day)", sentence, re.I):
             continue
-        counted_from = "purchase" if FROM_PURCHASE.search(sentence) and not FROM_DELIVERY.search(sentence) else "delivery"
-        refunds = ["cash", "exchange"] if re.search(r"exchang", sentence, re.I) else ["cash"]
-        if re.search(r"store\s+credit", sentence, re.I) and not re.search(r"\brefund", sentence, re.I):
+        anchored = "purchase" if FROM_PURCHASE.search(sentence) and not FROM_DELIVERY.search(sentence) else "delivery" if FROM_DELIVERY.search(sentence) else None
+        if re.search(r"(store|merchandise)\s+credit", sentence, re.I) and not re.search(r"\brefund", sentence, re.I) or credit_later:
             refunds = ["store_credit"]
-        found.append({"days": days.pop(), "counted_from": counted_from, "refunds": refunds, "source": sentence})
-    if len({w["days"] for w in found}) != 1:
-        return None  # none, or the page gives different windows: the FAQ text answers
-    return found[0]
+        elif re.search(r"exchang", sentence, re.I) and not re.search(r"\b(return|refund)", sentence, re.I):
+            refunds = ["exchange"]  # "size exchanges are free within 60 days": exchanges only
+        elif re.search(r"exchang", sentence, re.I):
+            refunds = ["cash", "exchange"]
+        else:
+            refunds = ["cash"]
+        found.append({"days": days.pop(), "anchored": anchored, "refunds": refunds, "source": sentence})
+    return found
 
 
-def final_sale(sentences: list[str]) -> list[dict]:
+def return_windows(sentences: list[str]) -> list[dict]:
+    """One window per refund type the page settles. A type given two different windows is
+    left to the FAQ text; a sentence naming one type ("size exchanges … within 60 days")
+    settles it before a general one ("return or exchange within 30 days")."""
+    found = window_candidates(sentences)
+    for window in found:
+        # "a 30-day guarantee … return it within 30 days of purchase": the start may be in a sibling sentence.
+        starts = {w["anchored"] for w in found if w["days"] == window["days"] and w["anchored"]}
+        window["counted_from"] = window["anchored"] or (starts.pop() if len(starts) == 1 else "delivery")
+    chosen: dict[str, dict] = {}
+    for refund in ("cash", "store_credit", "exchange"):
+        offering = [w for w in found if refund in w["refunds"]]
+        only = [w for w in offering if len(w["refunds"]) == 1] or offering
+        if len({w["days"] for w in only}) == 1:
+            chosen[refund] = only[0]
+    windows: dict[int, dict] = {}
+    for refund, window in chosen.items():
+        entry = windows.setdefault(id(window), {"days": window["days"], "counted_from": window["counted_from"], "refunds": [], "source": window["source"]})
+        entry["refunds"].append(refund)
+    return list(windows.values())
+
+
+def final_sale(chunks: list[Chunk], sentences: list[str]) -> list[dict]:
     rules = []
-    for sentence in sentences:
-        if not FINAL_SALE.search(sentence):
-            continue
+    for sentence in final_sale_statements(chunks):
         kinds = [k for k, p in ITEM_KIND_PATTERNS.items() if p.search(sentence) and k not in ("gift", "defect", "wrong_item", "missing_item")]
+        items = item_names(sentence, kinds)
+        if items and not kinds:
+            kinds = ["final_sale"]
         if kinds:
-            rule = {"kinds": kinds, "source": sentence}
+            rule = {"kinds": kinds, "source": sentence, **({"items": items} if items else {})}
             if DEFECT_EXCEPTION.search(sentence):
                 rule["exceptions"] = ["defect"]
             rules.append(rule)
     for sentence in sentences:
         # "Unused, unburned candles can be returned within 30 days": a used one cannot.
         if RETURN_WORDS.search(sentence) and UNUSED_ONLY.search(sentence) and not FINAL_SALE.search(sentence):
-            if any(WORN_RETURNABLE.search(other) and RETURN_WORDS.search(other) and not NEGATED.search(other) for other in sentences):
+            if not re.search(r"\b(return|refund)", sentence, re.I):
+                continue  # "unopened products can be exchanged": about exchanges, not what can come back for a refund
+            if any(allows_worn(other) for other in sentences):
                 break  # "wore them outside? the 30-day comfort trial still takes them back": the page allows some
             rules.append({"kinds": ["worn"], "exceptions": ["defect"], "source": sentence})
             break
     return rules
 
 
+def final_sale_statements(chunks: list[Chunk]) -> list[str]:
+    """Sentences that make items final sale. "The following are final sale:" takes the list
+    under it, one line each, so the kinds it names are read and the quote shows them."""
+    found: dict[str, None] = {}
+    for chunk in chunks:
+        lines = list(chunk.sentences)
+        for position, sentence in enumerate(lines):
+            if not FINAL_SALE.search(sentence):
+                continue
+            if sentence.rstrip().endswith(":"):
+                listed = []
+                for line in lines[position + 1 :]:
+                    if not line.lstrip().startswith(("•", "-", "*")):
+                        break
+                    listed.append(line)
+                if listed:
+                    sentence = "\n".join((sentence, *listed))
+            found.setdefault(sentence.strip(), None)
+    return list(found)
+
+
+FEE = re.compile(r"\b(shipping|postage|delivery|handling|restocking)\s+(rate|fee|cost|charge)s?\b|\b(fee|fees|charges?)\b", re.I)
+
+
+def item_names(statement: str, kinds: list[str]) -> list[str]:
+    """What a final-sale statement lists that no item kind names: each line of a list under it,
+    or the phrases before "are final sale" ("Travel minis, discovery sets …") when the sentence
+    names no kind of its own (beside it they describe the kind: "the stone color, metal"). Examples
+    after "such as" are left out, and so is a fee ("the shipping rate … is non-refundable")."""
+    head, *listed = statement.split("\n")
+    if listed:
+        phrases = [line.lstrip("•-* ").strip() for line in listed]
+    elif set(kinds) - {"final_sale"} or not re.search(r"final\s+sale", head, re.I) or FEE.search(head):
+        return []
+    else:
+        # The subject ends where the last refusal starts: "X are final sale and cannot be returned".
+        end = max((m.start() for m in FINAL_SALE.finditer(head)), default=0)
+        before = re.split(r"\b(such\s+as|like|including|e\.g\.)\b", head[:end], flags=re.I)[0]
+        before = re.sub(r"\b(are|is|will\s+be|remain|become)\b(\s+final\s+sale)?(\s+and)?\s*$", "", before.strip(), flags=re.I)
+        phrases = [p.strip(" ()[]:;") for p in re.split(r",|\(|\)|;|\band\b|\bor\b", before)]
+    names = []
+    for phrase in phrases:
+        if any(pattern.search(phrase) for pattern in ITEM_KIND_PATTERNS.values()) or not item_terms(phrase):
+            continue
+        names.append(phrase)
+    return names
+
+
+def allows_worn(sentence: str) -> bool:
+    """'even if it's opened', 'worn items can be returned': the page takes some used items back."""
+    if not RETURN_WORDS.search(sentence) or FINAL_SALE.search(sentence):
+        return False
+    for match in WORN_RETURNABLE.finditer(sentence):
+        if match.group(0).lower().startswith("even"):
+            return True
+        around = sentence[max(0, match.start() - 25) : match.end() + 40]
+        if not NEGATED.search(around):
+            return True
+    return False
+
+
 WORN_RETURNABLE = re.compile(r"\b(worn|wore|wear\w*|used|tried\s+(them|it)\s+outside|even\s+if\s+(you'?ve|you\s+have|they'?ve|they\s+have|it'?s|it\s+has))\b", re.I)
-NEGATED = re.compile(r"\b(not|cannot|can'?t|won'?t|no|only|unworn|unused)\b|n't\b", re.I)
+NEGATED = re.compile(r"\b(not|cannot|can'?t|won'?t|no|only|unworn|unused)\b|n't\b", re.I)  # near a worn word, it refuses
 UNUSED_ONLY = re.compile(r"\b(unused|unworn|unwashed|unburn(ed|t)|unopened|never\s+been\s+(used|worn)|in\s+(its|their)\s+original,?\s+unused\s+condition)\b", re.I)
 
 
@@ -97,6 +189,8 @@ REFUND_PAID = re.compile(
     r"\b(refunded|refund\s+(will|should|may|can|is|would)\s+(be|take|appear|post|arrive|show|reach)|see\s+(your|the)\s+refund|refund\s+payment"
     r"|(receive|get)\s+(your|a|the)\s+refund|refund\s+will\s+be\s+available"
     r"|refunds?\s+(are|is|will\s+be|get)\s+(issued|processed|credited|sent|returned|paid))", re.I)
+BANK_STEP = re.compile(r"\b(bank|card\s+issuer|financial\s+institution|statement)\b.{0,60}\b(post|show|appear|process|reflect)|\b(another|additional|further|extra)\b.{0,30}\bdays?\b.{0,40}\b(bank|card\s+issuer|financial\s+institution)\b", re.I)
+INSPECTION = re.compile(r"\b(we|our\s+team)\s+(inspect|check|review)\w*\b.{0,40}\b(receiv\w*|arriv\w*)", re.I)
 WINDOW_WORDING = re.compile(r"\bwithin\s+\d+\s*days?\s+(of|after|from)\b", re.I)
 
 
@@ -115,6 +209,13 @@ def timeline(sentences: list[str]) -> list[dict]:
                 continue
             unit = "business_days" if match.group(3) else "days"
             before = sentence[max(0, match.start() - 90) : match.start()]
+            if BANK_STEP.search(sentence) and not refund_sentence:
+                # "It may take another 3-5 business days for your bank to post it": after the store issues it.
+                stages.append({"start": "refund_issued", "end": "refund_posted", "min": low, "max": high, "unit": unit, "source": sentence})
+                break
+            if INSPECTION.search(sentence) and RETURN_WORDS.search(sentence) and not refund_sentence:
+                stages.append({"start": "return_received", "end": "return_approved", "min": low, "max": high, "unit": unit, "source": sentence})
+                break
             if refund_sentence:
                 # "Once we receive (and inspect) your return…" counts from receipt; "if approved…" from approval.
                 receipt = re.search(r"\b(receiv\w*|arriv\w*|get\s+your\s+return|upon\s+receipt)\b", sentence, re.I)
@@ -133,6 +234,9 @@ def timeline(sentences: list[str]) -> list[dict]:
                 if method:
                     stage["method"] = method.group(1).lower().replace("expedited", "express")
                 stages.append(stage)
+    if any(s["start"] == "refund_issued" for s in stages):
+        # The bank's days are their own stage: the store's refund sentence ends when it issues the refund.
+        stages = [{**s, "end": "refund_issued"} if s["end"] == "refund_posted" and s["start"] != "refund_issued" else s for s in stages]
     # One stage per (start, end, method): a second with other numbers is a contradiction to leave alone.
     unique: dict[tuple, dict] = {}
     clashes = set()
@@ -214,10 +318,10 @@ def infer_policy(chunks: Iterable[Chunk]) -> StorePolicy:
     chunks = list(chunks)
     sentences = sentences_of(chunks)
     returns: dict = {}
-    window = return_window(sentences)
-    if window:
-        returns["windows"] = [window]
-    rules = final_sale(sentences)
+    windows = return_windows(sentences)
+    if windows:
+        returns["windows"] = windows
+    rules = final_sale(chunks, sentences)
     if rules:
         returns["final_sale"] = rules
     refused = exchanges(sentences)

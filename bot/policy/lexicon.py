@@ -8,10 +8,13 @@ is known without a hand-kept list; only the everyday aliases ("the UK",
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 
 import pycountry
+
+from bot.match.text import STOP_WORDS, stem, words
 
 # kind -> a regex of the words that say an item is of that kind.
 ITEM_KINDS: dict[str, str] = {
@@ -19,7 +22,7 @@ ITEM_KINDS: dict[str, str] = {
     "final_sale": r"final[- ]sale",
     "markdown": r"mark(ed)?[- ]?downs?|marked down",
     "gift_card": r"gift[- ]?cards?|gift[- ]?certificates?|e-?gift",
-    "custom": r"custom(ized|ised|[- ]made)?|made[- ]to[- ]order|bespoke",
+    "custom": r"custom(ized|ised|[- ]made|[- ]built)?|made[- ]to[- ]order|bespoke",
     "special_order": r"special[- ]order(ed)?|(part|piece|one|some)\s+(of|from|out\s+of)\s+(a|the)\s+(matching\s+|whole\s+)?set|(out\s+of|from)\s+(a|the)\s+(matching|whole)\s+set|split(ting)?\s+(up\s+)?(a|the)\s+set",
     "personalized": r"personali[sz]ed|personali[sz]ation|monogram(med)?|(with|has) (my|her|his|a|the) (name|initials?)",
     "engraved": r"engrav(ed|ing|ings|able|ables)",
@@ -130,3 +133,29 @@ def compiled(table: dict[str, str]) -> dict[str, re.Pattern[str]]:
 
 ITEM_KIND_PATTERNS = compiled(ITEM_KINDS)
 PAYMENT_PATTERNS = compiled(PAYMENT_METHODS)
+
+
+GENERIC_ITEM_WORDS = frozenset(
+    "item items product products order orders purchase purchases bought buy marked final sale section category collection "
+    "piece pieces thing things anything everything all any following return returned returns refund exchange exchanged certain "
+    "types kinds".split()
+)
+
+
+def item_terms(phrase: str) -> list[str]:
+    """The stems that name an item in a phrase: what a shopper's words must meet."""
+    return [stem(w) for w in words(phrase) if w not in STOP_WORDS and w not in GENERIC_ITEM_WORDS and not w.isdigit()]
+
+
+def names_item(name: str, message_stems: set[str]) -> bool:
+    """A shopper names a store's item: every word of a one-word name, two words of a longer one.
+    A word counts with another ending ("built"/"build"), never with a prefix ("unmounted")."""
+    terms = set(item_terms(name))
+    met = sum(any(t == m or alike(t, m) for m in message_stems) for t in terms)
+    return bool(terms) and met >= min(2, len(terms))
+
+
+def alike(a: str, b: str) -> bool:
+    """Two stems that differ only in their last letter: "built"/"build", "tir" (tires)/"tire"."""
+    shared = len(os.path.commonprefix([a, b]))
+    return shared >= 3 and shared >= max(len(a), len(b)) - 1

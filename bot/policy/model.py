@@ -86,6 +86,9 @@ class FinalSale(Fact):
 
     kinds: list[str] = Field(min_length=1)
     exceptions: list[Problem] = Field(default_factory=list)
+    # The store's own names for items no kind covers ("swimwear", "Last Chance", "mounted tires"):
+    # a shopper naming one (every word of a one-word name, two words of a longer one) gets the refusal.
+    items: list[str] = Field(default_factory=list)
 
     _kinds = field_validator("kinds")(known_kinds)
 

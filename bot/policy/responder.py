@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from bot.policy.calculators import (
     CARD_BRANDS,
@@ -29,7 +30,8 @@ from bot.policy.calculators import (
 )
 from bot.policy.calendar import BusinessCalendar, short, spoken
 from bot.policy.intents import Intent, detect_intent
-from bot.policy.lexicon import US_STATES, country_name
+from bot.match.text import stem, words
+from bot.policy.lexicon import US_STATES, country_name, names_item
 from bot.policy.model import Fact, Stage, StorePolicy
 from bot.policy.slots import DateMention, Slots, extract_slots
 
@@ -149,6 +151,10 @@ class PolicyResponder:
         }[intent]
         if intent == Intent.contact:
             return self.contact_answer(intent, slots, today, asks_phone=bool(re.search(r"\b(phone|call|telephone|number)\b", message, re.I)))
+        if intent == Intent.return_window:
+            named = self.named_final_sale(message, slots)
+            if named is not None:
+                return named
         if intent == Intent.delivery_eta and DISPATCH_ONLY.search(message):
             return self.dispatch_eta(slots, today)
         return handler(intent, slots, today)
@@ -176,12 +182,26 @@ class PolicyResponder:
         unheard_refund = slots.refund is not None and not any(slots.refund in w.refunds for w in self.policy.returns.windows) and (
             slots.refund != "exchange" or self.policy.returns.exchanges is None
         )
-        if decision.rule == "no_policy" or (decision.rule == "window" and (slots.kinds - kinds_with_rules(self.policy) or unheard_refund)):
+        unruled = slots.kinds - kinds_with_rules(self.policy) - PRODUCT_LINES
+        if decision.rule == "no_policy" or (decision.rule == "window" and (unruled or unheard_refund)):
             # No window settles it (a page read without one), the item is a case no rule speaks of
             # (a defect, a gift), or the policy never mentions what is asked for (an exchange where only
             # refunds are written down): the FAQ text, or a person, answers.
             return None
         return self.describe_return(decision, slots, today, assumed)
+
+    def named_final_sale(self, message: str, slots: Slots) -> PolicyAnswer | None:
+        """The shopper names an item the store lists as final sale in its own words ("a swimsuit
+        from Last Chance"), one no item kind covers: the store's list decides, not the window."""
+        asked = {stem(w) for w in words(message)}
+        problem = bool(slots.kinds & {"defect", "wrong_item", "missing_item"})
+        for rule in self.policy.returns.final_sale:
+            if problem and "defect" in rule.exceptions:
+                continue
+            if any(names_item(name, asked) for name in rule.items):
+                unless = " — unless it arrived defective, so tell us if it did" if "defect" in rule.exceptions else ""
+                return PolicyAnswer(f"No — that's final sale at {self.store_name}{unless}.", facts=(rule,), reason="final sale: an item the store lists")
+        return None
 
     def describe_return(self, decision: ReturnDecision, slots: Slots, today: date, assumed: DateMention | None) -> PolicyAnswer:
         """`today` matters for the exchange refusal, which still works out the refund deadline."""
@@ -536,6 +556,10 @@ POLICY_WORDS = (
 )
 
 
+# Kinds that name what an item is, not a condition it is in: where no rule names the line (a skincare
+# shop's serum), the item takes the store's general window like anything else.
+PRODUCT_LINES = frozenset({"skincare"})
+
 SUMMARY_VERBS = {"order_shipped": "ships", "delivered": "arrives"}  # "Your order ships 2 business days after…"
 
 
@@ -548,6 +572,8 @@ def repair_policy_words(message: str) -> str:
         best = process.extractOne(lower, POLICY_WORDS, scorer=fuzz.ratio, score_cutoff=80)
         if not best or best[0][0] != lower[0] or best[0][:5] == lower[:5]:
             return word  # no match, or another form of the same word ("arrive" is not a typo of "arrived")
+        if OSA.distance(lower, best[0]) > 1:
+            return word  # one slip of the finger, not another word ("chance" is not "cancel")
         return best[0]
 
     return re.sub(r"[A-Za-z]+", fix, message)

@@ -51,7 +51,7 @@ NOT_A_DATE = re.compile(r"^(may|sun|sat|wed|mar)$", re.I)
 DATE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(pattern, re.I))
     for role, pattern in (
-        ("return_received", r"(you|they|warehouse|store) (got|received|have) (it|my return|the return|my package|the package)( back)?|return (was |got )?(received|arrived|delivered)|received my return|got my return|(arrived|got|came) (back )?to (you|your warehouse|the warehouse)"),
+        ("return_received", r"(you|they|warehouse|store) (got|received|have) (it|my return|the return|my package|the package)( back)?|return (was |got )?(received|arrived|delivered)|received my return|got my return|(arrived|got|came) (back )?to (you|your warehouse|the warehouse)|(my |the )?return (reached|got to|arrived at) (you|your \w+|the \w+)"),
         ("return_approved", r"approv(ed|al)|accepted|authori[sz]ed|(return|it|refund) (was |got |has been )?processed"),
         ("return_requested", r"request(ed|ing)?( a| my| the)? return|(initiated|started|submitted|opened)( a| my| the)? return|return request"),
         ("refund_issued", r"refund(ed)? (was |got )?(processed|issued|sent)|processed my (return|refund)|issued (my|the|a) refund|refunded me"),
@@ -203,11 +203,15 @@ def role_of(message: str, start: int, end: int, previous_end: int) -> str:
     return "unmarked"
 
 
-NEGATION = re.compile(r"(?:\b(?:no|not|without|never|isn'?t|wasn'?t|non)\b|\bnon-|\bun)[\s-]*(?:\w+[\s-]+)?$", re.I)
+NEGATION = re.compile(
+    r"(?:\b(?:no|not|without|never|isn'?t|wasn'?t|non|haven'?t|hasn'?t|hadn'?t|didn'?t|don'?t|doesn'?t|aren'?t|weren'?t)\b|\bnon-|\bun)"
+    r"[\s-]*(?:\w+[\s-]+)?$",
+    re.I,
+)
 
 
 def negated(message: str, start: int) -> bool:
-    """'no engraving', 'not personalized', 'non-sale', 'without a tag removed'... is not that kind."""
+    """'no engraving', 'not personalized', 'non-sale', "haven't opened it"... is not that kind."""
     return bool(NEGATION.search(message[max(0, start - 24) : start]))
 
 

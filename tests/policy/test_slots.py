@@ -29,6 +29,7 @@ TODAY = date(2026, 11, 25)  # a Wednesday
         pytest.param("can I return it 3 weeks after it was delivered?", [("2026-11-04", "delivered")], id="weeks-after-it-was-delivered"),
         pytest.param("I sent it back 5 days ago", [("2026-11-20", "return_shipped")], id="return-shipped"),
         pytest.param("you received my return on Nov 2", [("2026-11-02", "return_received")], id="return-received-not-delivery"),
+        pytest.param("my return reached your roastery on Nov 2", [("2026-11-02", "return_received")], id="return-reached-the-store"),
         pytest.param("I ordered on the 1st and it arrived on the 9th", [("2026-11-01", "order_placed"), ("2026-11-09", "delivered")], id="two-dates-two-roles"),
         pytest.param("the necklace from March 3", [("2026-03-03", "unmarked")], id="no-verb"),
         pytest.param("I received my order on March 3", [("2026-03-03", "delivered")], id="received-my-order-is-delivery"),
@@ -80,6 +81,10 @@ def test_on_the_nth_is_the_latest_such_day(day, today, expected):
         ("I lit it once and don't like the smell", {"worn"}),
         ("I've used it twice", {"worn"}),
         ("I used PayPal, can I return it?", set()),  # paying with something is not using the item
+        ("I got it on Nov 3 and haven't opened it", set()),
+        ("my son never wore them", set()),
+        ("I didn't wear it even once", set()),
+        ("we haven't even used them", set()),
     ],
 )
 def test_item_kinds(message, kinds):
@@ -158,6 +163,8 @@ def test_order_state(message, state):
         ("I recieved it, can I retrun it?", "I received it, can I return it?"),
         ("when will it arrive?", "when will it arrive?"),  # another form of a word, not a typo
         ("Delivered yesterday", "Delivered yesterday"),
+        ("a swimsuit from last chance", "a swimsuit from last chance"),  # a real word two edits away is no typo
+        ("can I exhange it", "can I exchange it"),
     ],
 )
 def test_typos_in_policy_words_are_repaired(message, repaired):
