@@ -14,9 +14,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from sqlalchemy import select
-
-from bot.db import ChatSession, Exchange, LearnedPhrasing, last_source_id, utcnow
+from bot.db import ChatSession, Exchange, last_source_id, learned_for, utcnow
 from bot.engine import Engine
 from bot.errors import EmptyMessage, FaqbotError, MessageTooLong
 from bot.orders.conversation import ORDER_CONTEXT, ORDER_INTENT_NAME, OrderDesk
@@ -38,12 +36,6 @@ class ChatTurn:
     session_id: str
     reply: Reply
     latency_ms: float
-
-
-def learned_for(db: Session, store: str) -> dict[str, str | None]:
-    """Phrasings agents taught this store (phrase key -> passage id, None = out of scope): read per
-    turn, so a phrasing taught in one worker is used by every worker from the next question on."""
-    return {row.phrase_key: row.passage_id for row in db.scalars(select(LearnedPhrasing).where(LearnedPhrasing.store == store))}
 
 
 def redacted(text: str, private: tuple[str, ...]) -> str:

@@ -238,3 +238,9 @@ def last_source_id(db: Session, session_id: str) -> str | None:
         select(Exchange.sources).where(Exchange.session_id == session_id, Exchange.kind.in_(("answer", "clarify"))).order_by(Exchange.id.desc()).limit(1)
     ).scalar_one_or_none()
     return row[0]["id"] if row else None
+
+
+def learned_for(db: Session, store: str) -> dict[str, str | None]:
+    """Phrasings agents taught this store (phrase key -> passage id, None = out of scope): read per
+    turn, so a phrasing taught in one worker is used by every worker from the next question on."""
+    return {row.phrase_key: row.passage_id for row in db.scalars(select(LearnedPhrasing).where(LearnedPhrasing.store == store))}

@@ -19,7 +19,7 @@ from bot.engine import Engine
 from bot.errors import FaqbotError
 from bot.orders.imports import upsert_orders
 from bot.orders.lookup import lookup_limits
-from bot.orders.records import OrderRecord
+from bot.orders.records import OrderRecord, number_key
 from bot.settings import Settings, store_api_key
 from bot.web.agent import agent_router
 from bot.web.cors import StoreCors
@@ -182,6 +182,10 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             raise Unauthorized()
         records = body if isinstance(body, list) else [body]
+        numbers = [number_key(r.order_number) for r in records]
+        repeated = sorted({r.order_number for r, n in zip(records, numbers, strict=True) if numbers.count(n) > 1})
+        if repeated:
+            raise FaqbotError(f"order {', '.join(repeated)} is sent more than once in this request: send each order once, with all its items")
         with sessions() as db:
             result = upsert_orders(db, store, records, config.timezone)
             db.commit()

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 
 from sqlalchemy.orm import Session
 
+from bot.db import learned_for
 from bot.email.compose import AnsweredPart, compose, draft_text, for_email
 from bot.email.decide import DEFECT, EmailRules, escalation_reason, machine_mail_reason, suppressed_reason, unanswered_reason
 from bot.email.parse import InboundMail, read_message
@@ -53,6 +54,7 @@ def questions_in(text: str, rules: EmailRules) -> list[str] | None:
 
 def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, questions: list[str], today: date, rules: EmailRules) -> list[AnsweredPart]:
     runtime = engine.runtime(store)
+    learned = learned_for(db, store)  # what agents taught the chat holds for mail too
     parts = []
     for question in questions:
         number = find_order_number(question)
@@ -61,7 +63,7 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
             number = number or find_order_number(f"{mail.subject}\n{mail.text}")
             parts.append(order_part(runtime, db, store, one_line(question), number, mail, today))
             continue
-        reply = engine.answer(store, question, today=today)
+        reply = engine.answer(store, question, today=today, learned=learned)
         why = unanswered_reason(reply.kind, reply.confidence, reply.pending, rules)
         if why is None and number:
             why = f"mentions order {number} but does not ask where it is: a person checks that order"
@@ -83,7 +85,7 @@ def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, nu
     if match is None:
         return AnsweredPart(question, "I couldn't find an order with that number for this email address.", "order", 0.0, "no order with that number for the sender")
     desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, LookupLimits())
-    described = desk.describe(match, today)
+    described = desk.describe(match, today, question)
     why = "order details, but Reply-To is not the order's email" if mail.reply_to and mail.reply_to != mail.sender else None
     return AnsweredPart(question, described.text, "order", 1.0, why, private=described.private)
 

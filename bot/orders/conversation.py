@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from bot.db import Order
 from bot.ingest import StoreConfig
 from bot.orders.lookup import LookupLimits, failures, find_email, find_order_number, lookup_order, order_with
-from bot.policy.calculators import eta, return_eligibility
+from bot.policy.calculators import eta, order_change_allowed, return_eligibility
 from bot.policy.calendar import BusinessCalendar, spoken
 from bot.policy.model import StorePolicy
 from bot.policy.responder import REFUND_WORDS
@@ -51,6 +51,7 @@ CARRIER_LINKS = {
     "canada post": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={number}",
     "royal mail": "https://www.royalmail.com/track-your-item#/tracking-results/{number}",
 }
+CHANGE_REQUEST = re.compile(r"\b(change|modify|edit|update|amend|switch)\w*\b.{0,40}\b(order|address|item|size|colou?r|it)\b", re.I)
 NOT_FOUND = "I couldn't find an order with that number and email."
 
 
@@ -78,7 +79,7 @@ class OrderDesk:
             if same_order:
                 # A follow-up about the order just looked up ("can I return it?", "why is it taking so long?").
                 order = order_with(db, self.store, pending["number"], pending["email"])
-                return self.describe(order, today) if order else None
+                return self.describe(order, today, message) if order else None
             pending = {"intent": ORDER_INTENT_NAME, "number": pending.get("number"), "email": pending.get("email")}
         known = pending if pending and pending.get("intent") == ORDER_INTENT_NAME else {"intent": ORDER_INTENT_NAME}
         expecting_number = (bool(pending) and not known.get("number")) or bool(re.search(r"\border\b", message, re.I))
@@ -101,7 +102,7 @@ class OrderDesk:
             # Both are kept, so correcting either one retries; the reply never says which one was wrong.
             text = render_reply("order", lines=[f"{NOT_FOUND} Please check the order number and the email you placed the order with, and send the right one."], ask=None, contact=self.contact())
             return Reply(self.store, "order", text, 0.0, (), (), "order lookup: no match", state)
-        return self.describe(order, today)
+        return self.describe(order, today, message)
 
     def contact(self) -> str:
         return self.config.support_email or self.config.website or f"the {self.config.name} team"
@@ -141,15 +142,43 @@ class OrderDesk:
         via = f" ({carrier})" if carrier else ""
         return f"Tracking number{via}: {order.tracking_number}" + (f" — {link}" if link else "")
 
-    def window(self, start_event: str, start: date, end_event: str, order: Order, kinds: frozenset[str]) -> str | None:
+    def window(self, start_event: str, start: date | None, end_event: str, order: Order, kinds: frozenset[str]) -> tuple[date, date] | None:
+        if start is None:
+            return None
         estimates = eta(self.policy, self.calendar, start_event, start, end_event, order.destination_country, None, kinds)
         if not estimates:
             return None
-        earliest = min(e.dates.earliest for e in estimates)
-        latest = max(e.dates.latest for e in estimates)
-        return f"on {spoken(earliest)}" if earliest == latest else f"between {spoken(earliest)} and {spoken(latest)}"
+        return min(e.dates.earliest for e in estimates), max(e.dates.latest for e in estimates)
 
-    def describe(self, order: Order, today: date) -> Reply:
+    def expected(self, verb: str, window: tuple[date, date] | None, today: date) -> list[str]:
+        """The estimate, or — once its last day has passed — that the order is late and who looks into it:
+        a window in the past is no expectation."""
+        if window is None:
+            return []
+        earliest, latest = window
+        if latest < today:
+            return [f"It was due to {verb} by {spoken(latest)}, so it's running late — I'm sorry.", f"Please contact {self.contact()} and a person will look into it."]
+        when = f"on {spoken(earliest)}" if earliest == latest else f"between {spoken(earliest)} and {spoken(latest)}"
+        return [f"It should {verb} {when}."]
+
+    def change_request(self, order: Order, message: str) -> list[str]:
+        """"Please cancel my order": say whether this order still can be, and how — the bot itself
+        cancels nothing, so the shopper must not leave thinking it did."""
+        action = "cancel" if re.search(r"\bcancel\w*", message, re.I) else "change" if CHANGE_REQUEST.search(message) else None
+        if action is None or order.status == "cancelled":
+            return []
+        state = {"processing": "processing", "shipped": "shipped", "delivered": "delivered"}.get(order.status, "placed")
+        verdict = order_change_allowed(self.policy, state, action)
+        done = "cancelled" if action == "cancel" else "changed"
+        if verdict.allowed:
+            how = self.policy.orders.how if self.policy.orders and self.policy.orders.how else f"contact {self.contact()}"
+            return [f"It hasn't shipped, so it can still be {done} — I can't do that from this chat: please {how} as soon as possible."]
+        if verdict.allowed is False:
+            after = " Once it arrives you can return it instead." if state in ("shipped", "delivered") and self.policy.returns.windows else ""
+            return [f"It can't be {done} any more at this stage.{after}"]
+        return [f"I can't {action} orders from this chat: please contact {self.contact()} as soon as possible."]
+
+    def describe(self, order: Order, today: date, message: str = "") -> Reply:
         number = order.order_number if order.order_number.startswith("#") else f"#{order.order_number}"
         kinds = frozenset({"engraved"} if any(i.personalized for i in order.items) else set())
         placed, shipped, delivered = (self.local_date(order.placed_at), self.local_date(order.shipped_at), self.local_date(order.delivered_at))
@@ -159,12 +188,11 @@ class OrderDesk:
             lines.append(f"If you have questions about a refund for it, please contact {self.contact()}.")
         elif order.status == "processing":
             lines.append(f"Order {number} is being prepared and hasn't shipped yet" + (f" (placed {spoken(placed)})." if placed else "."))
-            ships = self.window("order_placed", placed, "order_shipped", order, kinds) if placed else None
-            arrives = self.window("order_placed", placed, "delivered", order, kinds) if placed else None
-            if ships:
-                lines.append(f"It should ship {ships}.")
-            if arrives:
-                lines.append(f"Expected delivery: {arrives}.")
+            ships = self.window("order_placed", placed, "order_shipped", order, kinds)
+            arrives = self.window("order_placed", placed, "delivered", order, kinds)
+            lines.extend(self.expected("ship", ships, today))
+            if arrives and not (ships and ships[1] < today):
+                lines.extend(self.expected("arrive", arrives, today))
             if not ships and not arrives:
                 lines.append("You'll get an email with tracking as soon as it ships.")
         elif order.status == "shipped":
@@ -172,12 +200,11 @@ class OrderDesk:
             tracking = self.tracking_line(order)
             if tracking:
                 lines.append(tracking)
-            arrives = self.window("order_shipped", shipped, "delivered", order, kinds) if shipped else None
-            if arrives:
-                lines.append(f"It should arrive {arrives}.")
+            lines.extend(self.expected("arrive", self.window("order_shipped", shipped, "delivered", order, kinds), today))
         else:
             lines.append(f"Order {number} was delivered" + (f" on {spoken(delivered)}." if delivered else "."))
             lines.extend(self.returnable(order, today, placed, delivered))
+        lines.extend(self.change_request(order, message))
         text = render_reply("order", lines=lines, ask=None, contact=None)
         private = tuple(v for v in (order.tracking_number,) if v)
         context = {"intent": ORDER_CONTEXT, "number": order.order_number, "email": order.email}

@@ -68,11 +68,20 @@ def boolean(value: str, column: str) -> bool:
         raise ValueError(f"{column}: {value!r} is not true or false") from None
 
 
-def native_orders(rows: Iterable[tuple[int, dict[str, str]]]) -> tuple[list[OrderRecord], list[BadRow]]:
-    """One row per line item; rows of one order repeat its order fields."""
+def native_orders(rows: Iterable[tuple[int, dict[str, str], int]]) -> tuple[list[OrderRecord], list[BadRow]]:
+    """One row per line item; rows of one order repeat its order fields. An order is stored whole
+    or not at all: a bad row, or rows that disagree on the order's own fields (two customers under
+    one number), skip every row of that order, since storing the rest would drop items or mix them."""
     grouped: dict[str, tuple[dict, list[LineItem]]] = {}
     bad: list[BadRow] = []
-    for line, row in rows:
+    first_line: dict[str, int] = {}
+    spoilt: dict[str, str] = {}  # order key -> why the whole order is skipped
+    for line, row, width in rows:
+        key = number_key(row.get("order_number") or "")
+        if width != len(NATIVE_HEADER):
+            bad.append(BadRow(line, f"the row has {width} of {len(NATIVE_HEADER)} columns"))
+            spoilt.setdefault(key, f"line {line} is bad")
+            continue
         try:
             item = LineItem(
                 sku=row["sku"] or None,
@@ -86,15 +95,28 @@ def native_orders(rows: Iterable[tuple[int, dict[str, str]]]) -> tuple[list[Orde
             record = OrderRecord(**fields, items=[item])  # validates this row's order fields
         except ValidationError as exc:
             bad.append(BadRow(line, describe(exc)))
+            spoilt.setdefault(key, f"line {line} is bad")
             continue
         except ValueError as exc:
             bad.append(BadRow(line, f"quantity: {exc}" if "invalid literal" in str(exc) else str(exc)))
+            spoilt.setdefault(key, f"line {line} is bad")
             continue
-        key = number_key(record.order_number)
+        fields = record.model_dump(exclude={"items"})
         if key in grouped:
+            differs = [name for name, value in fields.items() if grouped[key][0][name] != value]
+            if differs:
+                bad.append(BadRow(line, f"order {record.order_number}: {', '.join(differs)} differ from line {first_line[key]} (rows of one order must agree)"))
+                spoilt.setdefault(key, f"its rows disagree (line {first_line[key]} and line {line})")
+                continue
             grouped[key][1].append(item)
         else:
-            grouped[key] = (record.model_dump(exclude={"items"}), [item])
+            grouped[key] = (fields, [item])
+            first_line[key] = line
+    for key, why in spoilt.items():
+        if key in grouped:
+            fields, _ = grouped.pop(key)
+            bad.append(BadRow(first_line[key], f"order {fields['order_number']} skipped whole: {why}"))
+    bad.sort(key=lambda b: b.line)
     return [OrderRecord(**fields, items=items) for fields, items in grouped.values()], bad
 
 
@@ -169,11 +191,18 @@ def read_orders(text: str) -> tuple[list[OrderRecord], list[BadRow]]:
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
-    rows = ((reader.line_num, {k: (v or "") for k, v in row.items() if k is not None}) for row in reader)
+    rows = ((reader.line_num, {k: (v or "") for k, v in row.items() if k is not None}, sum(v is not None for v in row.values())) for row in reader)
     if header == NATIVE_HEADER:
         return native_orders(rows)
     if all(column in header for column in SHOPIFY_REQUIRED):
-        return shopify_orders(rows)
+        return shopify_orders((line, row) for line, row, _ in rows)
+    missing = [c for c in NATIVE_HEADER if c not in header]
+    unknown = [c for c in header if c not in NATIVE_HEADER]
+    if len(missing) + len(unknown) < len(NATIVE_HEADER) // 2:
+        # Close to the native header: say exactly what is off.
+        problems = [f"missing {', '.join(missing)}" if missing else "", f"unknown {', '.join(unknown)}" if unknown else ""]
+        order = "" if missing or unknown else " (the columns are out of order)"
+        raise BadImport(f"CSV header: {'; '.join(p for p in problems if p) or 'columns in another order'}{order}; expected {','.join(NATIVE_HEADER)}")
     raise BadImport(
         "unknown CSV header: expected our native header "
         f"({','.join(NATIVE_HEADER)}) or Shopify's order export (with {', '.join(SHOPIFY_REQUIRED)})"
@@ -230,6 +259,10 @@ def import_file(db: Session, store: str, path: Path, timezone: str) -> ImportRes
         raise BadImport(f"{path}: no such file") from None
     except UnicodeDecodeError:
         raise BadImport(f"{path}: not UTF-8 text (save the CSV as UTF-8)") from None
+    except IsADirectoryError:
+        raise BadImport(f"{path}: is a folder, not a CSV file") from None
+    except PermissionError:
+        raise BadImport(f"{path}: not allowed to read it") from None
     records, bad = read_orders(text)
     result = upsert_orders(db, store, records, timezone)
     result.bad_rows = bad

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from bot.policy.lexicon import country_code
 
@@ -92,6 +92,27 @@ class OrderRecord(BaseModel):
     @classmethod
     def empty_is_none(cls, value: object) -> object:
         return None if value == "" else value
+
+    @model_validator(mode="after")
+    def dates_in_order(self) -> OrderRecord:
+        """An order ships after it is placed and arrives after it ships, and nothing has arrived in
+        the future: a return window counted from such a date would be a wrong promise."""
+        days = [(name, day_of(getattr(self, name))) for name in ("placed_at", "shipped_at", "delivered_at")]
+        known = [(name, day) for name, day in days if day is not None]
+        for (first, early), (then, late) in zip(known, known[1:]):
+            if late < early:
+                raise ValueError(f"{then} ({late}) is before {first} ({early})")
+        tomorrow = datetime.now(UTC).date().toordinal() + 1  # a day's grace for time zones
+        for name, day in known:
+            if day.toordinal() > tomorrow:
+                raise ValueError(f"{name} ({day}) is in the future")
+        return self
+
+
+def day_of(value: date | datetime | None) -> date | None:
+    if value is None:
+        return None
+    return value.date() if isinstance(value, datetime) else value
 
 
 def as_moment(value: datetime | date | None, timezone: str) -> datetime | None:

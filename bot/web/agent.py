@@ -12,15 +12,14 @@ from collections import Counter, defaultdict
 from datetime import date, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Request, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.conversations import learned_for
-from bot.db import Exchange, Feedback, InboundMail, LearnedPhrasing, utcnow
+from bot.db import Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for, utcnow
 from bot.engine import Engine, phrase_key
 from bot.errors import FaqbotError
 from bot.web.pages import page
@@ -160,8 +159,9 @@ def agent_router(engine: Engine, sessions: sessionmaker[Session], password: str 
             return {"id": row.id}
 
     @router.get("/v1/agent/inbox", dependencies=[Agent])
-    def inbox(store: str, days: int = 30, limit: int = 50) -> list[dict]:
-        """What the bot could not answer (handoffs, "did you mean", low confidence), most frequent first."""
+    def inbox(store: str, days: int = Query(30, ge=1, le=3650), limit: int = Query(50, ge=1, le=1000)) -> list[dict]:
+        """What the bot could not answer (handoffs, "did you mean", low confidence) and answers agents
+        marked 👎 or rewrote, most frequent first."""
         engine.store_config(store)
         since = utcnow() - timedelta(days=days)
         with sessions() as db:
@@ -170,10 +170,17 @@ def agent_router(engine: Engine, sessions: sessionmaker[Session], password: str 
                     Exchange.store == store, Exchange.created_at >= since, Exchange.kind.in_(("handoff", "clarify", "answer"))
                 )
             ).all()
+            # An answer an agent marked 👎 or rewrote was wrong however sure the bot was: it belongs here too.
+            disowned = db.execute(
+                select(Feedback.message, Feedback.verdict, Feedback.created_at).where(
+                    Feedback.store == store, Feedback.created_at >= since, Feedback.verdict.in_(("down", "edited"))
+                )
+            ).all()
             taught = set(learned_for(db, store))
         threshold = engine.match_settings.answer_min_confidence
         groups: dict[str, dict] = {}
-        for message, kind, confidence, created in rows:
+        flagged = [(message, "thumbs_down" if verdict == "down" else "edited", 0.0, created) for message, verdict, created in disowned]
+        for message, kind, confidence, created in [*rows, *flagged]:
             if kind == "answer" and confidence >= threshold:
                 continue
             key = phrase_key(message)
@@ -187,7 +194,7 @@ def agent_router(engine: Engine, sessions: sessionmaker[Session], password: str 
         return [{"message": g["message"], "count": g["count"], "kind": g["kinds"].most_common(1)[0][0], "last_seen": str(g["last_seen"])} for g in ranked]
 
     @router.get("/v1/agent/drafts", dependencies=[Agent])
-    def drafts(store: str, limit: int = 50) -> list[dict]:
+    def drafts(store: str, limit: int = Query(50, ge=1, le=1000)) -> list[dict]:
         """Mail the auto-responder left for a person: who wrote, why it did not answer, its draft."""
         engine.store_config(store)
         with sessions() as db:
@@ -207,6 +214,7 @@ def agent_router(engine: Engine, sessions: sessionmaker[Session], password: str 
     @router.post("/v1/agent/phrasings", dependencies=[Agent])
     def teach(body: PhrasingIn) -> dict:
         """Attach a shopper's wording to a passage (or mark it out of scope): used from the next question on."""
+        engine.store_config(body.store)  # unknown store -> 404
         if body.passage_id is not None and engine.passage(body.store, body.passage_id) is None:
             raise FaqbotError(f"store {body.store!r} has no passage {body.passage_id!r}")
         key = phrase_key(body.phrase)
@@ -222,7 +230,7 @@ def agent_router(engine: Engine, sessions: sessionmaker[Session], password: str 
         return {"phrase": body.phrase, "passage_id": body.passage_id}
 
     @router.get("/v1/agent/analytics", dependencies=[Agent])
-    def analytics(store: str, days: int = 14) -> dict:
+    def analytics(store: str, days: int = Query(14, ge=1, le=3650)) -> dict:
         """Questions per day by outcome, the share of each outcome, and the passages asked about most."""
         engine.store_config(store)
         since = utcnow() - timedelta(days=days)

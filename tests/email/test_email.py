@@ -279,3 +279,23 @@ def test_drafts_show_in_the_agents_console(engine, sessions, settings):
     client = TestClient(create_app(settings.model_copy(update={"agent_password": "pw"}), engine))
     drafts = client.get("/v1/agent/drafts?store=dissoo", headers={"Authorization": "Bearer pw"}).json()
     assert drafts[0]["sender"] == "kim@example.com" and "chargeback" in drafts[0]["reason"] and "Canada" in drafts[0]["draft"]
+
+
+def test_a_phrasing_agents_taught_answers_mail_too(engine, sessions):
+    """Teaching is per store, not per channel: the auto-responder uses what agents attached in the console."""
+    from bot.db import LearnedPhrasing
+    from bot.engine import phrase_key
+
+    raw = (CORPUS / "plain.eml").read_bytes().replace(b"plain-1@", b"taught-1@")
+    body = raw.split(b"\n\n", 1)
+    question = "ribbon and bow option?"
+    raw = body[0] + b"\n\nHi,\n" + question.encode() + b"\n"
+    assert run(engine, sessions, "", raw).decision == "draft"
+    passage = next(c for c in engine.runtime("dissoo").retriever.index.chunks if "gift box" in c.title.lower())
+    with sessions() as db:
+        db.add(LearnedPhrasing(store="dissoo", phrase=question, phrase_key=phrase_key(question), passage_id=passage.id))
+        db.commit()
+    raw = raw.replace(b"taught-1@", b"taught-2@").replace(b"ann@", b"bo@").replace(b"Ann", b"Bo")
+    outcome = run(engine, sessions, "", raw)
+    assert outcome.decision == "replied", outcome.reason
+    assert "gift box" in body_of(outcome).lower()

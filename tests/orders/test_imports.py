@@ -101,3 +101,48 @@ def test_cli_import_prints_a_summary_and_the_bad_lines(tmp_path, monkeypatch):
     assert result.exit_code == 0
     assert "sessori: 2 new, 0 updated, 0 unchanged orders (3 line items); 5 bad row(s) skipped" in result.output
     assert f"{path}:6: skipped: status" in result.output
+
+
+@pytest.mark.parametrize(
+    ("rows", "reasons"),
+    [
+        pytest.param(
+            "MY-108,hank@example.com,delivered,2026-11-01,2026-11-02,2026-11-05,,,US,R,Ring,1,false,false\n"
+            "MY-108,ivy@example.com,processing,2026-11-20,,,,,US,R2,Other ring,1,true,false\n",
+            {3: "email, status, placed_at, shipped_at, delivered_at differ from line 2", 2: "order MY-108 skipped whole"},
+            id="two-customers-under-one-number",
+        ),
+        pytest.param(
+            "MY-107,gina@example.com,delivered,2026-11-01,2026-11-02,2026-11-05,,,US,E,Earrings,two,false,false\n"
+            "MY-107,gina@example.com,delivered,2026-11-01,2026-11-02,2026-11-05,,,US,B,Sale bangle,1,true,false\n",
+            {2: "quantity", 3: "order MY-107 skipped whole: line 2 is bad"},
+            id="one-bad-line-item-keeps-the-whole-order-out",
+        ),
+        pytest.param("MY-6,amy@example.com,processing,2026-11-20\n", {2: "the row has 4 of 14 columns"}, id="a-short-row"),
+        pytest.param(
+            "MY-9,amy@example.com,shipped,2026-11-20,2026-11-10,,,,US,X,Ring,1,false,false\n", {2: "shipped_at (2026-11-10) is before placed_at (2026-11-20)"}, id="shipped-before-placed",
+        ),
+        pytest.param(
+            "MY-11,lee@example.com,delivered,2026-11-01,2026-11-02,2099-03-01,,,US,X,Ring,1,false,false\n", {2: "delivered_at (2099-03-01) is in the future"}, id="delivered-in-the-future",
+        ),
+    ],
+)
+def test_an_order_is_imported_whole_or_not_at_all(rows, reasons):
+    """Storing part of an order, or one customer's item under another's number, would give a shopper
+    wrong return advice; the file's other orders still land."""
+    records, bad = read_orders(f"{HEADER}\n{rows}GOOD-1,ok@example.com,processing,2026-11-20,,,,,US,X,Ring,1,false,false\n")
+    assert [r.order_number for r in records] == ["GOOD-1"]
+    found = {b.line: b.reason for b in bad}
+    assert sorted(found) == sorted(reasons) and all(reasons[line] in found[line] for line in reasons), found
+
+
+def test_a_near_miss_header_names_the_columns_that_are_off():
+    with pytest.raises(BadImport, match="missing personalized"):
+        read_orders(HEADER.removesuffix(",personalized") + "\n")
+    with pytest.raises(BadImport, match="another order"):
+        read_orders(",".join(reversed(HEADER.split(","))) + "\n")
+
+
+def test_a_folder_is_no_csv(db, tmp_path):
+    with pytest.raises(BadImport, match="is a folder"):
+        import_file(db, "dissoo", tmp_path, "America/New_York")

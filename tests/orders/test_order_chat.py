@@ -21,6 +21,7 @@ ORDERS = {
     ],
     "dissoo": [
         {"order_number": "DS-2002", "email": "bea@example.com", "status": "shipped", "placed_at": "2026-11-20", "shipped_at": "2026-11-21", "carrier": "FedEx", "tracking_number": "771234567890", "destination_country": "US", "items": [{"title": "Sapphire pendant"}]},
+        {"order_number": "DS-2005", "email": "bea@example.com", "status": "shipped", "placed_at": "2026-10-01", "shipped_at": "2026-10-02", "carrier": "USPS", "destination_country": "US", "items": [{"title": "Late ring"}]},
         {"order_number": "DS-2004", "email": "bea@example.com", "status": "cancelled", "placed_at": "2026-11-15", "destination_country": "US", "items": [{"title": "Opal studs"}]},
     ],
     "stelladot": [
@@ -172,3 +173,28 @@ def test_order_numbers_as_shoppers_write_them(client, turns, expected):
 def test_order_confirmation_is_not_an_order_lookup(client):
     body = say(client, "sessori", "I never got my order confirmation email, it's been a day")
     assert body["kind"] == "answer" and "spam" in body["reply"]
+
+
+@pytest.mark.parametrize(
+    ("store", "message", "expected"),
+    [
+        pytest.param("sessori", "please cancel my order SS-1001, ann@example.com", "can still be cancelled — I can't do that from this chat: please email cs@sessori.com", id="not-shipped-can-be-cancelled"),
+        pytest.param("dissoo", "cancel order DS-2002 bea@example.com", "can't be cancelled any more at this stage. Once it arrives you can return it instead.", id="shipped-too-late"),
+        pytest.param("stelladot", "can I cancel order 1001? cy@example.com", "can't be cancelled any more", id="a-store-that-cancels-nothing-in-processing"),
+        pytest.param("sessori", "can I change the address on order SS-1001? ann@example.com", "can still be changed", id="change-before-shipping"),
+    ],
+)
+def test_a_request_to_cancel_or_change_an_order_gets_its_answer_not_only_the_status(client, store, message, expected):
+    """The bot cancels nothing itself: the shopper hears whether this order still can be, and how."""
+    assert expected in say(client, store, message)["reply"]
+
+
+def test_an_order_past_its_estimate_is_called_late_not_given_a_past_window(client):
+    reply = say(client, "dissoo", "where is my order DS-2005? bea@example.com")["reply"]
+    assert "It was due to arrive by" in reply and "running late" in reply and "should arrive" not in reply
+
+
+def test_push_api_refuses_one_order_sent_twice_in_a_request(client):
+    order = ORDERS["dissoo"][0]
+    response = client.post("/v1/stores/dissoo/orders", json=[order, {**order, "status": "delivered", "delivered_at": "2026-11-24"}], headers={"Authorization": f"Bearer {KEY}"})
+    assert response.status_code == 400 and "DS-2002" in response.json()["error"]["message"]

@@ -161,3 +161,27 @@ def test_only_callers_from_elsewhere_are_rate_limited(client, limited):
     from bot.api.app import is_local
 
     assert is_local(client) is not limited
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("post", "/v1/agent/phrasings", {"store": "nostore", "phrase": "x y", "passage_id": None}, 404),
+        ("get", "/v1/agent/inbox?store=dissoo&days=99999999999", None, 422),
+        ("get", "/v1/agent/inbox?store=dissoo&days=0", None, 422),
+        ("get", "/v1/agent/analytics?store=dissoo&days=-1", None, 422),
+        ("get", "/v1/agent/drafts?store=dissoo&limit=0", None, 422),
+    ],
+)
+def test_console_api_refuses_an_unknown_store_and_impossible_ranges(client, method, path, body, status):
+    response = client.request(method, path, json=body, headers={"Authorization": "Bearer s3cret"})
+    assert response.status_code == status and response.json()["error"]["message"]
+
+
+def test_an_answer_an_agent_marked_wrong_lands_in_the_inbox(client):
+    auth = {"Authorization": "Bearer s3cret"}
+    message = "which cards do you take?"
+    assert all(item["message"] != message for item in client.get("/v1/agent/inbox?store=dissoo", headers=auth).json())
+    client.post("/v1/feedback", json={"store": "dissoo", "message": message, "suggested": "…", "verdict": "down", "source_ids": []}, headers=auth)
+    flagged = [item for item in client.get("/v1/agent/inbox?store=dissoo", headers=auth).json() if item["message"] == message]
+    assert flagged and flagged[0]["kind"] == "thumbs_down"
