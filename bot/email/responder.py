@@ -22,7 +22,7 @@ from bot.email.parse import InboundMail, read_message
 from bot.email.store import record_decision, record_received, replied_recently
 from bot.engine import Engine, StoreRuntime
 from bot.match.questions import split_questions
-from bot.orders.conversation import ORDER_INTENT, OrderDesk
+from bot.orders.conversation import ABOUT_THE_ORDER, ORDER_INTENT, STATUS_ASK, OrderDesk
 from bot.orders.lookup import LookupLimits, find_order_number, order_with
 from bot.orders.records import masked_email, masked_tracking
 from bot.policy.calendar import store_today
@@ -58,10 +58,14 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
     parts = []
     for question in questions:
         number = find_order_number(question)
-        if ORDER_INTENT.search(question):
+        in_mail = number or find_order_number(f"{mail.subject}\n{mail.text}")
+        about_their_order = in_mail is not None and (
+            (number and STATUS_ASK.search(question))  # "Any update on DS-2002?", "Has DS-2002 shipped?"
+            or (ABOUT_THE_ORDER.search(question) and order_with(db, store, in_mail, mail.sender) is not None)  # "can I return the ring from this order?"
+        )
+        if ORDER_INTENT.search(question) or about_their_order:
             # "Where is my order?" with the number in the subject or another line still counts.
-            number = number or find_order_number(f"{mail.subject}\n{mail.text}")
-            parts.append(order_part(runtime, db, store, one_line(question), number, mail, today))
+            parts.append(order_part(runtime, db, store, one_line(question), in_mail, mail, today))
             continue
         reply = engine.answer(store, question, today=today, learned=learned)
         why = unanswered_reason(reply.kind, reply.confidence, reply.pending, rules)

@@ -42,6 +42,11 @@ ABOUT_THE_ORDER = re.compile(
     | \b(taking\s+so\s+long|so\s+slow|late|delay\w*|still\s+(not|hasn'?t|waiting)|where\s+is\s+it|when\s+will\s+it|has\s+it|is\s+it\s+(here|coming|shipped|delivered)|track\w*)\b""",
     re.I | re.X,
 )
+# With an order number beside them, these ask about that order: "Any update on DS-2002?", "Has DS-2002 shipped?".
+STATUS_ASK = re.compile(
+    r"\b(update|status|check\w*|arriv\w*|ship(ped|ping)?|dispatch\w*|received?|deliver\w*|track\w*|late|delay\w*|where|when|eta|yet)\b", re.I
+)
+HOW_TO = re.compile(r"\s*(how\s+(do|can|should|would)\s+i|what\s+(are\s+the\s+steps|do\s+i\s+do))\b", re.I)
 GENERAL_QUESTION = re.compile(r"^\s*(do|does|can|could)\s+(you|your|u)\b|^\s*(what|how)\s+(is|are|do)\s+(your|you)\b", re.I)
 CARRIER_LINKS = {
     "ups": "https://www.ups.com/track?tracknum={number}",
@@ -52,6 +57,7 @@ CARRIER_LINKS = {
     "royal mail": "https://www.royalmail.com/track-your-item#/tracking-results/{number}",
 }
 CHANGE_REQUEST = re.compile(r"\b(change|modify|edit|update|amend|switch)\w*\b.{0,40}\b(order|address|item|size|colou?r|it)\b", re.I)
+ATTEMPTED_EMAIL = re.compile(r"@|\b\w+\s+(at)\s+\w+(\s+dot\s+\w+)?\b|\b(gmail|yahoo|hotmail|outlook|icloud|aol)\b", re.I)
 NOT_FOUND = "I couldn't find an order with that number and email."
 
 
@@ -76,6 +82,8 @@ class OrderDesk:
     def handle(self, db: Session, session_id: str, message: str, today: date, pending: dict | None, client: str | None) -> Reply | None:
         if pending and pending.get("intent") == ORDER_CONTEXT:
             same_order = not find_order_number(message) and not find_email(message)
+            if same_order and HOW_TO.match(message):
+                return None  # "how do I return the ring?": the store's steps, from its FAQ
             if same_order:
                 # A follow-up about the order just looked up ("can I return it?", "why is it taking so long?").
                 order = order_with(db, self.store, pending["number"], pending["email"])
@@ -84,11 +92,15 @@ class OrderDesk:
         known = pending if pending and pending.get("intent") == ORDER_INTENT_NAME else {"intent": ORDER_INTENT_NAME}
         expecting_number = (bool(pending) and not known.get("number")) or bool(re.search(r"\border\b", message, re.I))
         number = find_order_number(message, expecting=expecting_number) or known.get("number")
-        email = find_email(message) or known.get("email")
+        email = find_email(message, self.own_addresses()) or known.get("email")
         gave_something = number != known.get("number") or email != known.get("email")
+        state = {"intent": ORDER_INTENT_NAME, "number": number, "email": email}
+        if pending and not gave_something and number and not email and ATTEMPTED_EMAIL.search(message):
+            # "bea at example" while the email was asked for: ask again, keep the number.
+            text = render_reply("order", lines=["That doesn't look like a complete email address. Could you send it again, like name@example.com?"], ask=None, contact=None)
+            return Reply(self.store, "order", text, 1.0, (), (), "order lookup: details needed", state)
         if pending and not gave_something and not ORDER_INTENT.search(message):
             return None  # the shopper moved on to another question
-        state = {"intent": ORDER_INTENT_NAME, "number": number, "email": email}
         if not number or not email:
             return self.ask(state, number, email)
         now = datetime.now(ZoneInfo("UTC"))
@@ -103,6 +115,13 @@ class OrderDesk:
             text = render_reply("order", lines=[f"{NOT_FOUND} Please check the order number and the email you placed the order with, and send the right one."], ask=None, contact=self.contact())
             return Reply(self.store, "order", text, 0.0, (), (), "order lookup: no match", state)
         return self.describe(order, today, message)
+
+    def own_addresses(self) -> frozenset[str]:
+        """The store's addresses: a shopper quoting one ("I emailed support@…") is not giving theirs."""
+        found = {self.config.support_email or ""}
+        if self.policy.contact and self.policy.contact.channel.startswith("email "):
+            found.add(self.policy.contact.channel.removeprefix("email "))
+        return frozenset(a.strip().lower() for a in found if a)
 
     def contact(self) -> str:
         return self.config.support_email or self.config.website or f"the {self.config.name} team"

@@ -22,12 +22,18 @@ from bot.orders.records import masked_email, normalized_email, number_key
 log = logging.getLogger("faqbot.orders")
 
 # "#1234", "order 1234", "order no. 1234", "order number: DS-1234", "number is 1001", "DS-1234", "ds 2002", "SS1003"
+# Words that may stand between "order" and a number without being its prefix: "my order from 2026-11-20".
+NOT_A_PREFIX = r"(?!(?:from|on|in|at|for|of|is|was|the|and|to|by|since|dated|last|back|with|over)\b)"
 NUMBER_AFTER_WORD = re.compile(
-    r"(?:#|\border\s*(?:number|no\.?|num|nr|id)?\s*(?:is|was|:|#)?|\b(?:number|no\.)\s*(?:is|was|:)?)\s*([A-Za-z]{0,4}[-\s]?\d{3,12})\b", re.I
+    r"(?:#|\border\s*(?:number|no\.?|num|nr|id)?\s*(?:is|was|:|#)?|\b(?:number|no\.)\s*(?:is|was|:)?)\s*"
+    rf"({NOT_A_PREFIX}[A-Za-z]{{1,4}}-\d{{1,12}}|{NOT_A_PREFIX}[A-Za-z]{{0,4}}\s?\d{{3,12}})\b(?![-/.]\d)",
+    re.I,
 )
 PREFIXED_NUMBER = re.compile(r"\b([A-Za-z]{1,4}-?\d{3,12})\b")
 SPACED_PREFIX = re.compile(r"\b(?!(?:is|it|no|to|at|on|in|my|of|or|an|as|by|was|the|and|for|its)\s)([A-Za-z]{2,3}\s\d{3,12})\b", re.I)
 BARE_NUMBER = re.compile(r"(?<![\w/.-])(\d{3,12})(?![\w/.-])")
+# "I paid 250 for it", "$250", "250 dollars": an amount, not the order number asked for.
+MONEY = re.compile(r"([$€£]|\b(paid|pay|spent|cost|costs|price|total|worth|for)\s+)$|^\s*(dollars|usd|eur|euros?|gbp|pounds|bucks|%)", re.I)
 EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 DUMMY_EMAIL = b"nobody@invalid.invalid"
 
@@ -36,15 +42,26 @@ def find_order_number(message: str, expecting: bool = False) -> str | None:
     """A bare number counts only when the bot has just asked for the order number."""
     without_emails = EMAIL_IN_TEXT.sub(" ", message)
     for pattern in (NUMBER_AFTER_WORD, PREFIXED_NUMBER) + ((SPACED_PREFIX, BARE_NUMBER) if expecting else ()):
-        match = pattern.search(without_emails)
-        if match and not (pattern is BARE_NUMBER and re.fullmatch(r"(19|20)\d\d", match.group(1))):  # a bare "2026" is a year
+        for match in pattern.finditer(without_emails):
+            if pattern is BARE_NUMBER and (
+                re.fullmatch(r"(19|20)\d\d", match.group(1))  # a bare "2026" is a year
+                or MONEY.search(without_emails[max(0, match.start() - 8) : match.start()])
+                or MONEY.search(without_emails[match.end() : match.end() + 9])
+            ):
+                continue
             return match.group(1)
     return None
 
 
-def find_email(message: str) -> str | None:
-    match = EMAIL_IN_TEXT.search(message)
-    return normalized_email(match.group(0)) if match else None
+def find_email(message: str, ignore: frozenset[str] = frozenset()) -> str | None:
+    """The shopper's address: "bea @ example.com" counts; the store's own addresses (`ignore`), which
+    a shopper quotes ("I emailed support@…"), do not."""
+    tidied = re.sub(r"\s*@\s*", "@", message)
+    for match in EMAIL_IN_TEXT.finditer(tidied):
+        email = normalized_email(match.group(0))
+        if email not in ignore:
+            return email
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -299,3 +299,23 @@ def test_a_phrasing_agents_taught_answers_mail_too(engine, sessions):
     outcome = run(engine, sessions, "", raw)
     assert outcome.decision == "replied", outcome.reason
     assert "gift box" in body_of(outcome).lower()
+
+
+@pytest.mark.parametrize(
+    ("subject", "line"),
+    [
+        ("order status", "When will my order DS-2002 arrive?"),
+        ("order status", "Any update on order DS-2002?"),
+        ("order status", "Could you check on DS-2002 for me?"),
+        ("order status", "Has DS-2002 shipped?"),
+        ("order status", "I haven't received order DS-2002 yet. Can you check?"),
+        ("DS-2002", "Can I still return the pendant from this order?"),
+    ],
+)
+def test_the_ways_customers_ask_about_their_own_order_get_its_status(engine, sessions, subject, line):
+    raw = (CORPUS / "order_own.eml").read_bytes()
+    head, _ = raw.split(b"\n\n", 1)
+    head = head.replace(b"Subject: order status", f"Subject: {subject}".encode()).replace(b"order-1@", f"order-{abs(hash(line))}@".encode())
+    outcome = run(engine, sessions, "", head + f"\n\nHi,\n{line}\nThanks\n".encode())
+    assert outcome.decision == "replied", outcome.reason
+    assert "FedEx" in body_of(outcome)

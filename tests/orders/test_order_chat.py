@@ -149,6 +149,8 @@ def test_a_follow_up_is_about_the_order_just_shown(client):
     assert "delivered on Monday, November 16, 2026" in first["reply"]
     follow_up = say(client, "sessori", "can I return the bracelet?", first["session_id"])
     assert follow_up["kind"] == "order" and "Monday, November 30, 2026" in follow_up["reply"]
+    steps = say(client, "sessori", "how do I return the bracelet?", first["session_id"])
+    assert steps["kind"] != "order"  # the store's steps, not the status again
     general = say(client, "sessori", "do you ship to Canada?", first["session_id"])
     assert general["kind"] != "order" and "Canada" in general["reply"]
 
@@ -160,6 +162,12 @@ def test_a_follow_up_is_about_the_order_just_shown(client):
         pytest.param(["I need help with order DS2002", "bea@example.com"], "FedEx", id="no-hyphen-and-no-where-is"),
         pytest.param(["where is my order?", "ds 2002", "bea@example.com"], "FedEx", id="spaced-prefix-when-asked"),
         pytest.param(["where is order DS-2002? wrong@example.com", "sorry, bea@example.com"], "FedEx", id="correcting-the-email-retries"),
+        pytest.param(["where is order DS-2002", "bea @ example.com"], "FedEx", id="spaces-around-the-at-sign"),
+        pytest.param(["where is order DS-2002", "bea at example", "bea@example.com"], "FedEx", id="a-broken-email-is-asked-again-and-the-number-kept"),
+        pytest.param(["where is my order from 2026-11-21? bea@example.com", "DS-2002"], "FedEx", id="a-date-is-no-order-number"),
+        pytest.param(["where is my order? I paid 250 for it", "DS-2002", "bea@example.com"], "FedEx", id="a-price-is-no-order-number"),
+        pytest.param(["I emailed support@dissoojewelry.com about my order DS-2002", "bea@example.com"], "FedEx", id="the-stores-own-address-is-not-the-shoppers"),
+        pytest.param(["where is my order DS-7? bea@example.com"], "couldn't find", id="a-short-number-after-order-is-read"),
     ],
 )
 def test_order_numbers_as_shoppers_write_them(client, turns, expected):
