@@ -87,7 +87,12 @@ def body_and_attachments(message: EmailMessage) -> tuple[str, tuple[str, ...]]:
 
 
 LIST_ITEM = re.compile(r"^([-*•]|\d+[.)])\s")
-GREETING = re.compile(r"^\s*(hi|hello|hey|dear|good\s+(morning|afternoon|evening)|greetings)\b[^\n]{0,40}\n", re.I)
+GREETING = re.compile(
+    r"^\s*(hi|hello|hey|dear|good\s+(morning|afternoon|evening)|greetings|hallo|bonjour|hola|ciao|hej|guten\s+tag|liebe[rs]?|buongiorno|buenos\s+d[ií]as)\b[^\n]{0,40}\n",
+    re.I,
+)
+# A forwarded mail's marker line ("---------- Forwarded message ---------", "Begin forwarded message:") is no question.
+FORWARD_MARKER = re.compile(r"^\s*(-{2,}\s*)?(forwarded message|begin forwarded message|original message)\b.*$", re.I | re.M)
 
 
 def new_text(body: str, sender_name: str = "") -> str:
@@ -107,7 +112,8 @@ def new_text(body: str, sender_name: str = "") -> str:
     names = set(re.findall(r"\w+", sender_name.lower()))
     while lines and (not lines[-1].strip() or (names and set(re.findall(r"\w+", lines[-1].lower())) <= names)):
         lines.pop()
-    return unwrapped(GREETING.sub("", "\n".join(lines).strip(), count=1).strip())
+    text = FORWARD_MARKER.sub("", "\n".join(lines)).strip()
+    return unwrapped(GREETING.sub("", text, count=1).strip())
 
 
 def unwrapped(text: str) -> str:
@@ -145,7 +151,8 @@ def read_message(raw: bytes) -> InboundMail:
         sender_name=name,
         reply_to=first_address(str(message.get("Reply-To"))) if message.get("Reply-To") else None,
         return_path=(first_address(str(return_path)) if return_path is not None else None),
-        references=str(message.get("References")) if message.get("References") else None,
+        # RFC 5322: the parent's References, or failing those its In-Reply-To, lead the thread.
+        references=str(message.get("References") or message.get("In-Reply-To") or "").strip() or None,
         headers=headers,
         text=new_text(body, name),
         full_text=body,

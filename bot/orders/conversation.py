@@ -139,7 +139,7 @@ class OrderDesk:
     def blocked(self) -> Reply:
         text = render_reply(
             "order",
-            lines=["I can't look up any more orders in this conversation.", f"Please contact {self.contact()} and a person will help you find your order."],
+            lines=["I can't look up any more orders for now: there were too many attempts that didn't match.", f"Please contact {self.contact()} and a person will help you find your order."],
             ask=None,
             contact=None,
         )

@@ -189,7 +189,7 @@ class Stage(Fact):
 class Shipping(Fact):
     countries: list[str] = Field(default_factory=list, description="ISO codes shipped to")
     worldwide: bool = False
-    duties_collected_for: list[str] = Field(default_factory=list, description="countries whose customs/taxes are prepaid at checkout")
+    duties_collected_for: list[str] = Field(default_factory=list, description="countries whose customs duties and taxes the store collects itself")
     complete: bool = Field(default=True, description="false: the page may ship elsewhere too (read off a page, the home country often goes unsaid)")
 
     @field_validator("countries", "duties_collected_for")

@@ -456,7 +456,7 @@ class PolicyResponder:
         name = country_name(slots.country)
         fact = self.policy.shipping
         if verdict.allowed:
-            duties = " Customs duties and taxes are collected at checkout." if slots.country in fact.duties_collected_for else ""
+            duties = f" {self.store_name} collects the customs duties and taxes for {name} itself." if slots.country in fact.duties_collected_for else ""
             return PolicyAnswer(f"Yes — {self.store_name} ships to {name}.{duties}", facts=(fact,), reason=f"ships to {slots.country}")
         listed = join_words([country_name(c) for c in verdict.listed])
         return PolicyAnswer(f"Sorry — {self.store_name} doesn't ship to {name}. It ships to {listed}.", facts=(fact,), reason=f"does not ship to {slots.country}")
@@ -480,7 +480,7 @@ class PolicyResponder:
         if fact.worldwide:
             duties = ""
             if fact.duties_collected_for:
-                duties = f" Customs duties and taxes are collected at checkout for {join_words([country_name(c) for c in fact.duties_collected_for])}."
+                duties = f" {self.store_name} collects the customs duties and taxes itself for {join_words([country_name(c) for c in fact.duties_collected_for])}."
             return PolicyAnswer(f"Yes — {self.store_name} ships worldwide.{duties}", facts=(fact,), reason="ships worldwide")
         abroad = [c for c in fact.countries if c != self.calendar.country]
         listed = join_words([country_name(c) for c in fact.countries])

@@ -26,6 +26,8 @@ from bot.email.parse import new_text, read_message
         pytest.param("Questions\n1. Do you ship to Canada?\n2. Do you engrave", "", "Questions\n1. Do you ship to Canada?\n2. Do you engrave", id="numbered-list-kept"),
         pytest.param("Do you ship to Canada?\nWen Li", "Wen Li", "Do you ship to Canada?", id="last-line-is-the-senders-name"),
         pytest.param("Do you ship to Canada?\nWednesday works", "Wen Li", "Do you ship to Canada?\nWednesday works", id="other-last-line-kept"),
+        pytest.param("Hallo,\nDo you ship to Germany?", "", "Do you ship to Germany?", id="a-german-greeting"),
+        pytest.param("Can you help with this?\n\n---------- Forwarded message ---------\nDo you ship to Canada?", "", "Can you help with this?\n\nDo you ship to Canada?", id="a-forward-marker-is-no-question"),
     ],
 )
 def test_only_what_the_customer_newly_wrote(body, name, kept):
@@ -45,3 +47,8 @@ def test_any_body_in_any_declared_charset_is_read(body, charset):
     declared = f'; charset="{charset}"' if charset else ""
     raw = f"From: a@example.com\nContent-Type: text/plain{declared}\nContent-Transfer-Encoding: 8bit\n\n".encode() + body.encode("utf-8", "surrogatepass")
     assert isinstance(read_message(raw).text, str)
+
+
+def test_a_reply_carries_the_thread_even_when_the_parent_had_only_in_reply_to():
+    raw = b"From: a@example.com\nTo: s@example.com\nMessage-ID: <2@x>\nIn-Reply-To: <1@x>\nSubject: re\n\nDo you ship to Canada?\n"
+    assert read_message(raw).references == "<1@x>"
