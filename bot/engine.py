@@ -191,7 +191,7 @@ class Engine:
 
     def answer_part(self, runtime: StoreRuntime, question: str, vector) -> PartAnswer:
         retrieval = runtime.retriever.retrieve(question, vector)
-        decision = decide(retrieval, question, self.match_settings, runtime.known_words)
+        decision = decide(retrieval, question, self.match_settings, runtime.known_words, runtime.retriever.lexical)
         config = runtime.config
 
         def part(text: str, sources: tuple[ReplySource, ...], suggestions: tuple[str, ...]) -> PartAnswer:

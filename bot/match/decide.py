@@ -18,6 +18,8 @@ from enum import Enum
 from rapidfuzz import fuzz
 
 from bot.match.answer_type import asked_for, states
+from bot.match.lexical import LexicalIndex
+from bot.match.offered import unnamed_thing
 from bot.match.retrieval import Candidate, Retrieval
 from bot.match.text import ENGLISH_FUNCTION_WORDS, words
 from bot.settings import MatchSettings
@@ -92,7 +94,7 @@ def foreign_language(message: str, known_words: frozenset[str]) -> bool:
     return english == 0 and known / len(tokens) < 0.6
 
 
-def decide(retrieval: Retrieval, message: str, settings: MatchSettings, known_words: frozenset[str]) -> Decision:
+def decide(retrieval: Retrieval, message: str, settings: MatchSettings, known_words: frozenset[str], lexicon: LexicalIndex | None = None) -> Decision:
     if INJECTION.search(message):
         return Decision(Kind.handoff, 0.0, (), "instructions to the bot, not a shopper's question")
     if foreign_language(message, known_words):
@@ -109,6 +111,9 @@ def decide(retrieval: Retrieval, message: str, settings: MatchSettings, known_wo
     wanted = asked_for(message)
     if wanted is not None and not states(f"{top.chunk.title} {top.chunk.text}", wanted):
         return Decision(Kind.handoff, confidence, tuple(ranked[:1]), f"the page states no {wanted.value}")
+    missing = unnamed_thing(message, retrieval.query, lexicon, top.chunk, top.position) if lexicon is not None else []
+    if missing:
+        return Decision(Kind.handoff, confidence, tuple(ranked[:1]), f"the page does not name what is asked for ({', '.join(missing)})")
     if confidence >= settings.answer_min_confidence:
         return Decision(Kind.answer, confidence, (top,), "confident match")
     if confidence >= settings.clarify_min_confidence and rivals and top.dense >= settings.clarify_min_dense:
