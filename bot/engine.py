@@ -105,9 +105,10 @@ class Engine:
         folder = store_dir(self.knowledge_dir, store)
         # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py).
         policy = load_policy(folder) if (folder / POLICY_FILE).exists() else infer_policy(index.chunks)
-        if config.support_email is None and policy.contact and policy.contact.channel.startswith("email "):
+        page_email = re.search(r"[\w.%+-]+@[\w-]+(\.[\w-]+)+", policy.contact.channel) if policy.contact else None
+        if config.support_email is None and page_email:
             # store.toml names no address, but the page does: hand-offs and replies use the page's.
-            config = config.model_copy(update={"support_email": policy.contact.channel.removeprefix("email ")})
+            config = config.model_copy(update={"support_email": page_email.group(0)})
         responder = PolicyResponder(policy, BusinessCalendar(config.country), config.name, contact_words(config))
         citations = {id(fact): source for fact, source in cite_facts(policy, index.chunks)}
         return StoreRuntime(

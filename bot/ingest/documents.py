@@ -113,9 +113,9 @@ def classify_line(line: str) -> BlockKind:
         return BlockKind.question
     if SYMBOL_BULLET.match(line) and not line[0].isalnum():
         return BlockKind.item
-    if len(words) <= MAX_PROBLEM_WORDS and SHOPPER_PROBLEM.match(line) and line.endswith("."):
-        return BlockKind.question  # "I wore my running shoes outside and they don't feel right.": a store writes "we"
     unpunctuated = not re.search(r"[.!:;,)\]]$", line)
+    if 3 <= len(words) <= MAX_PROBLEM_WORDS and SHOPPER_PROBLEM.match(line) and (line.endswith(".") or unpunctuated):
+        return BlockKind.question  # "I wore my running shoes outside…", "My order arrived damaged": a store writes "we"
     if unpunctuated and 3 <= len(words) <= MAX_QUESTION_WORDS and ASKING_START.match(line) and not NOT_A_QUESTION_START.match(line):
         return BlockKind.question  # an accordion's question pasted without its "?": "Can I change my order"
     if len(words) <= MAX_HEADING_WORDS and unpunctuated:
@@ -186,8 +186,17 @@ def looks_like_question(text: str) -> bool:
     return text.endswith("?") or bool(QUESTION_START.match(text))
 
 
-HTML_BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "summary", "td", "th", "blockquote", "div", "section", "article", "details", "pre")
-HTML_DROPPED_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "nav", "button", "form")
+HTML_BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "summary", "td", "th", "blockquote", "div", "section", "article", "details", "pre", "button")
+HTML_DROPPED_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "nav", "form")
+TOGGLE_CLASS = re.compile(r"accordion|toggle|collaps|faq|question|trigger|expand", re.I)
+
+
+def is_accordion_toggle(button: Tag) -> bool:
+    """An accordion's question is often a `<button aria-expanded>`; "Add to cart" is not one."""
+    classes = " ".join(button.get("class") or [])
+    return button.has_attr("aria-expanded") or button.has_attr("aria-controls") or bool(TOGGLE_CLASS.search(classes)) or looks_like_question(
+        clean_line(button.get_text(" ", strip=True))
+    )
 
 
 def html_blocks(source: str) -> list[Block]:
@@ -196,6 +205,9 @@ def html_blocks(source: str) -> list[Block]:
     soup = BeautifulSoup(source, "html.parser")
     for dropped in soup.find_all(HTML_DROPPED_TAGS):
         dropped.decompose()
+    for button in soup.find_all("button"):
+        if not is_accordion_toggle(button):
+            button.decompose()
     root = soup.body or soup
     blocks: list[Block] = []
     for element in root.find_all(HTML_BLOCK_TAGS):
@@ -208,8 +220,9 @@ def html_blocks(source: str) -> list[Block]:
         tag = element.name
         if tag in ("h1", "h2", "h3", "h4", "h5", "h6", "th"):
             kind = BlockKind.question if looks_like_question(text) else BlockKind.heading
-        elif tag in ("summary", "dt"):
+        elif tag in ("summary", "dt", "button"):
             kind = BlockKind.question
+            text = TRAILING_ACCORDION_MARK.sub("", text)  # the toggle's "+" icon
         elif tag == "li":
             kind = BlockKind.item
         else:

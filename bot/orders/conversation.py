@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import Order
 from bot.ingest import StoreConfig
-from bot.orders.lookup import LookupLimits, failures, find_email, find_order_number, lookup_order, order_with
+from bot.orders.lookup import EMAIL_IN_TEXT, LookupLimits, failures, find_email, find_order_number, lookup_order, order_with
 from bot.policy.calculators import eta, order_change_allowed, return_eligibility
 from bot.policy.calendar import BusinessCalendar, spoken
 from bot.policy.model import StorePolicy
@@ -119,8 +119,8 @@ class OrderDesk:
     def own_addresses(self) -> frozenset[str]:
         """The store's addresses: a shopper quoting one ("I emailed support@…") is not giving theirs."""
         found = {self.config.support_email or ""}
-        if self.policy.contact and self.policy.contact.channel.startswith("email "):
-            found.add(self.policy.contact.channel.removeprefix("email "))
+        if self.policy.contact:
+            found.update(EMAIL_IN_TEXT.findall(self.policy.contact.channel))
         return frozenset(a.strip().lower() for a in found if a)
 
     def contact(self) -> str:

@@ -26,13 +26,15 @@ FINAL_SALE = re.compile(r"\b(final\s+sale|non-?returnable|non-?refundable|cannot
 DEFECT_EXCEPTION = re.compile(r"\b(unless|except|excluding)\b[^.]{0,60}\b(defect\w*|damaged|faulty|wrong)", re.I)
 RANGE = re.compile(r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(business|working)?\s*days?\b", re.I)
 REFUND_TIME = re.compile(r"\brefund", re.I)
-PROCESSING = re.compile(r"\b(process(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+within|handling|leaves?\s+(our|the)\s+\w+|(are|is)\s+(sent|posted)\s+(out\s+)?within)\b", re.I)
-TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|take\s+\d|reach\s+you|mail|post|courier|carrier|usps|ups|fedex|dhl)\b", re.I)
+PROCESSING = re.compile(r"\b(process(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+(from\s+[\w\s]{1,40}?\s+)?within|handling|leaves?\s+(our|the)\s+\w+|(are|is)\s+(sent|posted)\s+(out\s+)?within)\b", re.I)
+TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|take\s+\d|reach\s+you|mail|post|courier|carrier|usps|ups|fedex|dhl|after\s+(shipping|it\s+ships|dispatch))\b", re.I)
 REGION = re.compile(r"\b(EU|E\.U\.|Europe\w*|Asia\w*|Scandinavia\w*|Caribbean|Latin\s+America|Middle\s+East|Africa)\b")
 PROBLEM = re.compile(r"\b(crack\w*|broken|damaged?|defect\w*|faulty|wrong\s+item|missing|photo)\b", re.I)
 WE_SHIP = re.compile(r"\bwe\s+(only\s+)?(ship|deliver)\s+(to|within|in)\b", re.I)
 WORLDWIDE = re.compile(r"\b(worldwide|internationally|all\s+over\s+the\s+world|to\s+all\s+countries|any\s+country)\b", re.I)
 WE_ACCEPT = re.compile(r"\b(we|you\s+can)\s+(accept|take|pay\s+with|support)\b|\bpayment\s+methods?\b", re.I)
+PAYING = re.compile(r"\b(pay|paying|payment|accept\w*|checkout|check\s+out|install?ments?|financ\w*|split)\b", re.I)
+REFUSED_METHOD = re.compile(r"\b(don'?t|do\s+not|cannot|can'?t|no\s+longer|are\s+unable\s+to)\s+(accept|take|support)\b", re.I)
 EXCHANGE_REFUSED = re.compile(r"\b(do\s+not|don'?t|no\s+longer|cannot|can'?t)\s+(accept|offer|do|process)\s+exchanges\b|\bno\s+exchanges\b", re.I)
 METHOD = re.compile(r"\b(express|expedited|standard)\b", re.I)
 
@@ -48,7 +50,8 @@ def sentences_of(chunks: Iterable[Chunk]) -> list[str]:
 def window_candidates(sentences: list[str]) -> list[dict]:
     found = []
     for sentence in sentences:
-        if not RETURN_WORDS.search(sentence) or FINAL_SALE.search(sentence) or REFUND_PAID.search(sentence):
+        labelled = RETURN_LABEL.match(sentence)  # "• Store credit: unopened games within 60 days of purchase."
+        if not (RETURN_WORDS.search(sentence) or labelled) or FINAL_SALE.search(sentence) or REFUND_PAID.search(sentence):
             continue
         if PROBLEM.search(sentence):
             continue  # "arrives broken? email a photo within 5 days": a damage report, not the return window
@@ -61,7 +64,10 @@ def window_candidates(sentences: list[str]) -> list[dict]:
         if len(days) != 1 or not re.search(r"\b(within|\d+[\s-]*days?\s+(return|refund|exchange|to\s+return|money)|have\s+\d+|up\s+to|\d+-day)", sentence, re.I):
             continue
         anchored = "purchase" if FROM_PURCHASE.search(sentence) and not FROM_DELIVERY.search(sentence) else "delivery" if FROM_DELIVERY.search(sentence) else None
-        if re.search(r"(store|merchandise)\s+credit", sentence, re.I) and not re.search(r"\brefund", sentence, re.I) or credit_later:
+        if labelled:
+            label = labelled.group(1).lower()
+            refunds = ["store_credit"] if "credit" in label else ["exchange"] if label.startswith("exchange") else ["cash"]
+        elif re.search(r"(store|merchandise)\s+credit", sentence, re.I) and not re.search(r"\brefund", sentence, re.I) or credit_later:
             refunds = ["store_credit"]
         elif re.search(r"exchang", sentence, re.I) and not re.search(r"\b(return|refund)", sentence, re.I):
             refunds = ["exchange"]  # "size exchanges are free within 60 days": exchanges only
@@ -69,7 +75,9 @@ def window_candidates(sentences: list[str]) -> list[dict]:
             refunds = ["cash", "exchange"]
         else:
             refunds = ["cash"]
-        found.append({"days": days.pop(), "anchored": anchored, "refunds": refunds, "source": sentence})
+        # "we'll refund it if your pet won't eat it" is a promise beside the return window, not the window.
+        returned = bool(labelled) or bool(re.search(r"\b(return(s|ed|ing)?|exchang\w*|send\s+(it|items?|them)\s+back|sent\s+back)\b", sentence, re.I))
+        found.append({"days": days.pop(), "anchored": anchored, "refunds": refunds, "source": sentence, "returned": returned})
     return found
 
 
@@ -85,6 +93,7 @@ def return_windows(sentences: list[str]) -> list[dict]:
     chosen: dict[str, dict] = {}
     for refund in ("cash", "store_credit", "exchange"):
         offering = [w for w in found if refund in w["refunds"]]
+        offering = [w for w in offering if w["returned"]] or offering
         only = [w for w in offering if len(w["refunds"]) == 1] or offering
         if len({w["days"] for w in only}) == 1:
             chosen[refund] = only[0]
@@ -98,7 +107,9 @@ def return_windows(sentences: list[str]) -> list[dict]:
 def final_sale(chunks: list[Chunk], sentences: list[str]) -> list[dict]:
     rules = []
     for sentence in final_sale_statements(chunks):
-        kinds = [k for k, p in ITEM_KIND_PATTERNS.items() if p.search(sentence) and k not in ("gift", "defect", "wrong_item", "missing_item")]
+        kinds = [k for k, p in ITEM_KIND_PATTERNS.items() if p.search(sentence) and k not in ("gift", "defect", "wrong_item", "missing_item", "opened")]
+        if OPENED_REFUSED.match(sentence):
+            kinds.append("opened")  # "Opened games can't be returned": every opened item, not one kind
         items = item_names(sentence, kinds)
         if items and not kinds:
             kinds = ["final_sale"]
@@ -114,7 +125,8 @@ def final_sale(chunks: list[Chunk], sentences: list[str]) -> list[dict]:
                 continue  # "unopened products can be exchanged": about exchanges, not what can come back for a refund
             if any(allows_worn(other) for other in sentences):
                 break  # "wore them outside? the 30-day comfort trial still takes them back": the page allows some
-            rules.append({"kinds": ["worn"], "exceptions": ["defect"], "source": sentence})
+            kinds = (["opened"] if SEALED_ONLY.search(sentence) else []) + (["worn"] if UNUSED_ONLY.search(SEALED_ONLY.sub("", sentence)) else [])
+            rules.append({"kinds": kinds, "exceptions": ["defect"], "source": sentence})
             break
     return rules
 
@@ -145,14 +157,13 @@ FEE = re.compile(r"\b(shipping|postage|delivery|handling|restocking)\s+(rate|fee
 
 def item_names(statement: str, kinds: list[str]) -> list[str]:
     """What a final-sale statement lists that no item kind names: each line of a list under it,
-    or the phrases before "are final sale" ("Travel minis, discovery sets …") when the sentence
-    names no kind of its own (beside it they describe the kind: "the stone color, metal"). Examples
-    after "such as" are left out, and so is a fee ("the shipping rate … is non-refundable")."""
+    or the phrases before "are final sale" ("Travel minis, discovery sets …"). Examples after
+    "such as" are left out, and so is a fee ("the shipping rate … is non-refundable")."""
     head, *listed = statement.split("\n")
     if listed:
         phrases = [line.lstrip("•-* ").strip() for line in listed]
-    elif set(kinds) - {"final_sale"} or not re.search(r"final\s+sale", head, re.I) or FEE.search(head):
-        return []
+    elif not re.search(r"final\s+sale", head, re.I) or FEE.search(head):
+        return []  # "… are non-refundable" beside a kind describes the kind ("the stone color, metal")
     else:
         # The subject ends where the last refusal starts: "X are final sale and cannot be returned".
         end = max((m.start() for m in FINAL_SALE.finditer(head)), default=0)
@@ -180,15 +191,19 @@ def allows_worn(sentence: str) -> bool:
     return False
 
 
-WORN_RETURNABLE = re.compile(r"\b(worn|wore|wear\w*|used|tried\s+(them|it)\s+outside|even\s+if\s+(you'?ve|you\s+have|they'?ve|they\s+have|it'?s|it\s+has))\b", re.I)
+WORN_RETURNABLE = re.compile(r"\b(worn|wore|wear\w*|used|tried\s+(them|it)\s+outside|even\s+(if|after|when|though)\s+(you'?ve|you\s+have|they'?ve|they\s+have|it'?s|it\s+has))\b", re.I)
 NEGATED = re.compile(r"\b(not|cannot|can'?t|won'?t|no|only|unworn|unused)\b|n't\b", re.I)  # near a worn word, it refuses
+SEALED_ONLY = re.compile(r"\b(unopened|sealed|in\s+(its|their)\s+(original\s+)?shrink[\s-]?wrap)\b", re.I)
+OPENED_REFUSED = re.compile(r"^\W*(opened|unsealed)\s+(\w+\s+)?(items?|products?|goods|merchandise|games?|bags?|boxes|packages?|bottles?|jars?)\b", re.I)
 UNUSED_ONLY = re.compile(r"\b(unused|unworn|unwashed|unburn(ed|t)|unopened|never\s+been\s+(used|worn)|in\s+(its|their)\s+original,?\s+unused\s+condition)\b", re.I)
 
 
 REFUND_PAID = re.compile(
     r"\b(refunded|refund\s+(will|should|may|can|is|would)\s+(be|take|appear|post|arrive|show|reach)|see\s+(your|the)\s+refund|refund\s+payment"
-    r"|(receive|get)\s+(your|a|the)\s+refund|refund\s+will\s+be\s+available"
+    r"|(receive|get)\s+(your|a|the)\s+refund|refund\s+will\s+be\s+available|(process|issue)(es)?\s+(your\s+|all\s+)?refunds?"
     r"|refunds?\s+(are|is|will\s+be|get)\s+(issued|processed|credited|sent|returned|paid))", re.I)
+RETURN_LABEL = re.compile(r"^\W*(refunds?|exchanges?|store\s+credit|returns?)\s*:", re.I)
+COUNTED_FROM_AN_EVENT = re.compile(r"\s*(of|from)\s+(the\s+)?(date\s+of\s+)?(delivery|receipt|receiving|arrival|purchase|order)\b", re.I)
 BANK_STEP = re.compile(r"\b(bank|card\s+issuer|financial\s+institution|statement)\b.{0,60}\b(post|show|appear|process|reflect)|\b(another|additional|further|extra)\b.{0,30}\bdays?\b.{0,40}\b(bank|card\s+issuer|financial\s+institution)\b", re.I)
 INSPECTION = re.compile(r"\b(we|our\s+team)\s+(inspect|check|review)\w*\b.{0,40}\b(receiv\w*|arriv\w*)", re.I)
 WINDOW_WORDING = re.compile(r"\bwithin\s+\d+\s*days?\s+(of|after|from)\b", re.I)
@@ -222,6 +237,8 @@ def timeline(sentences: list[str]) -> list[dict]:
                 start = "return_received" if receipt else "return_approved" if re.search(r"approv|inspect|process", sentence, re.I) else "return_received"
                 stages.append({"start": start, "end": "refund_posted", "min": low, "max": high, "unit": unit, "source": sentence})
                 break
+            if COUNTED_FROM_AN_EVENT.match(sentence[match.end() :]):
+                continue  # "let us know within 21 days of delivery": a deadline, not how long delivery takes
             if RETURN_WORDS.search(sentence) or PROBLEM.search(sentence) or not re.search(r"\b(order|ship|deliver|arriv|dispatch|process|post|mail|courier|carrier)", sentence, re.I):
                 # a return, or a damaged item to report "within 7 days of arrival", is no delivery time
                 continue
@@ -279,7 +296,32 @@ def countries_in(sentence: str) -> list[str]:
     return codes
 
 
-def payments(sentences: list[str]) -> dict | None:
+def payments(chunks: list[Chunk], sentences: list[str]) -> dict | None:
+    return payment_sentence(sentences) or payment_list(chunks, sentences)
+
+
+def payment_list(chunks: list[Chunk], sentences: list[str]) -> dict | None:
+    """Methods listed one per line under "Which payment methods do you accept?"."""
+    for chunk in chunks:
+        asked = " ".join((chunk.title, *chunk.questions))
+        if not re.search(r"\b(payment|pay|accept)", asked, re.I):
+            continue
+        listed = [line for line in chunk.sentences if line.lstrip().startswith(("•", "-", "*"))]
+        methods = list(dict.fromkeys(name for line in listed for name, pattern in PAYMENT_PATTERNS.items() if pattern.search(line)))
+        if len(methods) >= 2:
+            named_elsewhere = {
+                name
+                for other in sentences
+                if other not in listed and not REFUSED_METHOD.search(other) and PAYING.search(other)
+                for name, pattern in PAYMENT_PATTERNS.items()
+                if pattern.search(other)
+            }
+            specific = [m for m in methods if m not in ("Credit card", "Debit card")] or methods
+            return {"methods": specific, "complete": named_elsewhere <= set(methods), "source": "\n".join(listed)}
+    return None
+
+
+def payment_sentence(sentences: list[str]) -> dict | None:
     for sentence in sentences:
         if not WE_ACCEPT.search(sentence):
             continue
@@ -288,7 +330,13 @@ def payments(sentences: list[str]) -> dict | None:
             specific = [m for m in methods if m not in ("Credit card", "Debit card")] or methods
             # The list is the whole story only if it says so and the page names no other method elsewhere
             # ("You can also pay in 4 with Afterpay" two lines down).
-            named_elsewhere = {name for other in sentences if other != sentence for name, pattern in PAYMENT_PATTERNS.items() if pattern.search(other)}
+            named_elsewhere = {
+                name
+                for other in sentences
+                if other != sentence and not REFUSED_METHOD.search(other) and PAYING.search(other)
+                for name, pattern in PAYMENT_PATTERNS.items()
+                if pattern.search(other)
+            }  # "We don't accept American Express" leaves the list whole (that one is a no), and so does "gift cards never expire"
             complete = not re.search(r"\b(such\s+as|including|e\.g\.|like)\b", sentence, re.I) and named_elsewhere <= set(methods)
             return {"methods": specific, "complete": complete, "source": sentence}
     return None
@@ -301,6 +349,7 @@ def exchanges(sentences: list[str]) -> dict | None:
     return None
 
 
+PHONE = re.compile(r"\+?\(?\d{1,4}\)?[\s.-]?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,4}\b")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
@@ -311,7 +360,8 @@ def contact(sentences: list[str]) -> dict | None:
         return None
     address = max({a for a, _ in found}, key=lambda a: sum(x == a for x, _ in found))
     sentence = next(s for a, s in found if a == address)
-    return {"channel": f"email {address}", "source": sentence}
+    phone = PHONE.search(sentence)
+    return {"channel": f"email {address}" + (f" or call {phone.group(0).strip()}" if phone else ""), "source": sentence}
 
 
 def infer_policy(chunks: Iterable[Chunk]) -> StorePolicy:
@@ -328,7 +378,7 @@ def infer_policy(chunks: Iterable[Chunk]) -> StorePolicy:
     if refused:
         returns["exchanges"] = refused
     raw: dict = {"returns": returns, "timeline": timeline(sentences)}
-    for name, value in (("shipping", shipping(chunks)), ("payments", payments(sentences)), ("contact", contact(sentences))):
+    for name, value in (("shipping", shipping(chunks)), ("payments", payments(chunks, sentences)), ("contact", contact(sentences))):
         if value:
             raw[name] = value
     return StorePolicy.model_validate(raw)

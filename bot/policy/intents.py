@@ -82,7 +82,7 @@ NEGATED_PAYMENT = pattern(r"\b(don'?t|do\s+not|doesn'?t|without|no)\b[^.?!]{0,25
 ITEM_DATE_ROLES = ("delivered", "order_placed", "order_shipped", "unmarked")
 CONTACT = pattern(
     r"""\b(how\s+(can|do|could)\s+i\s+(contact|reach|email|call|get\s+(in\s+touch|hold))|contact\s+(you|info|information|details|us|customer\s+service|support)
-    | (what('?s|\s+is)|your)\s+(email|e-mail|phone|telephone)(\s+(address|number))?|phone\s+number|customer\s+(service|support)\s+(email|number|phone|contact)
+    | (what('?s|\s+is)|your|ur)\s+((your|ur)\s+)?(email|e-mail|phone|telephone)(\s+(address|number))?|phone\s+number|customer\s+(service|support)\s+(email|number|phone|contact)
     | (can|do)\s+i\s+call\s+you|get\s+in\s+touch)\b"""
 )
 PERSONAL_REFUND = pattern(r"\b(my|i|i'?ve|me|we|our)\b")

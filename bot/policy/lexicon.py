@@ -29,7 +29,9 @@ ITEM_KINDS: dict[str, str] = {
     "photo": r"photo (locket|pendant|jewel\w*|necklace)|with (a|my|our) photo",
     "design_your_own": r"design(ed)? (your|my) own",
     "custom_size": r"custom[- ]siz(e|es|ed)|resized",
-    "worn": r"\bworn\b|\bwore\b|wearing it|have worn|used (it|them|once|twice)|(been|was|were) used|\blit (it|them|once)|burn(ed|t) (it|them|once)|(opened|washed) (it|them)",
+    "worn": r"\bworn\b|\bwore\b|wearing it|have worn|used (it|them|once|twice)|(been|was|were) used|\blit (it|them|once)|burn(ed|t) (it|them|once)|washed (it|them)",
+    # Opening the packaging is not wearing: it matters where the page takes back only sealed or unopened items.
+    "opened": r"(i|we|i'?ve|we'?ve|already|have|has|been|was|were|is|are)\s+(already\s+)?opened|opened (it|them|the (box|bag|package|seal|jar|bottle|tin|pack))|broke the seal|took (it|them) out of the (shrink|wrap|packag\w*)|no longer sealed",
     "no_tag": r"(without|no|lost|removed) (the )?(jewelry )?tags?|tags? (off|removed|missing)",
     "replacement": r"(a|the|my) replacement|sent (to me )?as (a )?replacement",
     "display": r"display (item|piece|sample)s?",

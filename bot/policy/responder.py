@@ -29,7 +29,7 @@ from bot.policy.calculators import (
     ships_to,
 )
 from bot.policy.calendar import BusinessCalendar, short, spoken
-from bot.policy.intents import Intent, detect_intent
+from bot.policy.intents import RETURN_VERB, Intent, detect_intent
 from bot.match.text import stem, words
 from bot.policy.lexicon import US_STATES, country_name, names_item
 from bot.policy.model import Fact, Stage, StorePolicy
@@ -39,7 +39,7 @@ KIND_WORDS = {
     "sale": "sale items", "final_sale": "final-sale items", "markdown": "marked-down items", "gift_card": "gift cards",
     "custom": "custom pieces", "special_order": "special orders", "personalized": "personalized items",
     "engraved": "engraved items", "photo": "photo items", "design_your_own": "design-your-own pieces",
-    "custom_size": "custom-size rings", "worn": "worn or used items", "no_tag": "items without their tag",
+    "custom_size": "custom-size rings", "worn": "worn or used items", "opened": "opened items", "no_tag": "items without their tag",
     "replacement": "replacement items", "display": "display items", "business_supplies": "business supplies",
     "style_for_a_steal": "Style For a Steal items", "skincare": "skincare", "gift": "gifts",
 }
@@ -110,6 +110,9 @@ class PolicyResponder:
             if continued is not None:
                 return continued
         intent = detect_intent(message, slots)
+        if intent is None and RETURN_VERB.search(message):
+            # "is stuff from the bargain bin returnable": an item the store lists as final sale, by its own name.
+            return self.named_final_sale(message, slots)
         if intent is None:
             return None
         return self.compute(intent, slots, today, message)
@@ -179,6 +182,23 @@ class PolicyResponder:
                 self.policy, today, unmarked.day if role == "delivered" else (delivered.day if delivered else None),
                 unmarked.day if role == "order_placed" else (purchased.day if purchased else None), slots.kinds, slots.refund,
             )
+        if decision.rule == "window" and decision.eligible is False and slots.refund == "cash":
+            # "can I get a refund?" after the refund window: store credit or an exchange may still be open.
+            wider = return_eligibility(
+                self.policy, today, *(d.day if d else None for d in (assumed_delivered(assumed, delivered), assumed_purchased(assumed, purchased))), slots.kinds, None
+            )
+            still_open = [o for o in wider.windows if o.eligible]
+            if still_open:
+                closed = max((o for o in decision.windows if o.deadline), key=lambda o: o.deadline, default=None)
+                best = max(still_open, key=lambda o: o.deadline)
+                ended = f"Sorry — the window for a refund ended on {spoken(closed.deadline)}. " if closed else ""
+                refunds = " or ".join(REFUND_WORDS[r] for r in dict.fromkeys(r for o in still_open if o.deadline == best.deadline for r in o.fact.refunds))
+                return PolicyAnswer(
+                    f"{ended}You can still return it for {refunds} until {spoken(best.deadline)}: {best.fact.days} days after "
+                    f"{'delivery' if best.fact.counted_from == 'delivery' else 'purchase'} on {short(best.start)}.",
+                    facts=tuple(o.fact for o in (closed, best) if o),
+                    reason="return window: refund closed, another open",
+                )
         unheard_refund = slots.refund is not None and not any(slots.refund in w.refunds for w in self.policy.returns.windows) and (
             slots.refund != "exchange" or self.policy.returns.exchanges is None
         )
@@ -455,6 +475,12 @@ class PolicyResponder:
             return None
         name = country_name(slots.country)
         fact = self.policy.shipping
+        if verdict.allowed and slots.state in OUTSIDE_THE_LOWER_48:
+            state = US_STATES[slots.state]
+            if CONTIGUOUS_ONLY.search(fact.source) or re.search(rf"\b(not|except|excluding|no)\b[^.]{{0,60}}\b{state}\b", fact.source, re.I):
+                return PolicyAnswer(f"Sorry — {self.store_name} doesn't ship to {state}: it ships within the contiguous United States.", facts=(fact,), reason=f"does not ship to {slots.state}")
+            if re.search(rf"\b{state}\b", fact.source, re.I) is None and re.search(r"\b(alaska|hawaii)\b", fact.source, re.I):
+                return None  # the page speaks of these states in words the list does not settle
         if verdict.allowed:
             duties = f" {self.store_name} collects the customs duties and taxes for {name} itself." if slots.country in fact.duties_collected_for else ""
             return PolicyAnswer(f"Yes — {self.store_name} ships to {name}.{duties}", facts=(fact,), reason=f"ships to {slots.country}")
@@ -556,11 +582,22 @@ POLICY_WORDS = (
 )
 
 
+OUTSIDE_THE_LOWER_48 = frozenset({"AK", "HI"})
+CONTIGUOUS_ONLY = re.compile(r"\b(contiguous|lower\s*48|continental|mainland)\b", re.I)
+
 # Kinds that name what an item is, not a condition it is in: where no rule names the line (a skincare
 # shop's serum), the item takes the store's general window like anything else.
 PRODUCT_LINES = frozenset({"skincare"})
 
 SUMMARY_VERBS = {"order_shipped": "ships", "delivered": "arrives"}  # "Your order ships 2 business days after…"
+
+
+def assumed_delivered(assumed: DateMention | None, given: DateMention | None) -> DateMention | None:
+    return assumed if assumed is not None and assumed.role == "delivered" else given
+
+
+def assumed_purchased(assumed: DateMention | None, given: DateMention | None) -> DateMention | None:
+    return assumed if assumed is not None and assumed.role == "order_placed" else given
 
 
 def repair_policy_words(message: str) -> str:

@@ -51,7 +51,7 @@ NOT_A_DATE = re.compile(r"^(may|sun|sat|wed|mar)$", re.I)
 DATE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (role, re.compile(pattern, re.I))
     for role, pattern in (
-        ("return_received", r"(you|they|warehouse|store) (got|received|have) (it|my return|the return|my package|the package)( back)?|return (was |got )?(received|arrived|delivered)|received my return|got my return|(arrived|got|came) (back )?to (you|your warehouse|the warehouse)|(my |the )?return (reached|got to|arrived at) (you|your \w+|the \w+)"),
+        ("return_received", r"(you|they|warehouse|store) (got|received|have) (it|(my|the) (return\w*( \w+)?|package|parcel))( back)?|return (was |got )?(received|arrived|delivered)|received my return|got my return|(arrived|got|came) (back )?to (you|your warehouse|the warehouse)|(my |the )?return (reached|got to|arrived at) (you|your \w+|the \w+)"),
         ("return_approved", r"approv(ed|al)|accepted|authori[sz]ed|(return|it|refund) (was |got |has been )?processed"),
         ("return_requested", r"request(ed|ing)?( a| my| the)? return|(initiated|started|submitted|opened)( a| my| the)? return|return request"),
         ("refund_issued", r"refund(ed)? (was |got )?(processed|issued|sent)|processed my (return|refund)|issued (my|the|a) refund|refunded me"),
@@ -64,7 +64,7 @@ DATE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 REFUND_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("store_credit", re.compile(r"store credit|merchandise credit|(as|for|in) credit|credit (instead|back)", re.I)),
     ("exchange", re.compile(r"exchang\w*|swap\w*|(a |for a )?different (size|colou?r|one|item)|trade (it )?in", re.I)),
-    ("cash", re.compile(r"cash|money back|(to|on) my (card|credit card|account|paypal)|original (payment|form of payment)|full refund|refund (to|on) (my )?(card|paypal|original)", re.I)),
+    ("cash", re.compile(r"cash|money back|(to|on) my (card|credit card|account|paypal)|original (payment|form of payment)|full refund|refund (to|on) (my )?(card|paypal|original)|(for|get|want|need) (a )?refund\b", re.I)),
 )
 ORDER_STATES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("backordered", re.compile(r"back ?-?order(ed)?", re.I)),

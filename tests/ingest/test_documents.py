@@ -77,6 +77,21 @@ def test_html_faq_accordion():
     ]
 
 
+def test_an_accordion_button_is_its_question_and_other_buttons_are_not():
+    page = """<body><div class="accordion"><h2 class="accordion-section">Orders</h2>
+    <div class="accordion-item">
+      <button class="accordion-toggle" aria-expanded="false">How long until my order ships? <span class="icon">+</span></button>
+      <div class="accordion-panel"><p>Within 1-3 business days.</p></div>
+    </div>
+    <div class="accordion-item"><button class="faq-q">Store pickup</button><div><p>Free in Madison.</p></div></div>
+    <form><button>Subscribe</button></form><button class="btn">Add to cart</button></div></body>"""
+    passages = group_passages(html_blocks(page))
+    assert [(p.questions, p.text) for p in passages] == [
+        (["How long until my order ships?"], "Within 1-3 business days."),
+        (["Store pickup"], "Free in Madison."),
+    ]
+
+
 @pytest.mark.parametrize(
     ("page", "expected"),
     [

@@ -228,22 +228,21 @@ def test_a_final_sale_list_under_its_heading_sentence_is_read_whole(store_folder
 
 
 @pytest.mark.parametrize(
-    ("page", "worn_rule"),
+    ("page", "refused"),
     [
-        pytest.param("Returns\nUnopened bags can be returned within 30 days of delivery for a full refund.\n", True, id="unopened-only"),
+        pytest.param("Returns\nUnopened bags can be returned within 30 days of delivery for a full refund.\n", {"opened"}, id="unopened-only"),
+        pytest.param("Returns\nUnworn items can be returned within 30 days for a refund.\nWorn items cannot be returned.\n", {"worn"}, id="worn-refused-twice"),
+        pytest.param("Returns\nOpened games can't be returned unless they're missing pieces.\n", {"opened"}, id="opened-refused-outright"),
         pytest.param(
             "Returns\nReturn anything within 30 days of purchase for a refund, even if it's opened.\n"
             "Unopened products can be exchanged within 30 days of purchase.\n",
-            False, id="an-exchange-rule-for-unopened-items-is-no-refusal",
-        ),
-        pytest.param(
-            "Returns\nUnworn items can be returned within 30 days for a refund.\nWorn items cannot be returned.\n", True, id="worn-refused-twice",
+            set(), id="an-exchange-rule-for-unopened-items-is-no-refusal",
         ),
     ],
 )
-def test_a_used_item_is_refused_only_where_the_page_says_so(store_folder, page, worn_rule):
+def test_a_used_or_opened_item_is_refused_only_where_the_page_says_so(store_folder, page, refused):
     rules = policy_of(store_folder, page).returns.final_sale
-    assert any("worn" in r.kinds for r in rules) == worn_rule
+    assert {k for r in rules for k in r.kinds} & {"worn", "opened"} == refused
 
 
 @pytest.mark.parametrize(
@@ -292,3 +291,54 @@ def test_a_product_line_no_rule_names_takes_the_general_window(store_folder, tmp
     engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
     reply = engine.answer("acme", "I bought a serum on Nov 20, can I return it if I don't like it?", today=__import__("datetime").date(2026, 12, 1))
     assert reply.kind == "policy" and "December 20, 2026" in reply.text, reply.text
+
+
+@pytest.mark.parametrize(
+    ("page", "question", "starts"),
+    [
+        pytest.param(
+            "Shipping\nWhere do you ship?\nWe ship to the contiguous United States (the lower 48 states).\n",
+            "do you ship to hawaii", "Sorry — Acme Rings doesn't ship to Hawaii", id="the-lower-48-is-not-hawaii",
+        ),
+        pytest.param(
+            "Payment\nWhich payment methods do you accept?\n- Visa, Mastercard and Discover\n- PayPal\nWe don't accept American Express.\n",
+            "do you take amex?", "Sorry", id="a-list-of-methods-and-a-refused-one",
+        ),
+        pytest.param(
+            "Returns\nOpened games can't be returned unless they're missing pieces.\nUnopened games can be returned within 14 days of delivery for a refund.\n",
+            "I opened Wingspan and don't like it, can I return it?", "No — opened items can't be returned", id="opened-is-refused",
+        ),
+        pytest.param(
+            "Returns\nTools can be returned within 60 days of purchase for a refund. "
+            "If you'd rather have store credit, we accept returns up to 90 days from purchase.\n",
+            "I bought a pot on Sep 15, can I get a refund?", "Sorry — the window for a refund ended on Saturday, November 14, 2026. You can still return it for store credit until Monday, December 14, 2026", id="refund-closed-store-credit-open",
+        ),
+        pytest.param(
+            "Returns\nUnopened, unused items can be returned within 30 days of delivery for a full refund.\n"
+            "The Picky Eater Promise\nIf your pet won't eat a food, even after you've opened it, let us know within 60 days of purchase and we'll refund it.\n",
+            "can I return the leash I got on November 20?", "Yes — you can return it until", id="a-refund-promise-is-not-the-return-window",
+        ),
+    ],
+)
+def test_what_a_page_states_answers_with_its_own_limits(store_folder, tmp_path, page, question, starts):
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", question, today=__import__("datetime").date(2026, 12, 1))
+    assert reply.kind == "policy" and reply.text.startswith(starts), reply.text
+
+
+@pytest.mark.parametrize(
+    ("page", "stages"),
+    [
+        pytest.param(
+            "Shipping\nOrders ship from our Portland warehouse within 1-2 business days. Standard delivery then takes 3-5 business days.\n"
+            "Damaged?\nLet us know within 21 days of delivery.\n",
+            [("order_placed", "order_shipped", 1, 2), ("order_shipped", "delivered", 3, 5)], id="ships-from-and-a-deadline-after-delivery",
+        ),
+        pytest.param(
+            "Refunds\nWe process refunds within 5 business days of receiving your return.\n",
+            [("return_received", "refund_posted", 5, 5)], id="we-process-refunds",
+        ),
+    ],
+)
+def test_delivery_and_refund_times_read_from_plain_sentences(store_folder, page, stages):
+    assert [(s.start, s.end, s.min, s.max) for s in policy_of(store_folder, page).timeline] == stages

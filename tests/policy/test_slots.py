@@ -30,6 +30,7 @@ TODAY = date(2026, 11, 25)  # a Wednesday
         pytest.param("I sent it back 5 days ago", [("2026-11-20", "return_shipped")], id="return-shipped"),
         pytest.param("you received my return on Nov 2", [("2026-11-02", "return_received")], id="return-received-not-delivery"),
         pytest.param("my return reached your roastery on Nov 2", [("2026-11-02", "return_received")], id="return-reached-the-store"),
+        pytest.param("you got my returned planter on Nov 2", [("2026-11-02", "return_received")], id="you-got-my-returned-item"),
         pytest.param("I ordered on the 1st and it arrived on the 9th", [("2026-11-01", "order_placed"), ("2026-11-09", "delivered")], id="two-dates-two-roles"),
         pytest.param("the necklace from March 3", [("2026-03-03", "unmarked")], id="no-verb"),
         pytest.param("I received my order on March 3", [("2026-03-03", "delivered")], id="received-my-order-is-delivery"),
@@ -82,6 +83,8 @@ def test_on_the_nth_is_the_latest_such_day(day, today, expected):
         ("I've used it twice", {"worn"}),
         ("I used PayPal, can I return it?", set()),  # paying with something is not using the item
         ("I got it on Nov 3 and haven't opened it", set()),
+        ("I opened Wingspan and don't like it", {"opened"}),
+        ("I opened the box and tried it on", {"opened"}),
         ("my son never wore them", set()),
         ("I didn't wear it even once", set()),
         ("we haven't even used them", set()),
