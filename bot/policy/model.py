@@ -128,6 +128,8 @@ class Returns(BaseModel):
     final_sale: list[FinalSale] = Field(default_factory=list)
     holiday_gifts: HolidayGifts | None = None
     how: Fact | None = Field(default=None, description="how to start a return: the steps or the contact")
+    # Refund types the page gives two windows for (tea 30 days, teaware 45): their questions go to the page's words.
+    unsettled: list[RefundType] = Field(default_factory=list)
 
 
 class ProblemWindow(Fact):

@@ -167,6 +167,8 @@ class PolicyResponder:
     def return_window(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
         if not self.policy.returns.windows and not self.policy.returns.final_sale:
             return None
+        if (slots.refund or "cash") in self.policy.returns.unsettled and not slots.kinds:
+            return None  # the page gives this refund two windows: its own words answer
         delivered = slots.date_for("delivered")
         purchased = slots.date_for("order_placed")
         unmarked = slots.date_for("unmarked", "order_shipped")

@@ -338,7 +338,40 @@ def test_what_a_page_states_answers_with_its_own_limits(store_folder, tmp_path, 
             "Refunds\nWe process refunds within 5 business days of receiving your return.\n",
             [("return_received", "refund_posted", 5, 5)], id="we-process-refunds",
         ),
+        pytest.param(
+            "Refunds\nWe refund within 5-7 business days after your return is received.\n",
+            [("return_received", "refund_posted", 5, 7)], id="we-refund-within",
+        ),
     ],
 )
 def test_delivery_and_refund_times_read_from_plain_sentences(store_folder, page, stages):
     assert [(s.start, s.end, s.min, s.max) for s in policy_of(store_folder, page).timeline] == stages
+
+
+def test_each_carrier_names_its_own_transit_time(store_folder):
+    page = "Shipping\nOrders are packed within 2 business days. USPS Ground Advantage then takes 3-5 business days, and Priority Mail takes 1-3 business days.\n"
+    stages = [(s.start, s.end, s.min, s.max, s.method) for s in policy_of(store_folder, page).timeline]
+    assert stages == [("order_placed", "order_shipped", 2, 2, None), ("order_shipped", "delivered", 3, 5, "standard"), ("order_shipped", "delivered", 1, 3, "express")]
+
+
+def test_a_damage_report_deadline_is_read_and_answered_with_its_date(store_folder, tmp_path):
+    page = (
+        "Returns\nTeaware can be returned within 45 days of delivery for a refund.\n"
+        "My teapot arrived broken\nSo sorry! Email a photo of the box and the broken piece within 7 days of delivery and we'll send a new one.\n"
+    )
+    (window,) = policy_of(store_folder, page).problems
+    assert (window.days, window.counted_from) == (7, "delivery") and "damaged" in window.problems
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "teapot arrived Nov 20 with a chipped spout, is it too late to tell you?", today=__import__("datetime").date(2026, 12, 1))
+    assert reply.kind == "policy" and "November 27, 2026" in reply.text, reply.text
+
+
+def test_two_refund_windows_for_one_type_leave_that_type_to_the_page(store_folder):
+    """Tea 30 days, teaware 45: a product line no kind names. Answering a tea question with the
+    exchange window alone would mislead."""
+    page = (
+        "Returns\nUnopened tea can be returned within 30 days of purchase for a full refund.\n"
+        "Teaware can be returned within 45 days of delivery. Exchanges are fine too within the same 45 days.\n"
+    )
+    returns = policy_of(store_folder, page).returns
+    assert [(w.days, w.refunds) for w in returns.windows] == [(45, ["exchange"])] and returns.unsettled == ["cash"]
