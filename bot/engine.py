@@ -32,6 +32,7 @@ from bot.policy import StorePolicy, load_policy
 from bot.policy.calendar import BusinessCalendar, store_today
 from bot.policy.citations import cite_facts
 from bot.policy.infer import infer_policy
+from bot.policy.lexicon import PAYMENT_PATTERNS
 from bot.policy.model import POLICY_FILE
 from bot.policy.responder import Pending, PolicyAnswer, PolicyResponder
 from bot.reply import Reply, ReplySource, render_reply
@@ -169,7 +170,7 @@ class Engine:
                 parts[i] = self.policy_part(runtime, questions[i], result)
         if to_retrieve:
             embedder = self.embedder_for(config)
-            repaired = [repair_typos(questions[i], runtime.known_words, runtime.store_words) for i in to_retrieve]
+            repaired = [repair_typos(spelled_out(questions[i]), runtime.known_words, runtime.store_words) for i in to_retrieve]
             vectors = embedder.encode(repaired)
             for i, vector in zip(to_retrieve, vectors, strict=True):
                 parts[i] = self.answer_part(runtime, questions[i], vector)
@@ -191,8 +192,9 @@ class Engine:
         return PartAnswer(question, Kind.policy, 1.0, f"policy: {result.reason}", text, sources, result.suggestions, pending)
 
     def answer_part(self, runtime: StoreRuntime, question: str, vector) -> PartAnswer:
-        retrieval = runtime.retriever.retrieve(question, vector)
-        decision = decide(retrieval, question, self.match_settings, runtime.known_words, runtime.retriever.lexical)
+        wording = spelled_out(question)
+        retrieval = runtime.retriever.retrieve(wording, vector)
+        decision = decide(retrieval, wording, self.match_settings, runtime.known_words, runtime.retriever.lexical)
         config = runtime.config
 
         def part(text: str, sources: tuple[ReplySource, ...], suggestions: tuple[str, ...]) -> PartAnswer:
@@ -269,6 +271,13 @@ class Engine:
 
     def passage(self, store: str, chunk_id: str) -> Chunk | None:
         return next((c for c in self.runtime(store).retriever.index.chunks if c.id == chunk_id), None)
+
+
+def spelled_out(question: str) -> str:
+    """"do you take amex?" as the page would say it too ("American Express"): a shopper's short name
+    for a payment method shares no letters with the page's."""
+    names = [name for name, pattern in PAYMENT_PATTERNS.items() if pattern.search(question) and name.lower() not in question.lower()]
+    return f"{question} ({', '.join(names)})" if names else question
 
 
 def pending_question(pending: dict | None) -> Pending | None:

@@ -84,14 +84,23 @@ def escalation_reason(text: str, subject: str) -> str | None:
     return None
 
 
-def unanswered_reason(kind: str, confidence: float, pending: dict | None, rules: EmailRules) -> str | None:
+# "Can I *still* return…", "is it too late": the customer asks about their own deadline, which needs their date.
+OWN_DEADLINE = re.compile(
+    r"\b(still|too\s+late|in\s+time|deadline|last\s+day|(am|are)\s+(i|we)\s+(within|eligible)|my\s+(order|item|package|parcel|ring|necklace|earrings?|bracelet|refund)|i\s+(bought|ordered|got|received))\b",
+    re.I,
+)
+
+
+def unanswered_reason(kind: str, confidence: float, pending: dict | None, rules: EmailRules, question: str = "") -> str | None:
     """Why one question's answer may not go out on its own; None when it may.
 
-    A computed policy answer that still asks for a date has not answered; a "did you mean"
-    (clarify) or a hand-off has not either; an FAQ answer must reach the email threshold."""
+    A computed policy answer that still asks for the customer's date has not answered their own
+    case ("can I still return the earrings I bought?"); to a general question ("how long do I have
+    to return an item?") it has — the window, and an offer to work out the last day. A "did you
+    mean" (clarify) or a hand-off has not answered; an FAQ answer must reach the email threshold."""
     if kind not in ("answer", "policy"):
         return f"{kind} at confidence {confidence:.2f}"
-    if pending is not None:
+    if pending is not None and (not question or OWN_DEADLINE.search(question)):
         return f"{kind} needs more from the customer (a date)"
     if confidence < rules.min_confidence:
         return f"{kind} at confidence {confidence:.2f} < {rules.min_confidence:.2f}"

@@ -68,7 +68,7 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
             parts.append(order_part(runtime, db, store, one_line(question), in_mail, mail, today))
             continue
         reply = engine.answer(store, question, today=today, learned=learned)
-        why = unanswered_reason(reply.kind, reply.confidence, reply.pending, rules)
+        why = unanswered_reason(reply.kind, reply.confidence, reply.pending, rules, question)
         if why is None and number:
             why = f"mentions order {number} but does not ask where it is: a person checks that order"
         documents = tuple(dict.fromkeys(s.citation.split(",")[0] for s in reply.sources))

@@ -85,3 +85,16 @@ def test_escalations_go_to_a_person(text, reason):
 )
 def test_what_counts_as_answered(kind, confidence, pending, sent):
     assert (unanswered_reason(kind, confidence, pending, RULES) is None) == sent
+
+
+@pytest.mark.parametrize(
+    ("question", "sent"),
+    [
+        ("How long do I have to return an item?", True),  # the window is the answer; the date offer is extra
+        ("What is the return window for exchanges?", True),
+        ("Can I still return the earrings I bought?", False),  # their own deadline needs their date
+        ("I ordered a ring last month, is it too late to send it back?", False),
+    ],
+)
+def test_a_general_policy_question_is_answered_by_its_window(question, sent):
+    assert (unanswered_reason("policy", 1.0, {"intent": "return_window"}, RULES, question) is None) == sent

@@ -113,3 +113,17 @@ def test_an_unknown_ranker_feature_is_refused_by_name(engine):
     index = engine.runtime("sessori").retriever.index
     with pytest.raises(ValueError, match=r"unknown ranker features \['dense_titel'\]"):
         StoreRetriever(index, {"dense_titel": 1.0}, 0.0)
+
+
+def test_a_payment_methods_short_name_finds_the_page_that_spells_it_out(store_folder, tmp_path):
+    """"amex" shares no letters with "American Express": the page's spelling is searched too."""
+    from bot.engine import Engine
+    from bot.settings import packaged_model_path
+
+    page = (
+        "Payment\nWhich cards can I use?\nMost cards work, such as Visa and American Express.\n"
+        "Shipping\nHow long does shipping take?\nThree to five business days.\n"
+    )
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "do you take amex?")
+    assert reply.kind == "answer" and "American Express" in reply.text
