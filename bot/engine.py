@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from bot.index import Embedder, build_store_index, index_status, load_embedder, load_store_index
@@ -75,6 +76,7 @@ class Engine:
     build_stale: bool = True  # rebuild a missing/stale index on load instead of refusing
     _runtimes: dict[str, StoreRuntime] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    _phrase_vectors: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, init=False, repr=False)
 
     def embedder_for(self, config: StoreConfig) -> Embedder:
         """A store may name its own model folder; the others share the default."""
@@ -173,6 +175,9 @@ class Engine:
             repaired = [repair_typos(spelled_out(questions[i]), runtime.known_words, runtime.store_words) for i in to_retrieve]
             vectors = embedder.encode(repaired)
             for i, vector in zip(to_retrieve, vectors, strict=True):
+                taught = self.learned_by_meaning(runtime, vector, learned or {}) if len(questions) == 1 else None
+                if taught is not None:
+                    return taught
                 parts[i] = self.answer_part(runtime, questions[i], vector)
         return combine(store, config, [p for p in parts if p is not None])
 
@@ -226,8 +231,32 @@ class Engine:
             match = found[0] if found else None
         if match is None:
             return None
+        return self.taught(runtime, learned[match])
+
+    def learned_by_meaning(self, runtime: StoreRuntime, vector, learned: dict[str, str | None]) -> Reply | None:
+        """The same request in other words ("could I get my ring made a bit bigger later on"): the
+        closest taught phrasing by meaning, when it is about as close as a rewording gets."""
+        if not learned:
+            return None
+        keys = sorted(learned)
+        vectors = self.phrase_vectors(runtime, keys)
+        similarity = vectors @ vector
+        best = int(similarity.argmax())
+        if float(similarity[best]) < self.match_settings.learned_min_similarity:
+            return None
+        return self.taught(runtime, learned[keys[best]])
+
+    def phrase_vectors(self, runtime: StoreRuntime, keys: list[str]):
+        """Taught phrasings, encoded once each and kept: a store's list grows slowly."""
+        store = runtime.retriever.store
+        missing = [k for k in keys if (store, k) not in self._phrase_vectors]
+        if missing:
+            for key, vector in zip(missing, self.embedder_for(runtime.config).encode(missing), strict=True):
+                self._phrase_vectors[(store, key)] = vector
+        return np.stack([self._phrase_vectors[(store, k)] for k in keys])
+
+    def taught(self, runtime: StoreRuntime, passage_id: str | None) -> Reply | None:
         config = runtime.config
-        passage_id = learned[match]
         if passage_id is None:
             text = render_reply("handoff", reason="out of scope", store_name=config.name, support_email=config.support_email, website=config.website)
             return Reply(runtime.retriever.store, Kind.handoff.value, text, 0.0, (), (), "marked out of scope by an agent")

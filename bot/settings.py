@@ -58,6 +58,9 @@ class MatchSettings(BaseSettings):
     confidence_dense_weight: float = 1.308
     confidence_bias: float = -0.442
     max_suggestions: int = 3
+    # A phrasing agents taught answers a message this close by meaning (cosine); rewordings of one
+    # request sit above it, other requests about the same thing ("resize" vs "return" a ring) below.
+    learned_min_similarity: float = 0.9
 
 
 class Settings(BaseSettings):

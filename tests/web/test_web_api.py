@@ -185,3 +185,13 @@ def test_an_answer_an_agent_marked_wrong_lands_in_the_inbox(client):
     client.post("/v1/feedback", json={"store": "dissoo", "message": message, "suggested": "…", "verdict": "down", "source_ids": []}, headers=auth)
     flagged = [item for item in client.get("/v1/agent/inbox?store=dissoo", headers=auth).json() if item["message"] == message]
     assert flagged and flagged[0]["kind"] == "thumbs_down"
+
+
+def test_a_taught_phrasing_also_answers_its_rewordings(client):
+    auth = {"Authorization": "Bearer s3cret"}
+    passage = next(p for p in client.get("/v1/agent/passages?store=dissoo", headers=auth).json() if "warranty" in p["title"].lower())
+    client.post("/v1/agent/phrasings", json={"store": "dissoo", "phrase": "can I get my ring made bigger later", "passage_id": passage["id"]}, headers=auth)
+    reworded = client.post("/v1/chat", json={"store": "dissoo", "message": "could I get my ring made a bit bigger later on"}).json()
+    assert reworded["kind"] == "answer" and reworded["sources"][0]["id"] == passage["id"]
+    other = client.post("/v1/chat", json={"store": "dissoo", "message": "can I return my ring?"}).json()
+    assert not other["sources"] or other["sources"][0]["id"] != passage["id"]  # another request about the same thing
