@@ -43,7 +43,10 @@ RETURN_ASK = pattern(
 PROBLEM_VERB = pattern(r"\b(report\w*|claim|replace\w*|tell\s+you|let\s+you\s+know|notify|contact\s+you)\b")
 PROBLEM_KINDS = {"defect", "wrong_item", "missing_item"}
 # "Do I have to pay to send it back?" asks about money, not a deadline: the FAQ text answers it.
-COST_QUESTION = pattern(r"\b(pay\s+(for|to)|cost|costs|fee|fees|charge[sd]?|who\s+pays|free\s+(return|shipping)|postage|shipping\s+label)\b")
+COST_QUESTION = pattern(r"\b(pay\s+(for|to)|cost|costs|fee|fees|charge[sd]?|who\s+pays|pays?\s+(for\s+)?(the\s+)?(return\s+)?(shipping|postage)|free\s+(return|shipping)|postage|shipping\s+label)\b")
+# "return window?", "what's the return period for store credit": how long returns are open, in general.
+WINDOW_ASK = pattern(r"\b(window|period|time\s*limit|time\s*frame|timeframe|how\s+long\s+(do|have|can)|how\s+many\s+days\s+(do|have|can))\b")
+NOT_A_WINDOW = pattern(r"\b(take|takes|taking|process\w*|how\s+do\s+i|steps?)\b")
 # "can I return my earrings?", "I want to exchange a bracelet": the shopper's own item, so the
 # answer is the window and a question for the date it counts from.
 OWN_RETURN = pattern(
@@ -116,6 +119,8 @@ def detect_intent(message: str, slots: Slots) -> Intent | None:
         or OWN_RETURN.search(message)
         or ("gift" in slots.kinds and PERSONAL.search(message))
     ):
+        return Intent.return_window
+    if RETURN_VERB.search(message) and WINDOW_ASK.search(message) and not NOT_A_WINDOW.search(message) and not COST_QUESTION.search(message):
         return Intent.return_window
     short_question = len(message.split()) <= 4
     if slots.payments and (PAYMENT.search(message) or short_question) and not NEGATED_PAYMENT.search(message):

@@ -37,6 +37,8 @@ def say(client: TestClient, message: str, session_id: str | None = None, store: 
         pytest.param("sessori", "my order already shipped, can I cancel it?", ["Sorry", "cancelled"], id="sessori-cancel-shipped"),
         pytest.param("dissoo", "can I pay with amex?", ["Yes", "American Express"], id="dissoo-amex"),
         pytest.param("dissoo", "do you charge sales tax in Texas?", ["Yes", "Texas"], id="dissoo-tax"),
+        pytest.param("sessori", "retrun window?", ["14 days of delivery"], id="a-bare-return-window-question"),
+        pytest.param("stelladot", "what's the return window for store credit", ["store credit", "90 days"], id="the-window-of-one-refund-type"),
     ],
 )
 def test_policy_questions_are_computed_and_cited(client, store, message, expected):
