@@ -42,6 +42,7 @@ from bot.settings import MatchSettings
 LEARNED_SIMILARITY = 92  # rapidfuzz ratio: a taught phrasing with a typo or a word more still counts
 TELL_ME_MORE = re.compile(r"^\s*(tell me more|more( details| info(rmation)?)?|show (me )?(the )?full answer|full answer|details)\s*[.!?]*\s*$", re.I)
 MORE_SUGGESTION = "Tell me more"
+ONE_PERIOD = re.compile(r"(?<=\w\.)\.(?!\.)")
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ class Engine:
         first = sources[0] if sources else None
         text = render_reply(
             "policy",
-            lead=result.lead,
+            lead=ONE_PERIOD.sub("", result.lead),  # "Purl & Ply Yarn Co.." when a store's name ends a sentence
             details=result.details,
             ask=result.ask,
             quotes=tuple(dict.fromkeys(f.source for f in result.facts))[:2],

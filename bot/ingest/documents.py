@@ -47,6 +47,8 @@ QUESTION_START = re.compile(
     re.I,
 )
 MAX_QUESTION_WORDS = 25
+# "Expedited - 2 business days", "Gift wrap $5": a short line with an amount is a fact, not a heading.
+AMOUNT = re.compile(r"\d+\s*(-|–|to)?\s*\d*\s*(business\s+|working\s+)?(days?|hours?|weeks?|months?|%)|[$€£]\s*\d", re.I)
 MAX_HEADING_WORDS = 6
 # An accordion's open/close toggle pasted as its own line, or left at the end of a question.
 ACCORDION_MARK = re.compile(r"^[+−–\-▾▸▴▲▼›⌄⌃^]$")
@@ -118,7 +120,7 @@ def classify_line(line: str) -> BlockKind:
         return BlockKind.question  # "I wore my running shoes outside…", "My order arrived damaged": a store writes "we"
     if unpunctuated and 3 <= len(words) <= MAX_QUESTION_WORDS and ASKING_START.match(line) and not NOT_A_QUESTION_START.match(line):
         return BlockKind.question  # an accordion's question pasted without its "?": "Can I change my order"
-    if len(words) <= MAX_HEADING_WORDS and unpunctuated:
+    if len(words) <= MAX_HEADING_WORDS and unpunctuated and not AMOUNT.search(line):
         return BlockKind.heading
     return BlockKind.text
 

@@ -19,7 +19,7 @@ from bot.match.text import content_terms, words
 EXISTENCE = re.compile(
     r"""^\s*(?:hi|hello|hey)?[\s,!.]*
     (?:(?:do|does|can|will|would)\s+(?:you|u|y'?all|ya|your\s+(?:shop|store|company|site|team|brand))\s+(?:guys\s+)?(?:also\s+)?
-        (?:offer|sell|have|carry|stock|provide|make|do|run|give|host|support)\b
+        (?:offer|sell|have|carry|stock|provide|make|do|run|give|host|support|(?=gift[\s-]?wrap))\b
       | (?:is|are)\s+there\s+(?:a|an|any)\b
       | do\s+you\s+guys\s+(?:offer|sell|have|carry|stock|provide|make|do)\b)
     (?P<thing>[^?.!]*)""",

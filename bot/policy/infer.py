@@ -24,7 +24,7 @@ FROM_DELIVERY = re.compile(r"\b(of|after|from)\s+(the\s+)?(delivery|receipt|rece
 FROM_PURCHASE = re.compile(r"\b(of|after|from)\s+(the\s+)?(original\s+)?(purchase|order(\s+date)?|date\s+of\s+(purchase|order)|ordering|buying)\b", re.I)
 FINAL_SALE = re.compile(r"\b(final\s+sale|non-?returnable|non-?refundable|cannot\s+be\s+returned|can'?t\s+be\s+returned|not\s+(eligible\s+for|accept(ed)?\s+(for\s+)?)\s*(a\s+)?(returns?|refunds?)|do\s+not\s+accept\s+returns\s+on|are\s+not\s+refundable|cannot\s+be\s+refunded)\b", re.I)
 DEFECT_EXCEPTION = re.compile(r"\b(unless|except|excluding)\b[^.]{0,60}\b(defect\w*|damaged|faulty|wrong)", re.I)
-RANGE = re.compile(r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(business|working)?\s*days?\b", re.I)
+RANGE = re.compile(r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(?:more\s+|additional\s+|extra\s+|further\s+)?(business|working)?\s*days?\b", re.I)
 REFUND_TIME = re.compile(r"\brefund", re.I)
 PROCESSING = re.compile(r"\b(process(ed|ing)?|pack(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+(from\s+[\w\s]{1,40}?\s+)?within|handling|leaves?\s+(our|the)\s+\w+|(are|is)\s+(sent|posted)\s+(out\s+)?within)\b", re.I)
 TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|take\s+\d|reach\s+you|mail|post|courier|carrier|usps|ups|fedex|dhl|after\s+(shipping|it\s+ships|dispatch))\b", re.I)
@@ -54,11 +54,12 @@ def window_candidates(sentences: list[str]) -> list[dict]:
     found = []
     for sentence in sentences:
         labelled = RETURN_LABEL.match(sentence)  # "• Store credit: unopened games within 60 days of purchase."
-        if not (RETURN_WORDS.search(sentence) or labelled) or FINAL_SALE.search(sentence) or REFUND_PAID.search(sentence):
+        later_credit = CREDIT_LATER.search(sentence) and re.search(r"(store|merchandise)\s+credit", sentence, re.I)  # "After 30 days and up to 60 …"
+        if not (RETURN_WORDS.search(sentence) or labelled or later_credit) or FINAL_SALE.search(sentence) or REFUND_PAID.search(sentence):
             continue
         if PROBLEM.search(sentence):
             continue  # "arrives broken? email a photo within 5 days": a damage report, not the return window
-        credit_later = re.search(r"(store|merchandise)\s+credit", sentence, re.I) and re.search(r"\bafter\s+\d+\s*days?\b.{0,40}\b(up\s+to|within|until)\b", sentence, re.I)
+        credit_later = bool(later_credit)
         if re.search(r"\b(process\w*|business|working)\b|\d+\s*(-|–|to)\s*\d+\s*days", sentence, re.I) and not credit_later:
             continue  # a processing time or a range is not a return window
         days = {int(m.group(1)) for m in DAYS.finditer(sentence)}
@@ -179,6 +180,15 @@ def item_names(statement: str, kinds: list[str]) -> list[str]:
         before = re.split(r"\b(such\s+as|like|including|e\.g\.)\b", head[:end], flags=re.I)[0]
         before = re.sub(r"\b(are|is|will\s+be|remain|become)\b(\s+final\s+sale)?(\s+and)?\s*$", "", before.strip(), flags=re.I)
         phrases = [p.strip(" ()[]:;") for p in re.split(r",|\(|\)|;|\band\b|\bor\b", before)]
+    # A capitalised name inside a phrase ("anything from our Final Cut clearance collection") is an item of its
+    # own, unless a kind's words run through it ("monthly Style For a Steal items").
+    phrases += [
+        m.group(0)
+        for p in phrases
+        for m in re.finditer(r"(?<!^)\b[A-Z][\w'&-]*(?:\s+[A-Z][\w'&-]*)+", p)
+        if len(item_terms(m.group(0))) >= 2
+        and not any(k.start() < m.end() and m.start() < k.end() for pattern in ITEM_KIND_PATTERNS.values() for k in pattern.finditer(p))
+    ]
     names = []
     for phrase in phrases:
         named_by_a_kind = any(p.search(phrase) for kind, p in ITEM_KIND_PATTERNS.items() if kind not in CONDITIONS)
@@ -210,11 +220,19 @@ UNUSED_ONLY = re.compile(r"\b(unused|unworn|unwashed|unburn(ed|t)|unopened|never
 
 REFUND_PAID = re.compile(
     r"\b(refunded|refund\s+(will|should|may|can|is|would)\s+(be|take|appear|post|arrive|show|reach)|see\s+(your|the)\s+refund|refund\s+payment"
-    r"|(receive|get)\s+(your|a|the)\s+refund|refund\s+will\s+be\s+available|(process|issue)(es)?\s+(your\s+|all\s+)?refunds?|\bwe\s+refund\s+(you\s+)?within"
+    r"|(receive|get)\s+(your|a|the)\s+refund|refund\s+will\s+be\s+available|(process|issue)(es)?\s+(your\s+|all\s+|the\s+)?refunds?|\bwe\s+refund\s+(you\s+)?within"
     r"|refunds?\s+(are|is|will\s+be|get)\s+(issued|processed|credited|sent|returned|paid))", re.I)
+# A sentence whose subject is a named line of goods ("Custom Cases are printed…"), not orders in general.
+ONE_LINE_OF_GOODS = re.compile(r"^\W*(?!(?:orders?|all|most|every\w*|your|our|we|in-stock|items?|packages?|standard|once|please|it|they)\b)[A-Z][\w'-]*\s+[A-Z][\w'-]*\s+(are|is)\b")
+CREDIT_LATER = re.compile(r"\bafter\s+\d+\s*days?\b.{0,40}\b(up\s+to|within|until)\b", re.I)
 RETURN_LABEL = re.compile(r"^\W*(refunds?|exchanges?|store\s+credit|returns?)\s*:", re.I)
 COUNTED_FROM_AN_EVENT = re.compile(r"\s*(of|from)\s+(the\s+)?(date\s+of\s+)?(delivery|receipt|receiving|arrival|purchase|order)\b", re.I)
-BANK_STEP = re.compile(r"\b(bank|card\s+issuer|financial\s+institution|statement)\b.{0,60}\b(post|show|appear|process|reflect)|\b(another|additional|further|extra)\b.{0,30}\bdays?\b.{0,40}\b(bank|card\s+issuer|financial\s+institution)\b", re.I)
+BANK_STEP = re.compile(
+    r"\b(bank|card\s+issuer|financial\s+institution|statement)\b.{0,60}\b(post|show|appear|process|reflect)"
+    r"|\b(another|additional|further|extra)\b.{0,30}\bdays?\b.{0,40}\b(bank|card\s+issuer|financial\s+institution)\b"
+    r"|\bcard\b.{0,40}\b(more|another|additional|extra)\s+(business\s+|working\s+)?days?\b",  # "Credit card refunds can take 2-5 more business days"
+    re.I,
+)
 INSPECTION = re.compile(r"\b(we|our\s+team)\s+(inspect|check|review)\w*\b.{0,40}\b(receiv\w*|arriv\w*)", re.I)
 WINDOW_WORDING = re.compile(r"\bwithin\s+\d+\s*days?\s+(of|after|from)\b", re.I)
 
@@ -243,7 +261,7 @@ def timeline(sentences: list[str]) -> list[dict]:
                 break
             if refund_sentence:
                 # "Once we receive (and inspect) your return…" counts from receipt; "if approved…" from approval.
-                receipt = re.search(r"\b(receiv\w*|arriv\w*|get\s+your\s+return|upon\s+receipt)\b", sentence, re.I)
+                receipt = re.search(r"\b(receiv\w*|arriv\w*|reach\w*|get\s+your\s+return|upon\s+receipt)\b", sentence, re.I)
                 start = "return_received" if receipt else "return_approved" if re.search(r"approv|inspect|process", sentence, re.I) else "return_received"
                 stages.append({"start": start, "end": "refund_posted", "min": low, "max": high, "unit": unit, "source": sentence})
                 break
@@ -253,6 +271,8 @@ def timeline(sentences: list[str]) -> list[dict]:
                 # a return, or a damaged item to report "within 7 days of arrival", is no delivery time
                 continue
             processing, transit = nearest(PROCESSING, before), nearest(TRANSIT, before)
+            if processing > transit and ONE_LINE_OF_GOODS.match(sentence):
+                continue  # "Custom Cases are printed to order and ship within 3-5 days": not every order
             if processing > transit:
                 stages.append({"start": "order_placed", "end": "order_shipped", "min": low, "max": high, "unit": unit, "source": sentence})
             elif transit >= 0 or TRANSIT.search(sentence[match.end() : match.end() + 40]):

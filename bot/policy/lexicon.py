@@ -145,8 +145,10 @@ GENERIC_ITEM_WORDS = frozenset(
 
 
 def item_terms(phrase: str) -> list[str]:
-    """The stems that name an item in a phrase: what a shopper's words must meet."""
-    return [stem(w) for w in words(phrase) if w not in STOP_WORDS and w not in GENERIC_ITEM_WORDS and not w.isdigit()]
+    """The stems that name an item in a phrase: what a shopper's words must meet. A name in capitals
+    keeps all its words ("Final Cut" is not "cut")."""
+    named = re.fullmatch(r"\s*([A-Z][\w'&-]*\s+)+[A-Z][\w'&-]*\s*", phrase) is not None
+    return [stem(w) for w in words(phrase) if w not in STOP_WORDS and (named or w not in GENERIC_ITEM_WORDS) and not w.isdigit()]
 
 
 def names_item(name: str, message_stems: set[str]) -> bool:

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 from bot.errors import FaqbotError
 from bot.ingest import Chunk
 from bot.ingest.knowledge import load_store_knowledge, store_dir
+from bot.match.text import content_terms
 from bot.policy.citations import chunk_holding, closest_chunk, normalized
 from bot.policy.model import POLICY_FILE, StorePolicy, load_policy
 
@@ -66,6 +67,12 @@ def without_numbers(text: str) -> str:
     return NUMBER.sub("#", normalized(text))
 
 
+def other_subjects(text: str, other: str) -> bool:
+    """Two sentences that open with different names ("Media Mail…", "Priority Mail…") speak of two things."""
+    first, second = (next((t for t in content_terms(x) if not t.isdigit()), "") for x in (text, other))
+    return bool(first and second and first != second and first not in content_terms(other) and second not in content_terms(text))
+
+
 def contradictions(sentences: list[Sentence], policy: StorePolicy) -> list[Finding]:
     timed = [s for s in sentences if s.durations]
     recorded = [[normalized(r) for r in c.readings] for c in policy.conflicts]
@@ -77,6 +84,8 @@ def contradictions(sentences: list[Sentence], policy: StorePolicy) -> list[Findi
             # token_sort, not token_set: a sentence that adds a second subject ("…or to Store Credit") is another policy.
             if fuzz.token_sort_ratio(without_numbers(first.text), without_numbers(second.text)) < SAME_POLICY_SIMILARITY:
                 continue
+            if other_subjects(first.text, second.text):
+                continue  # "Media Mail: 5-10 days" / "Priority Mail: 2-3 days": two subjects, each with its own numbers
             where = f"{first.chunk.citation} / {second.chunk.citation}"
             texts = (normalized(first.text), normalized(second.text))
             is_recorded = any(sum(any(r in t for r in readings) for t in texts) == 2 for readings in recorded)

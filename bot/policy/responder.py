@@ -154,8 +154,8 @@ class PolicyResponder:
         }[intent]
         if intent == Intent.contact:
             return self.contact_answer(intent, slots, today, asks_phone=bool(re.search(r"\b(phone|call|telephone|number)\b", message, re.I)))
-        if intent == Intent.return_window:
-            named = self.named_final_sale(message, slots)
+        if intent == Intent.return_window and not slots.kinds & kinds_with_final_sale(self.policy):
+            named = self.named_final_sale(message, slots)  # the kinds decide first: their rule cites its own words
             if named is not None:
                 return named
         if intent == Intent.delivery_eta and DISPATCH_ONLY.search(message):
@@ -592,6 +592,10 @@ CONTIGUOUS_ONLY = re.compile(r"\b(contiguous|lower\s*48|continental|mainland)\b"
 PRODUCT_LINES = frozenset({"skincare"})
 
 SUMMARY_VERBS = {"order_shipped": "ships", "delivered": "arrives"}  # "Your order ships 2 business days after…"
+
+
+def kinds_with_final_sale(policy: StorePolicy) -> frozenset[str]:
+    return frozenset(k for rule in policy.returns.final_sale for k in rule.kinds)
 
 
 def assumed_delivered(assumed: DateMention | None, given: DateMention | None) -> DateMention | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 import dateparser
@@ -30,6 +30,38 @@ MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
 WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
 NUMBER_WORD = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple(?: of)?|a few|few)"
+# Days shoppers name instead of dates: "it arrived on Thanksgiving", "a Christmas present".
+HOLIDAY_DAYS = {
+    "thanksgiving": lambda year: thanksgiving(year),
+    "black friday": lambda year: thanksgiving(year) + timedelta(days=1),
+    "cyber monday": lambda year: thanksgiving(year) + timedelta(days=4),
+    "christmas eve": lambda year: date(year, 12, 24),
+    "christmas": lambda year: date(year, 12, 25),
+    "boxing day": lambda year: date(year, 12, 26),
+    "new year's eve": lambda year: date(year, 12, 31),
+    "new year's day": lambda year: date(year, 1, 1),
+    "halloween": lambda year: date(year, 10, 31),
+    "valentine's day": lambda year: date(year, 2, 14),
+}
+HOLIDAY = r"(?:thanksgiving|black\s+friday|cyber\s+monday|christmas\s+eve|christmas|xmas|boxing\s+day|new\s+year'?s\s+(?:eve|day)|halloween|valentine'?s\s+day)(?:\s+day)?"
+
+
+def thanksgiving(year: int) -> date:
+    november_first = date(year, 11, 1)
+    return november_first + timedelta(days=(3 - november_first.weekday()) % 7 + 21)  # the fourth Thursday
+
+
+def holiday_date(text: str, today: date) -> date | None:
+    """The last time the named day came round, today included."""
+    name = re.sub(r"^(on|at|over|for|since|around|after|before|by)\s+(the\s+)?", "", text.strip().lower().replace("’", "'"))
+    name = re.sub(r"\s+", " ", name).replace("xmas", "christmas").replace("new years", "new year's").replace("valentines", "valentine's")
+    day_of = HOLIDAY_DAYS.get(name) or HOLIDAY_DAYS.get(re.sub(r"\s+day$", "", name))
+    if day_of is None:
+        return None
+    this_year = day_of(today.year)
+    return this_year if this_year <= today else day_of(today.year - 1)
+
+
 DATE_SPAN = re.compile(
     rf"""(?<![\w/-])(?:
         \d{{4}}-\d{{1,2}}-\d{{1,2}}
@@ -41,6 +73,7 @@ DATE_SPAN = re.compile(
       | (?:last|this|past|on)\s+{WEEKDAY} | {WEEKDAY}
       | {NUMBER_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|since|after\s+(?:it|they|i|we)\b)
       | last\s+(?:week|month)
+      | (?:on|at|over|for|since|around|after|before|by)\s+(?:the\s+)?{HOLIDAY}(?!\s+(?:present|gift|sale|order|party|card|shopping|week|weekend|season|deal))
     )(?![\w/])""",
     re.I | re.X,
 )
@@ -144,6 +177,8 @@ def warm_dateparser() -> None:
 
 
 def resolve_date(text: str, today: date) -> date | None:
+    if re.search(HOLIDAY, text, re.I):
+        return holiday_date(text, today)
     span = re.sub(r"^(on|this)\s+", "", text.strip(), flags=re.I)
     day_only = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", span, re.I)
     if day_only:

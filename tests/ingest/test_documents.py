@@ -24,6 +24,7 @@ from bot.ingest.passages import group_passages
         pytest.param("Q: How much is shipping?", BlockKind.question, id="q-label"),
         pytest.param("A: A flat $5.50", BlockKind.text, id="a-label"),
         pytest.param("Can I change or cancel my order", BlockKind.question, id="accordion-question-without-mark"),
+        pytest.param("Expedited - 2 business days", BlockKind.text, id="a-short-line-with-an-amount-is-no-heading"),
         pytest.param("Do not put it in the dryer", BlockKind.text, id="an-instruction-is-no-question"),
         pytest.param("If your product is blank, the usual policy applies", BlockKind.text, id="if-opens-a-statement"),
         pytest.param("I wore my running shoes outside and they don't feel right.", BlockKind.question, id="a-shoppers-problem-as-title"),

@@ -17,6 +17,7 @@ from bot.settings import packaged_model_path
         ("is there a coupon code for free shipping", ["coupon", "code"]),  # the thing ends where its purpose starts
         ("will you give me a return label or do i pay postage myself", ["return", "label"]),
         ("Hi, do you guys do engraving?", ["engrav"]),
+        ("do you gift wrap?", ["gift", "wrap"]),
         ("do you take amex", []),  # a payment question, not one about having a thing
         ("how long does shipping take?", []),
     ],

@@ -206,6 +206,10 @@ def test_a_window_for_unused_items_refuses_a_used_one(store_folder, tmp_path):
             [(45, "delivery", ["cash"]), (60, "delivery", ["exchange"])], id="an-exchange-window-of-its-own",
         ),
         pytest.param(
+            "Returns\nYou can return books within 30 days of delivery for a full refund. After 30 days and up to 60 days from delivery we'll give you store credit instead.\n",
+            [(30, "delivery", ["cash"]), (60, "delivery", ["store_credit"])], id="store-credit-later-without-the-word-return",
+        ),
+        pytest.param(
             "Returns\nNew parts can be returned within 30 days of purchase for a refund.\n"
             "Returns after 30 days and up to 60 days of purchase receive store credit only.\n",
             [(30, "purchase", ["cash"]), (60, "purchase", ["store_credit"])], id="store-credit-after-the-refund-window",
@@ -342,6 +346,15 @@ def test_what_a_page_states_answers_with_its_own_limits(store_folder, tmp_path, 
             "Refunds\nWe refund within 5-7 business days after your return is received.\n",
             [("return_received", "refund_posted", 5, 7)], id="we-refund-within",
         ),
+        pytest.param(
+            "Refunds\nOnce your return reaches us we inspect it and issue the refund within 5 business days. "
+            "Credit card refunds can take 2-5 more business days to post to your account.\n",
+            [("return_received", "refund_issued", 5, 5), ("refund_issued", "refund_posted", 2, 5)], id="issue-the-refund-then-the-cards-days",
+        ),
+        pytest.param(
+            "Shipping\nOrders placed before 2pm ship the same day. Custom Cases are printed to order and ship within 3-5 business days.\n",
+            [], id="one-line-of-goods-is-not-every-order",
+        ),
     ],
 )
 def test_delivery_and_refund_times_read_from_plain_sentences(store_folder, page, stages):
@@ -375,3 +388,20 @@ def test_two_refund_windows_for_one_type_leave_that_type_to_the_page(store_folde
     )
     returns = policy_of(store_folder, page).returns
     assert [(w.days, w.refunds) for w in returns.windows] == [(45, ["exchange"])] and returns.unsettled == ["cash"]
+
+
+def test_a_store_name_ending_in_a_period_ends_a_sentence_once(store_folder, tmp_path):
+    page = "Returns\nSale items are final sale and cannot be returned.\nYou can return items within 30 days of delivery for a refund.\n"
+    engine = Engine(store_folder(page, name="Purl & Ply Yarn Co."), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "can I return a sale item?")
+    assert "Co.." not in reply.text and "Purl & Ply Yarn Co." in reply.text, reply.text
+
+
+def test_a_name_in_capitals_inside_a_final_sale_sentence_is_an_item(store_folder, tmp_path):
+    page = (
+        "Returns\nSend it back within 60 days of delivery for a full refund.\n"
+        "Custom Cases and anything from our Final Cut clearance collection are final sale.\n"
+    )
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "bought a Final Cut case delivered nov 25, can i return it?", today=__import__("datetime").date(2026, 12, 1))
+    assert reply.text.startswith("No — that's final sale"), reply.text

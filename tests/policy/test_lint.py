@@ -79,3 +79,13 @@ def test_exit_code_is_non_zero_only_on_errors(store_folder):
 def test_the_three_stores_lint_clean():
     result = CliRunner().invoke(app, ["lint", "--knowledge", str(KNOWLEDGE)])
     assert result.exit_code == 0, result.output
+
+
+def test_two_carriers_with_their_own_times_are_no_contradiction(store_folder):
+    from bot.policy.lint import lint_store
+
+    page = "Shipping\nHow long does shipping take?\n- Media Mail: 5-10 business days\n- Priority Mail: 2-3 business days\n"
+    findings = lint_store(store_folder(page), "acme")
+    assert not [f for f in findings if f.check == "contradiction"]
+    page = "Returns\nYou can return items within 30 days.\nReturns\nYou can return items within 45 days.\n"
+    assert [f.severity for f in lint_store(store_folder(page, store="other"), "other") if f.check == "contradiction"] == ["error"]
