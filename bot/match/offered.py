@@ -1,5 +1,5 @@
-""""Do you offer gift wrapping?": a question whether the store has a thing is answered only by a
-passage that names the thing.
+""""Do you offer gift wrapping?", "are your yarns vegan?": a question whether the store has a thing
+(or its goods a property) is answered only by a passage that names it.
 
 Nearest-passage matching answers such a question with whatever shares its other words ("gift"
 cards, "student" → the discounts passage), confidently. The object of "do you offer / sell /
@@ -21,6 +21,7 @@ EXISTENCE = re.compile(
     (?:(?:do|does|can|will|would)\s+(?:you|u|y'?all|ya|your\s+(?:shop|store|company|site|team|brand))\s+(?:guys\s+)?(?:also\s+)?
         (?:offer|sell|have|carry|stock|provide|make|do|run|give|host|support|(?=gift[\s-]?wrap))\b
       | (?:is|are)\s+there\s+(?:a|an|any)\b
+      | (?:is|are)\s+(?=(?:your|ur)\s+\w+(?:\s+\w+)?\s+\w+\s*\??\s*$)
       | do\s+you\s+guys\s+(?:offer|sell|have|carry|stock|provide|make|do)\b)
     (?P<thing>[^?.!]*)""",
     re.I | re.X,

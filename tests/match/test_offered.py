@@ -18,6 +18,8 @@ from bot.settings import packaged_model_path
         ("will you give me a return label or do i pay postage myself", ["return", "label"]),
         ("Hi, do you guys do engraving?", ["engrav"]),
         ("do you gift wrap?", ["gift", "wrap"]),
+        ("are your yarns vegan?", ["yarn", "vegan"]),  # a property the page must state
+        ("is your site secure?", ["site", "secure"]),
         ("do you take amex", []),  # a payment question, not one about having a thing
         ("how long does shipping take?", []),
     ],
