@@ -57,6 +57,7 @@ PERSONAL = pattern(r"\b(i|i'?ve|i'?m|my|mine|me|we|our)\b")
 REFUND_ETA = pattern(
     r"""\b(when|how\s+long|how\s+soon|how\s+many\s+(business\s+)?days|what\s+date|by\s+when)\s+(will|would|do|does|can|should|is|are|until|till|before|for|to)\b.{0,50}
         \b(refund\w*|money|reimburs\w*|store\s+credit|credited|paid\s+back|get\s+paid)\b
+    | \bwhen'?s\s+(my|the)\s+(refund|money)
     | \b(where('?s|\s+is)|haven'?t\s+(got(ten)?|received|seen)|still\s+(no|not|waiting)\w*|no\s+sign\s+of|not\s+(got(ten)?|received|seen)).{0,30}\b(refund|money)\b
     | \brefund\w*\b.{0,40}\b(take|arrive|post|show(\s+up)?|appear|hit|land|come|reach|be\s+(back|issued|processed))\b
     | \b(still|yet)\b.{0,20}\b(no|not|haven'?t|without|nothing)\b.{0,15}\b(refund|money)\b
