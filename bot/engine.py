@@ -28,7 +28,7 @@ from bot.match.lexical import repair_typos
 from bot.match.questions import split_questions
 from bot.match.retrieval import Candidate, StoreRetriever
 from bot.match.smalltalk import peel_smalltalk
-from bot.match.text import words
+from bot.match.text import content_terms, stem, words
 from bot.policy import StorePolicy, load_policy
 from bot.policy.calendar import BusinessCalendar, store_today
 from bot.policy.citations import cite_facts
@@ -42,6 +42,7 @@ from bot.settings import MatchSettings
 LEARNED_SIMILARITY = 92  # rapidfuzz ratio: a taught phrasing with a typo or a word more still counts
 TELL_ME_MORE = re.compile(r"^\s*(tell me more|more( details| info(rmation)?)?|show (me )?(the )?full answer|full answer|details)\s*[.!?]*\s*$", re.I)
 MORE_SUGGESTION = "Tell me more"
+PAYING_TALK = re.compile(r"\b(pay|paying|payment|accept|take|use|checkout|card|cards)\b", re.I)
 ONE_PERIOD = re.compile(r"(?<=\w\.)\.(?!\.)")
 
 
@@ -123,6 +124,7 @@ class Engine:
         """Serve a rebuilt index from the next question on."""
         with self._lock:
             self._runtimes.pop(store, None)
+            self._phrase_vectors = {k: v for k, v in self._phrase_vectors.items() if k[0] != store}
 
     def check_fresh(self, store: str) -> str:
         config = self.store_config(store)
@@ -176,7 +178,7 @@ class Engine:
             repaired = [repair_typos(spelled_out(questions[i]), runtime.known_words, runtime.store_words) for i in to_retrieve]
             vectors = embedder.encode(repaired)
             for i, vector in zip(to_retrieve, vectors, strict=True):
-                taught = self.learned_by_meaning(runtime, vector, learned or {}) if len(questions) == 1 else None
+                taught = self.learned_by_meaning(runtime, questions[i], vector, learned or {}) if len(questions) == 1 else None
                 if taught is not None:
                     return taught
                 parts[i] = self.answer_part(runtime, questions[i], vector)
@@ -234,7 +236,7 @@ class Engine:
             return None
         return self.taught(runtime, learned[match])
 
-    def learned_by_meaning(self, runtime: StoreRuntime, vector, learned: dict[str, str | None]) -> Reply | None:
+    def learned_by_meaning(self, runtime: StoreRuntime, message: str, vector, learned: dict[str, str | None]) -> Reply | None:
         """The same request in other words ("could I get my ring made a bit bigger later on"): the
         closest taught phrasing by meaning, when it is about as close as a rewording gets."""
         if not learned:
@@ -243,18 +245,22 @@ class Engine:
         vectors = self.phrase_vectors(runtime, keys)
         similarity = vectors @ vector
         best = int(similarity.argmax())
-        if float(similarity[best]) < self.match_settings.learned_min_similarity:
+        if float(similarity[best]) < self.match_settings.learned_min_similarity or swaps_a_word(message, keys[best]):
             return None
         return self.taught(runtime, learned[keys[best]])
 
     def phrase_vectors(self, runtime: StoreRuntime, keys: list[str]):
-        """Taught phrasings, encoded once each and kept: a store's list grows slowly."""
+        """Taught phrasings, encoded once each and kept (a store's list grows slowly; a rebuilt store
+        starts afresh)."""
         store = runtime.retriever.store
-        missing = [k for k in keys if (store, k) not in self._phrase_vectors]
+        with self._lock:
+            missing = [k for k in keys if (store, k) not in self._phrase_vectors]
         if missing:
-            for key, vector in zip(missing, self.embedder_for(runtime.config).encode(missing), strict=True):
-                self._phrase_vectors[(store, key)] = vector
-        return np.stack([self._phrase_vectors[(store, k)] for k in keys])
+            encoded = self.embedder_for(runtime.config).encode(missing)
+            with self._lock:
+                self._phrase_vectors.update({(store, k): v for k, v in zip(missing, encoded, strict=True)})
+        with self._lock:
+            return np.stack([self._phrase_vectors[(store, k)] for k in keys])
 
     def taught(self, runtime: StoreRuntime, passage_id: str | None) -> Reply | None:
         config = runtime.config
@@ -303,9 +309,18 @@ class Engine:
         return next((c for c in self.runtime(store).retriever.index.chunks if c.id == chunk_id), None)
 
 
+def swaps_a_word(message: str, taught: str) -> bool:
+    """"silver earrings" after "gold earrings" was taught: each has a word the other lacks, so it is
+    another request, however close by meaning. A reworded one only adds or drops words."""
+    asked, known = set(content_terms(message)), set(content_terms(taught))
+    return bool(asked - known) and bool(known - asked) and not (asked - known) <= {stem(w) for w in ("could", "would", "bit", "please")}
+
+
 def spelled_out(question: str) -> str:
     """"do you take amex?" as the page would say it too ("American Express"): a shopper's short name
     for a payment method shares no letters with the page's."""
+    if not PAYING_TALK.search(question):
+        return question  # "is the chain wire or cable?" names no way to pay
     names = [name for name, pattern in PAYMENT_PATTERNS.items() if pattern.search(question) and name.lower() not in question.lower()]
     return f"{question} ({', '.join(names)})" if names else question
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from collections import Counter
 from datetime import date
 from typing import Annotated
 
@@ -182,8 +183,8 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             raise Unauthorized()
         records = body if isinstance(body, list) else [body]
-        numbers = [number_key(r.order_number) for r in records]
-        repeated = sorted({r.order_number for r, n in zip(records, numbers, strict=True) if numbers.count(n) > 1})
+        counts = Counter(number_key(r.order_number) for r in records)
+        repeated = sorted({r.order_number for r in records if counts[number_key(r.order_number)] > 1})
         if repeated:
             raise FaqbotError(f"order {', '.join(repeated)} is sent more than once in this request: send each order once, with all its items")
         with sessions() as db:

@@ -91,7 +91,7 @@ OWN_DEADLINE = re.compile(
 )
 
 
-def unanswered_reason(kind: str, confidence: float, pending: dict | None, rules: EmailRules, question: str = "") -> str | None:
+def unanswered_reason(kind: str, confidence: float, pending: dict | None, rules: EmailRules, question: str) -> str | None:
     """Why one question's answer may not go out on its own; None when it may.
 
     A computed policy answer that still asks for the customer's date has not answered their own
@@ -100,7 +100,7 @@ def unanswered_reason(kind: str, confidence: float, pending: dict | None, rules:
     mean" (clarify) or a hand-off has not answered; an FAQ answer must reach the email threshold."""
     if kind not in ("answer", "policy"):
         return f"{kind} at confidence {confidence:.2f}"
-    if pending is not None and (not question or OWN_DEADLINE.search(question)):
+    if pending is not None and OWN_DEADLINE.search(question):
         return f"{kind} needs more from the customer (a date)"
     if confidence < rules.min_confidence:
         return f"{kind} at confidence {confidence:.2f} < {rules.min_confidence:.2f}"

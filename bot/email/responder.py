@@ -30,6 +30,8 @@ from bot.policy.calendar import store_today
 __all__ = ["EmailRules", "MailOutcome", "process_mail"]
 
 log = logging.getLogger("faqbot.email")
+# "When will my refund for DS-2002 arrive?" asks about money, not where the parcel is: a person checks it.
+NOT_STATUS = re.compile(r"\b(refund\w*|money|replac\w*|exchang\w*|sent\s+(it\s+|them\s+)?back|send\s+(it\s+|them\s+)?back|returned)\b", re.I)
 DEFECT_QUESTION = "My order arrived damaged. What should I do?"  # the store's own page answers it
 
 
@@ -60,7 +62,7 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
         number = find_order_number(question)
         in_mail = number or find_order_number(f"{mail.subject}\n{mail.text}")
         about_their_order = in_mail is not None and (
-            (number and STATUS_ASK.search(question))  # "Any update on DS-2002?", "Has DS-2002 shipped?"
+            (number and STATUS_ASK.search(question) and not NOT_STATUS.search(question))  # "Any update on DS-2002?", "Has DS-2002 shipped?"
             or (ABOUT_THE_ORDER.search(question) and order_with(db, store, in_mail, mail.sender) is not None)  # "can I return the ring from this order?"
         )
         if ORDER_INTENT.search(question) or about_their_order:

@@ -47,8 +47,9 @@ QUESTION_START = re.compile(
     re.I,
 )
 MAX_QUESTION_WORDS = 25
-# "Expedited - 2 business days", "Gift wrap $5": a short line with an amount is a fact, not a heading.
-AMOUNT = re.compile(r"\d+\s*(-|–|to)?\s*\d*\s*(business\s+|working\s+)?(days?|hours?|weeks?|months?|%)|[$€£]\s*\d", re.I)
+# "Expedited - 2 business days", "Gift wrap $5": a short line with an amount is a fact, not a heading
+# ("30-Day Returns", "24 Hour Support" still are: a title-case word follows).
+AMOUNT = re.compile(r"\d+(?:\s*(?:-|–|to)\s*\d+)?\s*(?:business\s+|working\s+)?(?:days?|hours?|weeks?|months?)\b(?!\s+[A-Z])|[$€£]\s*\d", re.I)
 MAX_HEADING_WORDS = 6
 # An accordion's open/close toggle pasted as its own line, or left at the end of a question.
 ACCORDION_MARK = re.compile(r"^[+−–\-▾▸▴▲▼›⌄⌃^]$")
@@ -120,7 +121,7 @@ def classify_line(line: str) -> BlockKind:
         return BlockKind.question  # "I wore my running shoes outside…", "My order arrived damaged": a store writes "we"
     if unpunctuated and 3 <= len(words) <= MAX_QUESTION_WORDS and ASKING_START.match(line) and not NOT_A_QUESTION_START.match(line):
         return BlockKind.question  # an accordion's question pasted without its "?": "Can I change my order"
-    if len(words) <= MAX_HEADING_WORDS and unpunctuated and not AMOUNT.search(line):
+    if len(words) <= MAX_HEADING_WORDS and unpunctuated and len(line) <= 80 and not AMOUNT.search(line):
         return BlockKind.heading
     return BlockKind.text
 
@@ -190,15 +191,19 @@ def looks_like_question(text: str) -> bool:
 
 HTML_BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "dt", "dd", "summary", "td", "th", "blockquote", "div", "section", "article", "details", "pre", "button")
 HTML_DROPPED_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "nav", "form")
+BUTTON_CHROME = re.compile(r"^(read|show|see|view|load)\s+(more|less|all)\b|^(menu|close|open|toggle|expand|collapse|search|cart|subscribe|sign\s+up|add\s+to)", re.I)
 TOGGLE_CLASS = re.compile(r"accordion|toggle|collaps|faq|question|trigger|expand", re.I)
 
 
 def is_accordion_toggle(button: Tag) -> bool:
-    """An accordion's question is often a `<button aria-expanded>`; "Add to cart" is not one."""
+    """An accordion's question is often a `<button aria-expanded>`; "Add to cart", "Menu" and
+    "Read more" are buttons too, so the label must read as a question or a topic of some words."""
+    label = TRAILING_ACCORDION_MARK.sub("", clean_line(button.get_text(" ", strip=True)))
+    if looks_like_question(label):
+        return True
     classes = " ".join(button.get("class") or [])
-    return button.has_attr("aria-expanded") or button.has_attr("aria-controls") or bool(TOGGLE_CLASS.search(classes)) or looks_like_question(
-        clean_line(button.get_text(" ", strip=True))
-    )
+    toggles = button.has_attr("aria-expanded") or button.has_attr("aria-controls") or bool(TOGGLE_CLASS.search(classes))
+    return toggles and len(label.split()) >= 2 and not BUTTON_CHROME.match(label)
 
 
 def html_blocks(source: str) -> list[Block]:

@@ -56,8 +56,11 @@ CARRIER_LINKS = {
     "canada post": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={number}",
     "royal mail": "https://www.royalmail.com/track-your-item#/tracking-results/{number}",
 }
-CHANGE_REQUEST = re.compile(r"\b(change|modify|edit|update|amend|switch)\w*\b.{0,40}\b(order|address|item|size|colou?r|it)\b", re.I)
-ATTEMPTED_EMAIL = re.compile(r"@|\b\w+\s+(at)\s+\w+(\s+dot\s+\w+)?\b|\b(gmail|yahoo|hotmail|outlook|icloud|aol)\b", re.I)
+CHANGE_REQUEST = re.compile(r"\b(change|modify|edit|amend|switch)\w*\s+(the\s+|my\s+)?(shipping\s+|delivery\s+)?(address|item|size|colou?r|order)\b", re.I)
+CANCEL_REQUEST = re.compile(r"\bcancel\w*", re.I)
+NOT_CANCELLING = re.compile(r"\b(don'?t|do\s+not|not|never|no\s+need\s+to)\b(\s+\w+){0,3}\s+cancel", re.I)  # "I don't want to cancel"
+# An address typed wrong ("bea at example dot com", "bea@example"), not "I'm at work".
+ATTEMPTED_EMAIL = re.compile(r"\S@|@\S|\b\w+\s+at\s+\w+\s+dot\s+\w+\b|\b(gmail|yahoo|hotmail|outlook|icloud|aol|proton)\b", re.I)
 NOT_FOUND = "I couldn't find an order with that number and email."
 
 
@@ -183,7 +186,8 @@ class OrderDesk:
     def change_request(self, order: Order, message: str) -> list[str]:
         """"Please cancel my order": say whether this order still can be, and how — the bot itself
         cancels nothing, so the shopper must not leave thinking it did."""
-        action = "cancel" if re.search(r"\bcancel\w*", message, re.I) else "change" if CHANGE_REQUEST.search(message) else None
+        cancelling = CANCEL_REQUEST.search(message) and not NOT_CANCELLING.search(message)
+        action = "cancel" if cancelling else "change" if CHANGE_REQUEST.search(message) else None
         if action is None or order.status == "cancelled":
             return []
         state = {"processing": "processing", "shipped": "shipped", "delivered": "delivered"}.get(order.status, "placed")
@@ -193,7 +197,7 @@ class OrderDesk:
             how = self.policy.orders.how if self.policy.orders and self.policy.orders.how else f"contact {self.contact()}"
             return [f"It hasn't shipped, so it can still be {done} — I can't do that from this chat: please {how} as soon as possible."]
         if verdict.allowed is False:
-            after = " Once it arrives you can return it instead." if state in ("shipped", "delivered") and self.policy.returns.windows else ""
+            after = {"shipped": " Once it arrives you can return it instead.", "delivered": " You can return it instead."}.get(state, "") if self.policy.returns.windows else ""
             return [f"It can't be {done} any more at this stage.{after}"]
         return [f"I can't {action} orders from this chat: please contact {self.contact()} as soon as possible."]
 

@@ -201,8 +201,7 @@ def read_orders(text: str) -> tuple[list[OrderRecord], list[BadRow]]:
     if len(missing) + len(unknown) < len(NATIVE_HEADER) // 2:
         # Close to the native header: say exactly what is off.
         problems = [f"missing {', '.join(missing)}" if missing else "", f"unknown {', '.join(unknown)}" if unknown else ""]
-        order = "" if missing or unknown else " (the columns are out of order)"
-        raise BadImport(f"CSV header: {'; '.join(p for p in problems if p) or 'columns in another order'}{order}; expected {','.join(NATIVE_HEADER)}")
+        raise BadImport(f"CSV header: {'; '.join(p for p in problems if p) or 'the columns are in another order'}; expected {','.join(NATIVE_HEADER)}")
     raise BadImport(
         "unknown CSV header: expected our native header "
         f"({','.join(NATIVE_HEADER)}) or Shopify's order export (with {', '.join(SHOPIFY_REQUIRED)})"

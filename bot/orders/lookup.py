@@ -26,7 +26,7 @@ log = logging.getLogger("faqbot.orders")
 NOT_A_PREFIX = r"(?!(?:from|on|in|at|for|of|is|was|the|and|to|by|since|dated|last|back|with|over)\b)"
 NUMBER_AFTER_WORD = re.compile(
     r"(?:#|\border\s*(?:number|no\.?|num|nr|id)?\s*(?:is|was|:|#)?|\b(?:number|no\.)\s*(?:is|was|:)?)\s*"
-    rf"({NOT_A_PREFIX}[A-Za-z]{{1,4}}-\d{{1,12}}|{NOT_A_PREFIX}[A-Za-z]{{0,4}}\s?\d{{3,12}})\b(?![-/.]\d)",
+    rf"((?-i:[A-Z]{{1,4}})-\d{{1,12}}|{NOT_A_PREFIX}[A-Za-z]{{0,4}}\s?\d{{3,12}})\b(?![-/.]\d)",  # "MY-7" in capitals; not "size-6"
     re.I,
 )
 PREFIXED_NUMBER = re.compile(r"\b([A-Za-z]{1,4}-?\d{3,12})\b")
@@ -56,7 +56,7 @@ def find_order_number(message: str, expecting: bool = False) -> str | None:
 def find_email(message: str, ignore: frozenset[str] = frozenset()) -> str | None:
     """The shopper's address: "bea @ example.com" counts; the store's own addresses (`ignore`), which
     a shopper quotes ("I emailed support@…"), do not."""
-    tidied = re.sub(r"\s*@\s*", "@", message)
+    tidied = re.sub(r"(?<=\w)\s+@\s+(?=\w)", "@", message)  # "bea @ example.com"; not "on insta @sessori.jewelry"
     for match in EMAIL_IN_TEXT.finditer(tidied):
         email = normalized_email(match.group(0))
         if email not in ignore:

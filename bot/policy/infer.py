@@ -25,12 +25,11 @@ FROM_PURCHASE = re.compile(r"\b(of|after|from)\s+(the\s+)?(original\s+)?(purchas
 FINAL_SALE = re.compile(r"\b(final\s+sale|non-?returnable|non-?refundable|cannot\s+be\s+returned|can'?t\s+be\s+returned|not\s+(eligible\s+for|accept(ed)?\s+(for\s+)?)\s*(a\s+)?(returns?|refunds?)|do\s+not\s+accept\s+returns\s+on|are\s+not\s+refundable|cannot\s+be\s+refunded)\b", re.I)
 DEFECT_EXCEPTION = re.compile(r"\b(unless|except|excluding)\b[^.]{0,60}\b(defect\w*|damaged|faulty|wrong)", re.I)
 RANGE = re.compile(r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(?:more\s+|additional\s+|extra\s+|further\s+)?(business|working)?\s*days?\b", re.I)
-REFUND_TIME = re.compile(r"\brefund", re.I)
 PROCESSING = re.compile(r"\b(process(ed|ing)?|pack(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+(from\s+[\w\s]{1,40}?\s+)?within|handling|leaves?\s+(our|the)\s+\w+|(are|is)\s+(sent|posted)\s+(out\s+)?within)\b", re.I)
 TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|take\s+\d|reach\s+you|mail|post|courier|carrier|usps|ups|fedex|dhl|after\s+(shipping|it\s+ships|dispatch))\b", re.I)
 REGION = re.compile(r"\b(EU|E\.U\.|Europe\w*|Asia\w*|Scandinavia\w*|Caribbean|Latin\s+America|Middle\s+East|Africa)\b")
 PROBLEM = re.compile(r"\b(crack\w*|broken|damaged?|defect\w*|faulty|wrong\s+item|missing|photo)\b", re.I)
-DAMAGE_WORDS = re.compile(r"\b(chipped|crushed|torn|ripped|dented|leak\w*|dies|died|dead|arrives?\s+(broken|damaged))\b", re.I)
+DAMAGE = re.compile(r"\b(crack\w*|broken|damaged?|defect\w*|faulty|wrong\s+item|missing|chipped|crushed|torn|ripped|dented|leak\w*|dies|died|dead)\b", re.I)
 REPORT_DEADLINE = re.compile(r"\bwithin\s+(\d{1,3})\s*(days?|hours?)\s+(of|after|from)\s+(the\s+)?(delivery|arrival|receipt|receiving|it\s+arrives)", re.I)
 WE_SHIP = re.compile(r"\bwe\s+(only\s+)?(ship|deliver)\s+(to|within|in)\b", re.I)
 WORLDWIDE = re.compile(r"\b(worldwide|internationally|all\s+over\s+the\s+world|to\s+all\s+countries|any\s+country)\b", re.I)
@@ -51,15 +50,16 @@ def sentences_of(chunks: Iterable[Chunk]) -> list[str]:
 
 
 def window_candidates(sentences: list[str]) -> list[dict]:
+    """Every sentence that could state a return window, with its refund type and, when it says so,
+    where it counts from; `return_windows` decides which of them settle a type."""
     found = []
     for sentence in sentences:
         labelled = RETURN_LABEL.match(sentence)  # "• Store credit: unopened games within 60 days of purchase."
-        later_credit = CREDIT_LATER.search(sentence) and re.search(r"(store|merchandise)\s+credit", sentence, re.I)  # "After 30 days and up to 60 …"
-        if not (RETURN_WORDS.search(sentence) or labelled or later_credit) or FINAL_SALE.search(sentence) or REFUND_PAID.search(sentence):
+        credit_later = bool(CREDIT_LATER.search(sentence) and re.search(r"(store|merchandise)\s+credit", sentence, re.I))  # "After 30 days and up to 60 …"
+        if not (RETURN_WORDS.search(sentence) or labelled or credit_later) or FINAL_SALE.search(sentence) or REFUND_PAID.search(sentence):
             continue
         if PROBLEM.search(sentence):
             continue  # "arrives broken? email a photo within 5 days": a damage report, not the return window
-        credit_later = bool(later_credit)
         if re.search(r"\b(process\w*|business|working)\b|\d+\s*(-|–|to)\s*\d+\s*days", sentence, re.I) and not credit_later:
             continue  # a processing time or a range is not a return window
         days = {int(m.group(1)) for m in DAYS.finditer(sentence)}
@@ -162,6 +162,7 @@ def final_sale_statements(chunks: list[Chunk]) -> list[str]:
 
 
 CONDITIONS = ("gift", "defect", "wrong_item", "missing_item", "opened")  # what happened to an item, not what it is
+REASON_CLAUSE = re.compile(r"^\s*(for|due\s+to|because|as|with|given|owing\s+to)\b", re.I)
 FEE = re.compile(r"\b(shipping|postage|delivery|handling|restocking)\s+(rate|fee|cost|charge)s?\b|\b(fee|fees|charges?)\b", re.I)
 
 
@@ -189,6 +190,7 @@ def item_names(statement: str, kinds: list[str]) -> list[str]:
         if len(item_terms(m.group(0))) >= 2
         and not any(k.start() < m.end() and m.start() < k.end() for pattern in ITEM_KIND_PATTERNS.values() for k in pattern.finditer(p))
     ]
+    phrases = [p for p in phrases if not REASON_CLAUSE.match(p)]  # "For hygiene reasons, earrings … are final sale"
     names = []
     for phrase in phrases:
         named_by_a_kind = any(p.search(phrase) for kind, p in ITEM_KIND_PATTERNS.items() if kind not in CONDITIONS)
@@ -223,12 +225,12 @@ REFUND_PAID = re.compile(
     r"|(receive|get)\s+(your|a|the)\s+refund|refund\s+will\s+be\s+available|(process|issue)(es)?\s+(your\s+|all\s+|the\s+)?refunds?|\bwe\s+refund\s+(you\s+)?within"
     r"|refunds?\s+(are|is|will\s+be|get)\s+(issued|processed|credited|sent|returned|paid))", re.I)
 # A sentence whose subject is a named line of goods ("Custom Cases are printed…"), not orders in general.
-ONE_LINE_OF_GOODS = re.compile(r"^\W*(?!(?:orders?|all|most|every\w*|your|our|we|in-stock|items?|packages?|standard|once|please|it|they)\b)[A-Z][\w'-]*\s+[A-Z][\w'-]*\s+(are|is)\b")
+ONE_LINE_OF_GOODS = re.compile(r"^\W*(?!(?i:orders?|all|most|every\w*|your|our|we|in-stock|items?|packages?|standard|once|please|it|they)\b)[A-Z][\w'-]*\s+[A-Z][\w'-]*\s+(are|is)\b")
 CREDIT_LATER = re.compile(r"\bafter\s+\d+\s*days?\b.{0,40}\b(up\s+to|within|until)\b", re.I)
 RETURN_LABEL = re.compile(r"^\W*(refunds?|exchanges?|store\s+credit|returns?)\s*:", re.I)
-COUNTED_FROM_AN_EVENT = re.compile(r"\s*(of|from)\s+(the\s+)?(date\s+of\s+)?(delivery|receipt|receiving|arrival|purchase|order)\b", re.I)
+COUNTED_FROM_AN_EVENT = re.compile(r"\s*(of|from)\s+(the\s+)?(date\s+of\s+)?(delivery|receipt|receiving|arrival)\b", re.I)
 BANK_STEP = re.compile(
-    r"\b(bank|card\s+issuer|financial\s+institution|statement)\b.{0,60}\b(post|show|appear|process|reflect)"
+    r"\b(bank|card\s+issuer|financial\s+institution|statement)\b.{0,60}\b(post|show|appear|reflect)"
     r"|\b(another|additional|further|extra)\b.{0,30}\bdays?\b.{0,40}\b(bank|card\s+issuer|financial\s+institution)\b"
     r"|\bcard\b.{0,40}\b(more|another|additional|extra)\s+(business\s+|working\s+)?days?\b",  # "Credit card refunds can take 2-5 more business days"
     re.I,
@@ -252,7 +254,7 @@ def timeline(sentences: list[str]) -> list[dict]:
                 continue
             unit = "business_days" if match.group(3) else "days"
             before = sentence[max(0, match.start() - 90) : match.start()]
-            if BANK_STEP.search(sentence) and not refund_sentence:
+            if BANK_STEP.search(sentence) and not refund_sentence and not re.search(r"\bbank\s+transfer|\bpaid\s+by\b", sentence, re.I):
                 # "It may take another 3-5 business days for your bank to post it": after the store issues it.
                 stages.append({"start": "refund_issued", "end": "refund_posted", "min": low, "max": high, "unit": unit, "source": sentence})
                 break
@@ -301,13 +303,13 @@ def problem_windows(chunks: list[Chunk]) -> list[dict]:
     damaged or wrong item may be reported. The problem may be named by the sentence or its question."""
     found = []
     for chunk in chunks:
-        asked = " ".join((chunk.heading or "", chunk.title, *chunk.questions))
+        asked = " ".join((chunk.title, *chunk.questions))  # not the section heading: "Returns & Damaged Items" covers both
         for sentence in chunk.sentences:
             deadline = REPORT_DEADLINE.search(sentence)
-            if not deadline or not (PROBLEM.search(sentence) or PROBLEM.search(asked) or DAMAGE_WORDS.search(sentence)):
+            if not deadline or not (DAMAGE.search(sentence) or DAMAGE.search(asked)):
                 continue
-            if FINAL_SALE.search(sentence):
-                continue
+            if FINAL_SALE.search(sentence) or re.search(r"\b(returned|returns?\s+(are|is)|return\s+(it|them|items?|your|unworn|unused))\b", sentence, re.I):
+                continue  # "unworn items can be returned within 30 days" is the return window ("… or refund you" is a remedy)
             amount, unit = int(deadline.group(1)), deadline.group(2).lower()
             days = max(1, -(-amount // 24)) if unit.startswith("hour") else amount
             context = f"{asked} {sentence}"
@@ -355,6 +357,18 @@ def payments(chunks: list[Chunk], sentences: list[str]) -> dict | None:
     return payment_sentence(sentences) or payment_list(chunks, sentences)
 
 
+def methods_named_in(sentences: list[str]) -> set[str]:
+    """Payment methods other sentences offer: "We don't accept American Express" is a no, and "gift
+    cards never expire" is no payment talk, so neither leaves the list incomplete."""
+    return {
+        name
+        for sentence in sentences
+        if not REFUSED_METHOD.search(sentence) and PAYING.search(sentence)
+        for name, pattern in PAYMENT_PATTERNS.items()
+        if pattern.search(sentence)
+    }
+
+
 def payment_list(chunks: list[Chunk], sentences: list[str]) -> dict | None:
     """Methods listed one per line under "Which payment methods do you accept?"."""
     for chunk in chunks:
@@ -364,13 +378,7 @@ def payment_list(chunks: list[Chunk], sentences: list[str]) -> dict | None:
         listed = [line for line in chunk.sentences if line.lstrip().startswith(("•", "-", "*"))]
         methods = list(dict.fromkeys(name for line in listed for name, pattern in PAYMENT_PATTERNS.items() if pattern.search(line)))
         if len(methods) >= 2:
-            named_elsewhere = {
-                name
-                for other in sentences
-                if other not in listed and not REFUSED_METHOD.search(other) and PAYING.search(other)
-                for name, pattern in PAYMENT_PATTERNS.items()
-                if pattern.search(other)
-            }
+            named_elsewhere = methods_named_in([other for other in sentences if other not in listed])
             specific = [m for m in methods if m not in ("Credit card", "Debit card")] or methods
             return {"methods": specific, "complete": named_elsewhere <= set(methods), "source": "\n".join(listed)}
     return None
@@ -385,13 +393,7 @@ def payment_sentence(sentences: list[str]) -> dict | None:
             specific = [m for m in methods if m not in ("Credit card", "Debit card")] or methods
             # The list is the whole story only if it says so and the page names no other method elsewhere
             # ("You can also pay in 4 with Afterpay" two lines down).
-            named_elsewhere = {
-                name
-                for other in sentences
-                if other != sentence and not REFUSED_METHOD.search(other) and PAYING.search(other)
-                for name, pattern in PAYMENT_PATTERNS.items()
-                if pattern.search(other)
-            }  # "We don't accept American Express" leaves the list whole (that one is a no), and so does "gift cards never expire"
+            named_elsewhere = methods_named_in([other for other in sentences if other != sentence])
             complete = not re.search(r"\b(such\s+as|including|e\.g\.|like)\b", sentence, re.I) and named_elsewhere <= set(methods)
             return {"methods": specific, "complete": complete, "source": sentence}
     return None

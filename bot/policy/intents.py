@@ -46,7 +46,10 @@ PROBLEM_KINDS = {"defect", "wrong_item", "missing_item"}
 COST_QUESTION = pattern(r"\b(pay\s+(for|to)|cost|costs|fee|fees|charge[sd]?|who\s+pays|pays?\s+(for\s+)?(the\s+)?(return\s+)?(shipping|postage)|free\s+(return|shipping)|postage|shipping\s+label)\b")
 # "return window?", "what's the return period for store credit": how long returns are open, in general.
 WINDOW_ASK = pattern(r"\b(window|period|time\s*limit|time\s*frame|timeframe|how\s+long\s+(do|have|can)|how\s+many\s+days\s+(do|have|can))\b")
-NOT_A_WINDOW = pattern(r"\b(take|takes|taking|process\w*|how\s+do\s+i|steps?)\b")
+NOT_A_WINDOW = pattern(
+    r"\b(take|takes|taking|process\w*|how\s+do\s+i|steps?|last|lasts)\b|\brefund\s+period\b|\b(get|getting|receive|see)\s+(my|the|a)\s+refund"
+    r"|\brefund\w*\b.{0,30}\b(once|after)\b"
+)  # "how long does the refund period last", "a time limit to get my refund": when the money comes, not a deadline
 # "can I return my earrings?", "I want to exchange a bracelet": the shopper's own item, so the
 # answer is the window and a question for the date it counts from.
 OWN_RETURN = pattern(

@@ -160,6 +160,9 @@ def names_item(name: str, message_stems: set[str]) -> bool:
 
 
 def alike(a: str, b: str) -> bool:
-    """Two stems that differ only in their last letter: "built"/"build", "tir" (tires)/"tire"."""
+    """Two stems that differ only in their last letter ("built"/"build"), or one a letter longer
+    ("tir" from tires / "tire"); "case"/"cash" are two words."""
     shared = len(os.path.commonprefix([a, b]))
-    return shared >= 3 and shared >= max(len(a), len(b)) - 1
+    if shared < max(len(a), len(b)) - 1:
+        return False
+    return shared >= 4 or (shared == 3 and shared == min(len(a), len(b)))

@@ -186,9 +186,8 @@ class PolicyResponder:
             )
         if decision.rule == "window" and decision.eligible is False and slots.refund == "cash":
             # "can I get a refund?" after the refund window: store credit or an exchange may still be open.
-            wider = return_eligibility(
-                self.policy, today, *(d.day if d else None for d in (assumed_delivered(assumed, delivered), assumed_purchased(assumed, purchased))), slots.kinds, None
-            )
+            start = (counted_date(assumed, delivered, "delivered"), counted_date(assumed, purchased, "order_placed"))
+            wider = return_eligibility(self.policy, today, *(d.day if d else None for d in start), slots.kinds, None)
             still_open = [o for o in wider.windows if o.eligible]
             if still_open:
                 closed = max((o for o in decision.windows if o.deadline), key=lambda o: o.deadline, default=None)
@@ -479,9 +478,10 @@ class PolicyResponder:
         fact = self.policy.shipping
         if verdict.allowed and slots.state in OUTSIDE_THE_LOWER_48:
             state = US_STATES[slots.state]
-            if CONTIGUOUS_ONLY.search(fact.source) or re.search(rf"\b(not|except|excluding|no)\b[^.]{{0,60}}\b{state}\b", fact.source, re.I):
+            refused = re.search(rf"\b(do\s+not|don'?t|cannot|can'?t|no\s+longer)\s+(ship|deliver)\w*\s+to\b[^.]{{0,40}}\b{state}\b", fact.source, re.I)
+            if CONTIGUOUS_ONLY.search(fact.source) or refused:
                 return PolicyAnswer(f"Sorry — {self.store_name} doesn't ship to {state}: it ships within the contiguous United States.", facts=(fact,), reason=f"does not ship to {slots.state}")
-            if re.search(rf"\b{state}\b", fact.source, re.I) is None and re.search(r"\b(alaska|hawaii)\b", fact.source, re.I):
+            if re.search(r"\b(alaska|hawaii|contiguous|continental|lower\s*48|mainland)\b", fact.source, re.I):
                 return None  # the page speaks of these states in words the list does not settle
         if verdict.allowed:
             duties = f" {self.store_name} collects the customs duties and taxes for {name} itself." if slots.country in fact.duties_collected_for else ""
@@ -585,7 +585,8 @@ POLICY_WORDS = (
 
 
 OUTSIDE_THE_LOWER_48 = frozenset({"AK", "HI"})
-CONTIGUOUS_ONLY = re.compile(r"\b(contiguous|lower\s*48|continental|mainland)\b", re.I)
+# Only when the "we ship" clause itself is limited: "free shipping applies to the contiguous US" is about the fee.
+CONTIGUOUS_ONLY = re.compile(r"\b(ship|deliver)\w*\s+(only\s+)?(to|within)\s+(the\s+)?(contiguous|continental|lower\s*48|mainland)\b", re.I)
 
 # Kinds that name what an item is, not a condition it is in: where no rule names the line (a skincare
 # shop's serum), the item takes the store's general window like anything else.
@@ -598,12 +599,9 @@ def kinds_with_final_sale(policy: StorePolicy) -> frozenset[str]:
     return frozenset(k for rule in policy.returns.final_sale for k in rule.kinds)
 
 
-def assumed_delivered(assumed: DateMention | None, given: DateMention | None) -> DateMention | None:
-    return assumed if assumed is not None and assumed.role == "delivered" else given
-
-
-def assumed_purchased(assumed: DateMention | None, given: DateMention | None) -> DateMention | None:
-    return assumed if assumed is not None and assumed.role == "order_placed" else given
+def counted_date(assumed: DateMention | None, given: DateMention | None, role: str) -> DateMention | None:
+    """The date a window counts from: the one the shopper gave, or the unmarked one read as it."""
+    return assumed if assumed is not None and assumed.role == role else given
 
 
 def repair_policy_words(message: str) -> str:

@@ -52,14 +52,15 @@ def thanksgiving(year: int) -> date:
 
 
 def holiday_date(text: str, today: date) -> date | None:
-    """The last time the named day came round, today included."""
-    name = re.sub(r"^(on|at|over|for|since|around|after|before|by)\s+(the\s+)?", "", text.strip().lower().replace("’", "'"))
+    """The named day this year, if it has come; one still ahead ("on Christmas", said on December 1)
+    is not guessed to be last year's — the shopper is asked for the date."""
+    name = re.sub(r"^(on|at|over|since)\s+(the\s+)?", "", text.strip().lower().replace("’", "'"))
     name = re.sub(r"\s+", " ", name).replace("xmas", "christmas").replace("new years", "new year's").replace("valentines", "valentine's")
     day_of = HOLIDAY_DAYS.get(name) or HOLIDAY_DAYS.get(re.sub(r"\s+day$", "", name))
     if day_of is None:
         return None
     this_year = day_of(today.year)
-    return this_year if this_year <= today else day_of(today.year - 1)
+    return this_year if this_year <= today else None
 
 
 DATE_SPAN = re.compile(
@@ -73,7 +74,7 @@ DATE_SPAN = re.compile(
       | (?:last|this|past|on)\s+{WEEKDAY} | {WEEKDAY}
       | {NUMBER_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|since|after\s+(?:it|they|i|we)\b)
       | last\s+(?:week|month)
-      | (?:on|at|over|for|since|around|after|before|by)\s+(?:the\s+)?{HOLIDAY}(?!\s+(?:present|gift|sale|order|party|card|shopping|week|weekend|season|deal))
+      | (?:on|at|over|since)\s+(?:the\s+)?{HOLIDAY}(?!\s+(?:present|gift|sale|order|party|card|shopping|week|weekend|season|deal))
     )(?![\w/])""",
     re.I | re.X,
 )

@@ -84,7 +84,7 @@ def test_escalations_go_to_a_person(text, reason):
     ],
 )
 def test_what_counts_as_answered(kind, confidence, pending, sent):
-    assert (unanswered_reason(kind, confidence, pending, RULES) is None) == sent
+    assert (unanswered_reason(kind, confidence, pending, RULES, "Can I still return the ring I bought?") is None) == sent
 
 
 @pytest.mark.parametrize(

@@ -319,3 +319,13 @@ def test_the_ways_customers_ask_about_their_own_order_get_its_status(engine, ses
     outcome = run(engine, sessions, "", head + f"\n\nHi,\n{line}\nThanks\n".encode())
     assert outcome.decision == "replied", outcome.reason
     assert "FedEx" in body_of(outcome)
+
+
+
+def test_a_refund_question_naming_the_order_is_left_for_a_person(engine, sessions):
+    """The parcel's status does not answer "when will my refund arrive?": no order status goes out."""
+    raw = (CORPUS / "order_own.eml").read_bytes()
+    head, _ = raw.split(b"\n\n", 1)
+    head = head.replace(b"order-1@", b"order-refund@")
+    outcome = run(engine, sessions, "", head + b"\n\nHi,\nI sent back the pendant from DS-2002 last week, when will my refund arrive?\nThanks\n")
+    assert outcome.decision == "draft"

@@ -25,6 +25,7 @@ from bot.ingest.passages import group_passages
         pytest.param("A: A flat $5.50", BlockKind.text, id="a-label"),
         pytest.param("Can I change or cancel my order", BlockKind.question, id="accordion-question-without-mark"),
         pytest.param("Expedited - 2 business days", BlockKind.text, id="a-short-line-with-an-amount-is-no-heading"),
+        pytest.param("30-Day Returns", BlockKind.heading, id="a-title-with-a-number-is-still-a-heading"),
         pytest.param("Do not put it in the dryer", BlockKind.text, id="an-instruction-is-no-question"),
         pytest.param("If your product is blank, the usual policy applies", BlockKind.text, id="if-opens-a-statement"),
         pytest.param("I wore my running shoes outside and they don't feel right.", BlockKind.question, id="a-shoppers-problem-as-title"),
@@ -85,11 +86,14 @@ def test_an_accordion_button_is_its_question_and_other_buttons_are_not():
       <div class="accordion-panel"><p>Within 1-3 business days.</p></div>
     </div>
     <div class="accordion-item"><button class="faq-q">Store pickup</button><div><p>Free in Madison.</p></div></div>
+    <button class="menu-toggle" aria-expanded="false">Menu</button>
+    <div class="accordion-item"><button aria-expanded="false">Returns policy</button><div><p>Within 30 days. <button aria-controls="x">Read more</button></p></div></div>
     <form><button>Subscribe</button></form><button class="btn">Add to cart</button></div></body>"""
     passages = group_passages(html_blocks(page))
     assert [(p.questions, p.text) for p in passages] == [
         (["How long until my order ships?"], "Within 1-3 business days."),
         (["Store pickup"], "Free in Madison."),
+        (["Returns policy"], "Within 30 days."),
     ]
 
 

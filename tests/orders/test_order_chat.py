@@ -163,7 +163,7 @@ def test_a_follow_up_is_about_the_order_just_shown(client):
         pytest.param(["where is my order?", "ds 2002", "bea@example.com"], "FedEx", id="spaced-prefix-when-asked"),
         pytest.param(["where is order DS-2002? wrong@example.com", "sorry, bea@example.com"], "FedEx", id="correcting-the-email-retries"),
         pytest.param(["where is order DS-2002", "bea @ example.com"], "FedEx", id="spaces-around-the-at-sign"),
-        pytest.param(["where is order DS-2002", "bea at example", "bea@example.com"], "FedEx", id="a-broken-email-is-asked-again-and-the-number-kept"),
+        pytest.param(["where is order DS-2002", "bea at example dot com", "bea@example.com"], "FedEx", id="a-broken-email-is-asked-again-and-the-number-kept"),
         pytest.param(["where is my order from 2026-11-21? bea@example.com", "DS-2002"], "FedEx", id="a-date-is-no-order-number"),
         pytest.param(["where is my order? I paid 250 for it", "DS-2002", "bea@example.com"], "FedEx", id="a-price-is-no-order-number"),
         pytest.param(["I emailed support@dissoojewelry.com about my order DS-2002", "bea@example.com"], "FedEx", id="the-stores-own-address-is-not-the-shoppers"),
@@ -206,3 +206,29 @@ def test_push_api_refuses_one_order_sent_twice_in_a_request(client):
     order = ORDERS["dissoo"][0]
     response = client.post("/v1/stores/dissoo/orders", json=[order, {**order, "status": "delivered", "delivered_at": "2026-11-24"}], headers={"Authorization": f"Bearer {KEY}"})
     assert response.status_code == 400 and "DS-2002" in response.json()["error"]["message"]
+
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["any update on my order SS-1001? ann@example.com", "I don't want to cancel order SS-1001, just where is it? ann@example.com"],
+)
+def test_a_status_question_gets_no_cancel_or_change_answer(client, message):
+    reply = say(client, "sessori", message)["reply"]
+    assert "hasn't shipped yet" in reply and "cancelled" not in reply and "changed" not in reply
+
+
+@pytest.mark.parametrize(
+    ("message", "number", "email"),
+    [
+        ("change my order size-6 ring", None, None),
+        ("where is my order MY-7? bea@example.com", "MY-7", "bea@example.com"),
+        ("where is my order from 2026-11-20?", None, None),
+        ("I messaged you on insta @sessori.jewelry about order DS-2002", "DS-2002", None),
+        ("it's bea @ example.com", None, "bea@example.com"),
+    ],
+)
+def test_what_is_read_as_an_order_number_and_an_email(message, number, email):
+    from bot.orders.lookup import find_email, find_order_number
+
+    assert (find_order_number(message), find_email(message)) == (number, email)

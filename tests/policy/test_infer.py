@@ -405,3 +405,43 @@ def test_a_name_in_capitals_inside_a_final_sale_sentence_is_an_item(store_folder
     engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
     reply = engine.answer("acme", "bought a Final Cut case delivered nov 25, can i return it?", today=__import__("datetime").date(2026, 12, 1))
     assert reply.text.startswith("No — that's final sale"), reply.text
+
+
+@pytest.mark.parametrize(
+    ("page", "problems"),
+    [
+        pytest.param("Returns & Damaged Items\nUnworn items can be returned within 30 days of delivery for a refund.\n", [], id="a-return-window-under-a-damage-heading"),
+        pytest.param("Gifts\nGifts can be returned within 60 days; we'll email a photo of the gift receipt.\n", [], id="a-photo-is-no-damage"),
+        pytest.param(
+            "Damaged?\nEmail a photo of the damage within 5 days of delivery and we'll send a replacement or refund you.\n", [5], id="a-refund-as-the-remedy",
+        ),
+    ],
+)
+def test_only_damage_sentences_set_a_report_deadline(store_folder, page, problems):
+    assert [w.days for w in policy_of(store_folder, page).problems] == problems
+
+
+@pytest.mark.parametrize(
+    ("page", "stages"),
+    [
+        pytest.param("Shipping\nAll orders ship within 2 business days of purchase.\n", [("order_placed", "order_shipped", 2, 2)], id="dispatch-counted-from-purchase"),
+        pytest.param("Payment\nOrders paid by bank transfer are processed within 2-3 business days.\n", [("order_placed", "order_shipped", 2, 3)], id="a-bank-transfer-is-no-refund-step"),
+        pytest.param("Shipping\nAll Orders are processed within 1-2 business days.\n", [("order_placed", "order_shipped", 1, 2)], id="capitalised-orders-are-all-orders"),
+    ],
+)
+def test_dispatch_times_of_every_order(store_folder, page, stages):
+    assert [(s.start, s.end, s.min, s.max) for s in policy_of(store_folder, page).timeline] == stages
+
+
+@pytest.mark.parametrize(
+    ("page", "starts"),
+    [
+        pytest.param("Shipping\nWe ship within the United States. Express shipping is not available to Alaska and Hawaii.\n", "Yes", id="express-only-is-not-a-refusal"),
+        pytest.param("Shipping\nWe ship to all 50 states; free shipping applies to the contiguous US only.\n", "We ship to all 50 states", id="a-fee-limit-is-not-a-refusal"),
+        pytest.param("Shipping\nWe ship to the contiguous United States (the lower 48 states).\n", "Sorry", id="the-lower-48"),
+    ],
+)
+def test_hawaii_is_refused_only_when_the_ship_clause_says_so(store_folder, tmp_path, page, starts):
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "do you ship to hawaii?")
+    assert reply.kind in ("policy", "answer") and reply.text.startswith(starts), reply.text  # the page's own words when they don't settle it

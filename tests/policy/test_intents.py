@@ -1,0 +1,30 @@
+"""Which computable question a message asks: the routing a confident wrong answer would start from."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.policy.intents import Intent, detect_intent
+from bot.policy.slots import extract_slots
+
+TODAY = date(2026, 12, 1)
+
+
+@pytest.mark.parametrize(
+    ("message", "intent"),
+    [
+        ("retrun window?", Intent.return_window),
+        ("what's the return window for store credit", Intent.return_window),
+        ("How long do I have to return an item?", Intent.return_window),
+        ("how long does the refund period last after you receive it?", None),  # when the money comes, not a deadline
+        ("is there a time limit to get my refund once you've received the return?", None),
+        ("what's the refund period?", None),
+        ("how long does an exchange take?", None),
+        ("does the seller pay return shipping for a defective item", None),  # money, not a deadline
+        ("you received my return on Nov 24, when's my refund?", Intent.refund_eta),
+    ],
+)
+def test_a_message_goes_to_the_calculator_it_asks_for(message, intent):
+    assert detect_intent(message, extract_slots(message, TODAY)) == intent
