@@ -36,6 +36,7 @@ from bot.policy.infer import infer_policy
 from bot.policy.lexicon import PAYMENT_PATTERNS
 from bot.policy.model import POLICY_FILE
 from bot.policy.responder import Pending, PolicyAnswer, PolicyResponder
+from bot.policy.slots import warm_dateparser
 from bot.reply import Reply, ReplySource, render_reply
 from bot.settings import MatchSettings
 
@@ -114,7 +115,11 @@ class Engine:
         if config.support_email is None and page_email:
             # store.toml names no address, but the page does: hand-offs and replies use the page's.
             config = config.model_copy(update={"support_email": page_email.group(0)})
-        responder = PolicyResponder(policy, BusinessCalendar(config.country), config.name, contact_words(config))
+        calendar = BusinessCalendar(config.country)
+        # Libraries that load data on first use pay it here, not in a shopper's reply: holidays (~0.4 s), dateparser.
+        calendar.is_business_day(store_today(config.timezone))
+        warm_dateparser()
+        responder = PolicyResponder(policy, calendar, config.name, contact_words(config))
         citations = {id(fact): source for fact, source in cite_facts(policy, index.chunks)}
         return StoreRuntime(
             config, retriever, embedder.vocabulary | frozenset(store_words), tuple(sorted(store_words)), policy, responder, citations

@@ -172,9 +172,11 @@ class Slots:
 
 
 @lru_cache(maxsize=1)
+@lru_cache(maxsize=1)
 def warm_dateparser() -> None:
     """dateparser loads its language data on first use (~90 ms): pay that at start-up, not in a reply."""
     dateparser.parse("March 3", languages=["en"])
+    dateparser.parse("yesterday", languages=["en"], settings={"RELATIVE_BASE": datetime(2026, 1, 2)})
 
 
 def resolve_date(text: str, today: date) -> date | None:
