@@ -89,7 +89,7 @@ PAGES_FLOOR = 0.8
 
 def test_pasted_pages_of_other_trades_answer_from_the_page_alone(tmp_path):
     """Coffee, kids' clothes, bike parts, skincare, pet food, plants, board games, tea, books, bedding,
-    yarn, phone cases: pages as owners paste them (raw text, Markdown, HTML accordions, Q:/A:), with
+    yarn, phone cases, hats, knives: pages as owners paste them (raw text, Markdown, HTML accordions, Q:/A:), with
     no policy.toml or curation, and shoppers' questions written by people trying the bot as new store
     owners. Fixes were made from these (unlike Lumen & Wick), so this floor guards against
     regressions; it does not measure generalisation."""
@@ -98,4 +98,4 @@ def test_pasted_pages_of_other_trades_answer_from_the_page_alone(tmp_path):
     scores = evaluate(engine, cases)
     results = [r for score in scores.values() for r in score.results]
     good = sum(r.outcome in ("correct", "handed_off_correctly") for r in results)
-    assert len(scores) == 12 and good / len(results) >= PAGES_FLOOR, {store: round(s.accuracy, 3) for store, s in scores.items()}
+    assert len(scores) == 14 and good / len(results) >= PAGES_FLOOR, {store: round(s.accuracy, 3) for store, s in scores.items()}
