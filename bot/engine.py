@@ -32,7 +32,7 @@ from bot.match.text import content_terms, stem, words
 from bot.policy import StorePolicy, load_policy
 from bot.policy.calendar import BusinessCalendar, store_today
 from bot.policy.citations import cite_facts
-from bot.policy.infer import infer_policy
+from bot.policy.infer import EMAIL, infer_policy
 from bot.policy.lexicon import PAYMENT_PATTERNS
 from bot.policy.model import POLICY_FILE
 from bot.policy.responder import Pending, PolicyAnswer, PolicyResponder
@@ -111,7 +111,7 @@ class Engine:
         folder = store_dir(self.knowledge_dir, store)
         # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py).
         policy = load_policy(folder) if (folder / POLICY_FILE).exists() else infer_policy(index.chunks)
-        page_email = re.search(r"[\w.%+-]+@[\w-]+(\.[\w-]+)+", policy.contact.channel) if policy.contact else None
+        page_email = EMAIL.search(policy.contact.channel) if policy.contact else None
         if config.support_email is None and page_email:
             # store.toml names no address, but the page does: hand-offs and replies use the page's.
             config = config.model_copy(update={"support_email": page_email.group(0)})
@@ -180,13 +180,13 @@ class Engine:
                 parts[i] = self.policy_part(runtime, questions[i], result)
         if to_retrieve:
             embedder = self.embedder_for(config)
-            repaired = [repair_typos(spelled_out(questions[i]), runtime.known_words, runtime.store_words) for i in to_retrieve]
-            vectors = embedder.encode(repaired)
+            wordings = {i: spelled_out(questions[i]) for i in to_retrieve}
+            vectors = embedder.encode([repair_typos(wordings[i], runtime.known_words, runtime.store_words) for i in to_retrieve])
             for i, vector in zip(to_retrieve, vectors, strict=True):
                 taught = self.learned_by_meaning(runtime, questions[i], vector, learned or {}) if len(questions) == 1 else None
                 if taught is not None:
                     return taught
-                parts[i] = self.answer_part(runtime, questions[i], vector)
+                parts[i] = self.answer_part(runtime, questions[i], wordings[i], vector)
         return combine(store, config, [p for p in parts if p is not None])
 
     def policy_part(self, runtime: StoreRuntime, question: str, result: PolicyAnswer) -> PartAnswer:
@@ -204,8 +204,8 @@ class Engine:
         pending = result.pending.to_json() if result.pending else None
         return PartAnswer(question, Kind.policy, 1.0, f"policy: {result.reason}", text, sources, result.suggestions, pending)
 
-    def answer_part(self, runtime: StoreRuntime, question: str, vector) -> PartAnswer:
-        wording = spelled_out(question)
+    def answer_part(self, runtime: StoreRuntime, question: str, wording: str, vector) -> PartAnswer:
+        """`wording` is the question as retrieval reads it (payment names spelled out)."""
         retrieval = runtime.retriever.retrieve(wording, vector)
         decision = decide(retrieval, wording, self.match_settings, runtime.known_words, runtime.retriever.lexical)
         config = runtime.config

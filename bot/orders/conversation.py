@@ -20,6 +20,7 @@ from bot.ingest import StoreConfig
 from bot.orders.lookup import EMAIL_IN_TEXT, LookupLimits, failures, find_email, find_order_number, lookup_order, order_with
 from bot.policy.calculators import eta, order_change_allowed, return_eligibility
 from bot.policy.calendar import BusinessCalendar, spoken
+from bot.policy.intents import CANCEL
 from bot.policy.model import StorePolicy
 from bot.policy.responder import REFUND_WORDS
 from bot.reply import Reply, render_reply
@@ -57,7 +58,6 @@ CARRIER_LINKS = {
     "royal mail": "https://www.royalmail.com/track-your-item#/tracking-results/{number}",
 }
 CHANGE_REQUEST = re.compile(r"\b(change|modify|edit|amend|switch)\w*\s+(the\s+|my\s+)?(shipping\s+|delivery\s+)?(address|item|size|colou?r|order)\b", re.I)
-CANCEL_REQUEST = re.compile(r"\bcancel\w*", re.I)
 NOT_CANCELLING = re.compile(r"\b(don'?t|do\s+not|not|never|no\s+need\s+to)\b(\s+\w+){0,3}\s+cancel", re.I)  # "I don't want to cancel"
 # An address typed wrong ("bea at example dot com", "bea@example"), not "I'm at work".
 ATTEMPTED_EMAIL = re.compile(r"\S@|@\S|\b\w+\s+at\s+\w+\s+dot\s+\w+\b|\b(gmail|yahoo|hotmail|outlook|icloud|aol|proton)\b", re.I)
@@ -186,7 +186,7 @@ class OrderDesk:
     def change_request(self, order: Order, message: str) -> list[str]:
         """"Please cancel my order": say whether this order still can be, and how — the bot itself
         cancels nothing, so the shopper must not leave thinking it did."""
-        cancelling = CANCEL_REQUEST.search(message) and not NOT_CANCELLING.search(message)
+        cancelling = CANCEL.search(message) and not NOT_CANCELLING.search(message)
         action = "cancel" if cancelling else "change" if CHANGE_REQUEST.search(message) else None
         if action is None or order.status == "cancelled":
             return []

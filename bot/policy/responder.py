@@ -16,11 +16,14 @@ from datetime import date, timedelta
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
+from bot.match.text import stem, words
 from bot.policy.calculators import (
     CARD_BRANDS,
     Eta,
     ReturnDecision,
+    WindowOutcome,
     eta,
+    final_sale_rule,
     kinds_with_rules,
     order_change_allowed,
     payment_accepted,
@@ -30,7 +33,6 @@ from bot.policy.calculators import (
 )
 from bot.policy.calendar import BusinessCalendar, short, spoken
 from bot.policy.intents import RETURN_VERB, Intent, detect_intent
-from bot.match.text import stem, words
 from bot.policy.lexicon import US_STATES, country_name, names_item
 from bot.policy.model import Fact, Stage, StorePolicy
 from bot.policy.slots import DateMention, Slots, extract_slots
@@ -154,7 +156,7 @@ class PolicyResponder:
         }[intent]
         if intent == Intent.contact:
             return self.contact_answer(intent, slots, today, asks_phone=bool(re.search(r"\b(phone|call|telephone|number)\b", message, re.I)))
-        if intent == Intent.return_window and not slots.kinds & kinds_with_final_sale(self.policy):
+        if intent == Intent.return_window and final_sale_rule(self.policy, slots.kinds) is None:
             named = self.named_final_sale(message, slots)  # the kinds decide first: their rule cites its own words
             if named is not None:
                 return named
@@ -195,8 +197,7 @@ class PolicyResponder:
                 ended = f"Sorry — the window for a refund ended on {spoken(closed.deadline)}. " if closed else ""
                 refunds = " or ".join(REFUND_WORDS[r] for r in dict.fromkeys(r for o in still_open if o.deadline == best.deadline for r in o.fact.refunds))
                 return PolicyAnswer(
-                    f"{ended}You can still return it for {refunds} until {spoken(best.deadline)}: {best.fact.days} days after "
-                    f"{'delivery' if best.fact.counted_from == 'delivery' else 'purchase'} on {short(best.start)}.",
+                    f"{ended}You can still return it for {refunds} until {spoken(best.deadline)}: {counted_span(best)}.",
                     facts=tuple(o.fact for o in (closed, best) if o),
                     reason="return window: refund closed, another open",
                 )
@@ -258,8 +259,7 @@ class PolicyResponder:
             refunds = " or ".join(REFUND_WORDS[r] for r in outcome.fact.refunds)
             status = "open" if outcome.eligible else "closed"
             details.append(
-                f"• {refunds}: until {spoken(outcome.deadline)} — {outcome.fact.days} days after "
-                f"{'delivery' if outcome.fact.counted_from == 'delivery' else 'purchase'} on {short(outcome.start)} ({status})"
+                f"• {refunds}: until {spoken(outcome.deadline)} — {counted_span(outcome)} ({status})"
             )
         if decision.gift:
             refunds = " or ".join(REFUND_WORDS[r] for r in decision.gift.fact.refunds)
@@ -268,8 +268,7 @@ class PolicyResponder:
         if decision.eligible and len(details) == 1 and best is not None:
             only = "" if "cash" in best.fact.refunds else f" for {' or '.join(REFUND_WORDS[r] for r in best.fact.refunds)}"
             lead = (
-                f"Yes — you can return {item}{only} until {spoken(best.deadline)}: {best.fact.days} days after "
-                f"{'delivery' if best.fact.counted_from == 'delivery' else 'purchase'} on {short(best.start)}."
+                f"Yes — you can return {item}{only} until {spoken(best.deadline)}: {counted_span(best)}."
             )
             details = []
         elif decision.eligible and best is None and decision.gift:
@@ -283,8 +282,7 @@ class PolicyResponder:
             last = max(dated, key=lambda o: o.deadline) if dated else None
             if last is not None:
                 lead = (
-                    f"Sorry — the return window has closed. It ended on {spoken(last.deadline)}: {last.fact.days} days after "
-                    f"{'delivery' if last.fact.counted_from == 'delivery' else 'purchase'} on {short(last.start)}."
+                    f"Sorry — the return window has closed. It ended on {spoken(last.deadline)}: {counted_span(last)}."
                 )
             else:
                 lead = f"Sorry — the return window has closed; it ended on {spoken(decision.gift.deadline)}."
@@ -595,8 +593,9 @@ PRODUCT_LINES = frozenset({"skincare"})
 SUMMARY_VERBS = {"order_shipped": "ships", "delivered": "arrives"}  # "Your order ships 2 business days after…"
 
 
-def kinds_with_final_sale(policy: StorePolicy) -> frozenset[str]:
-    return frozenset(k for rule in policy.returns.final_sale for k in rule.kinds)
+def counted_span(outcome: WindowOutcome) -> str:
+    """"30 days after delivery on Nov 3": how a deadline was worked out, as each return reply says it."""
+    return f"{outcome.fact.days} days after {'delivery' if outcome.fact.counted_from == 'delivery' else 'purchase'} on {short(outcome.start)}"
 
 
 def counted_date(assumed: DateMention | None, given: DateMention | None, role: str) -> DateMention | None:
