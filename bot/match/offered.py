@@ -17,7 +17,7 @@ from bot.match.lexical import LexicalIndex, QueryTerms
 from bot.match.text import content_terms, words
 
 EXISTENCE = re.compile(
-    r"""^\s*(?:hi|hello|hey)?[\s,!.]*
+    r"""(?:^|[,.!?;:]\s)\s*(?:hi|hello|hey)?[\s,!.]*
     (?:(?:do|does|can|will|would)\s+(?:you|u|y'?all|ya|your\s+(?:shop|store|company|site|team|brand))\s+(?:guys\s+)?(?:also\s+)?
         (?:offer|sell|have|carry|stock|provide|make|do|run|give|host|support|(?=gift[\s-]?wrap))\b
       | (?:is|are)\s+there\s+(?:a|an|any)\b
@@ -27,7 +27,34 @@ EXISTENCE = re.compile(
     re.I | re.X,
 )
 # Words that say how, not what: "do you offer any discounts for students" keeps "discount", "student".
-NOT_THE_THING = frozenset(content_terms("any kind kinds type types sort option options available right now currently also still ever please thing things something"))
+# The store's goods in general are no thing of their own: "do you gift wrap orders?" asks about wrapping.
+NOT_THE_THING = frozenset(
+    content_terms(
+        "any kind kinds type types sort option options available right now currently also still ever please thing things something "
+        "order orders item items product products piece pieces purchase purchases"
+    )
+)
+# Questions with a word only a passage about it answers, wherever the word sits: a passage about
+# ordering does not say whether a ring is in stock, how to become an ambassador, or the minimum order.
+MUST_NAME = (
+    (re.compile(r"\b(?:in|out\s+of|back\s+in)\s+stock\b|\bsold\s+out\b", re.I), "stock"),
+    (re.compile(r"\bhow\s+(?:do|can|could|would)\s+(?:i|we|one)\s+(?:become|join)\b|\bwant\s+to\s+(?:become|join)\b", re.I), "join"),
+    (re.compile(r"\bnet[\s-]?\d{2}\b|\b(?:payment|credit)\s+terms\b|\bon\s+terms\b|\bpay\s+(?:by|on|with|via)\s+invoice\b", re.I), "terms"),
+    (re.compile(r"\bminimum\b", re.I), "minimum"),
+    (re.compile(r"\bmaximum\b", re.I), "maximum"),
+)
+# "Are your diamonds lab grown?", "is it hypoallergenic?": a claim about the goods only the page can make.
+PROPERTY = re.compile(
+    r"\b(?:is|are)\b[^?.!]*?\b(?P<claim>real|genuine|natural|lab[\s-]?grown|lab[\s-]?created|synthetic|solid|vegan|organic|"
+    r"hypoallergenic|nickel[\s-]?free|lead[\s-]?free|waterproof|water[\s-]?resistant|tarnish[\s-]?free|handmade|conflict[\s-]?free|recycled|sustainable)\b",
+    re.I,
+)
+# "Is it safe for kids?", "is Ever Skincare okay for sensitive skin?": whom or what it suits is the thing.
+SUITS = re.compile(
+    r"\b(?:is|are)\s+(?:it|they|this|these|that|those|the\s+\w+|your\s+\w+|\w+(?:\s+\w+)?)\s+"
+    r"(?:ok|okay|good|safe|suitable|fine|recommended|appropriate|ideal)\s+for\s+(?P<thing>[^?.!,]+)",
+    re.I,
+)
 
 
 # Shop words a page says in other words: "a discount" is there when the page says "10% off".
@@ -41,6 +68,13 @@ KINDRED_WORDS = (
     "engrave engraving engraved personalize personalized personalization monogram",
     "custom customize customized bespoke",
     "warranty guarantee",
+    "stock stocked restock restocked inventory availability backorder",
+    "join joining become becoming apply application register registration enroll signup member membership",
+    "minimum least over above",
+    "terms invoice invoices invoiced net",
+    "maximum most limit",
+    "pet pets cat cats dog dogs animal animals",
+    "kid kids child children baby babies toddler toddlers",
 )
 AMOUNT_OFF = re.compile(r"(\d\s*%|[$€£]\s*\d+)\s*off\b", re.I)  # "10% off", "$5 off": a discount
 KINDRED: dict[str, frozenset[str]] = {}
@@ -52,24 +86,42 @@ for group in KINDRED_WORDS:
 
 def asked_thing(question: str) -> list[str]:
     """The content stems of what the shopper asks the store to have; [] when it is no such question."""
-    match = EXISTENCE.match(question)
-    if not match:
-        return []
+    suits = SUITS.search(question)
+    if suits:
+        thing = suits.group("thing")
+    else:
+        match = EXISTENCE.search(question)
+        if not match:
+            return []
+        thing = match.group("thing")
     # The thing ends where another clause or its purpose starts: "a return label | or do I pay postage".
-    thing = re.split(r",|\b(or|and|but|so|because|if|when|before|after|for|to|with|from|on|in)\b", match.group("thing"), maxsplit=1, flags=re.I)[0]
+    thing = re.split(r",|\b(or|and|but|so|because|if|when|before|after|for|to|with|from|on|in)\b", thing, maxsplit=1, flags=re.I)[0]
     return [t for t in content_terms(thing) if t not in NOT_THE_THING and not t.isdigit()]
+
+
+def must_name(question: str) -> list[str]:
+    """Words the passage must name (or say in kindred words) whatever else the question shares with it."""
+    required = [word for pattern, word in MUST_NAME if pattern.search(question)]
+    claim = PROPERTY.search(question)
+    return required + (content_terms(claim.group("claim")) if claim else [])
 
 
 def unnamed_thing(question: str, query: QueryTerms, lexical: LexicalIndex, chunk: Chunk, position: int) -> list[str]:
     """The asked-for words the passage at `position` does not name (by any spelling the store uses)."""
     wanted = set(asked_thing(question))
-    if not wanted:
+    required = must_name(question)
+    if not wanted and not required:
         return []
     # Stems, and the plain words too; "10% off" names a discount.
     said = " ".join((chunk.title, *chunk.questions, chunk.text))
     named = lexical.question_terms[position] | lexical.text_terms[position] | set(words(said))
     if AMOUNT_OFF.search(said):
         named.add("discount")
+    # Short words are not stemmed: "cats" names a cat.
+    named |= {f"{word}s" for word in named if len(word) <= 4} | {word[:-1] for word in named if len(word) <= 5 and word.endswith("s")}
+    unsaid = [word for word in required if word not in named and not (KINDRED.get(word, frozenset()) & named)]
+    if unsaid:
+        return unsaid
     missing = []
     for term, matches in zip(query.terms, query.matches, strict=True):
         if term in wanted and not any(word in named for word in matches) and not (KINDRED.get(term, frozenset()) & named):
