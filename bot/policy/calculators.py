@@ -87,11 +87,17 @@ def final_sale_rule(policy: StorePolicy, kinds: frozenset[str]) -> tuple[FinalSa
 
 
 def problem_rule(policy: StorePolicy, kinds: frozenset[str]) -> tuple[ProblemWindow, str] | None:
+    """The reporting window for the problem; a rule for the item's own kind (an engraved piece) first."""
     for kind in ("wrong_item", "missing_item", "defect"):
         if kind in kinds:
-            for rule in policy.problems:
-                if PROBLEM_KINDS[kind] in rule.problems or (kind == "defect" and "damaged" in rule.problems):
-                    return rule, kind
+            rules = [
+                rule
+                for rule in policy.problems
+                if (PROBLEM_KINDS[kind] in rule.problems or (kind == "defect" and "damaged" in rule.problems))
+                and (not rule.applies_to or set(rule.applies_to) & kinds)
+            ]
+            if rules:
+                return min(rules, key=lambda rule: not rule.applies_to), kind
     return None
 
 

@@ -93,6 +93,17 @@ CONTACT = pattern(
     | (can|do)\s+i\s+call\s+you|get\s+in\s+touch)\b"""
 )
 PERSONAL_REFUND = pattern(r"\b(my|i|i'?ve|me|we|our)\b")
+# "It went on sale after I bought it, can you refund the difference?": a price adjustment, not a return.
+PRICE_ADJUSTMENT = pattern(r"\b(the\s+difference|price\s+(adjust\w*|match\w*|protection)|(went|gone|goes|is\s+now|now)\s+on\s+sale|dropped\s+in\s+price|price\s+(dropped|went\s+down))\b")
+# "How many days do I have to ship my return?": a return already requested, whose sending the page times.
+RETURN_UNDER_WAY = pattern(r"\b(ship|mail|post|send|drop)\w*\s+(off\s+)?(my|the|a|your)\s+return\b|\bafter\s+(requesting|i\s+request\w*|submitting)\b")
+# "Is that a defect?", "does a loose stone count as a manufacturer's defect?": what the store calls a
+# defect, which its own list answers; no reporting deadline.
+WHAT_COUNTS = pattern(
+    r"""\b(is|does|would|will)\s+(that|this|it|these|those|a|an|the\s+\w+)\b[^.?!]{0,25}\b(a\s+|an\s+)?(manufactur\w*\s+)?defect\b
+    | \b(count|counts|qualif\w+|considered|classed)\s+as\s+(a\s+|an\s+)?(manufactur\w*\s+)?(defect|faulty|defective)\b
+    | \bwhat\s+(counts|is\s+considered|qualifies)\b"""
+)
 
 
 def detect_intent(message: str, slots: Slots) -> Intent | None:
@@ -110,7 +121,11 @@ def detect_intent(message: str, slots: Slots) -> Intent | None:
         and not (asks_own_deadline and re.search(r"\bdo\s+i\s+(still\s+)?have\b", message, re.I))
     ):
         return Intent.refund_eta
+    if PRICE_ADJUSTMENT.search(message) or RETURN_UNDER_WAY.search(message):
+        return None
     problem = slots.kinds & PROBLEM_KINDS
+    if problem and WHAT_COUNTS.search(message) and not slots.dates:
+        return None
     # "my clasp broke", "it arrived damaged on the 3rd": the shopper's own problem gets the defect rules.
     own_problem = PERSONAL.search(message) or re.search(r"\b(it|they|the\s+\w+)\s+(arrived|came|broke|is|was|were|are)\b", message, re.I)
     if problem and not (COST_QUESTION.search(message) and not slots.dates) and (PROBLEM_VERB.search(message) or RETURN_VERB.search(message) or slots.dates or own_problem) and (slots.dates or RETURN_ASK.search(message) or own_problem):

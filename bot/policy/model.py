@@ -139,6 +139,11 @@ class ProblemWindow(Fact):
     days: int | None = Field(default=None, gt=0)
     counted_from: CountedFrom | None = None
     remedies: list[str] = Field(default_factory=list, description="refund, exchange, replacement, repair")
+    # Some items have their own reporting window (Stella & Dot: engraved pieces, 30 days of purchase);
+    # a rule naming the item's kind replaces the general one for it.
+    applies_to: list[str] = Field(default_factory=list, description="item kinds with their own reporting window; empty = everything else")
+
+    _kinds = field_validator("applies_to")(known_kinds)
 
     @model_validator(mode="after")
     def days_need_a_start(self) -> ProblemWindow:
@@ -206,6 +211,9 @@ class OrderChanges(Fact):
     cancel_in: list[OrderState] = Field(default_factory=list)
     change_in: list[OrderState] = Field(default_factory=list)
     how: str | None = None
+    # Where the page allows it in its own sentence apart from the rule ("once placed we can't cancel" …
+    # "If your item is on back order … you can cancel"), a "yes" cites that sentence.
+    exception: Fact | None = None
 
 
 class Payments(Fact):

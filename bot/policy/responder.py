@@ -34,7 +34,7 @@ from bot.policy.calculators import (
 from bot.policy.calendar import BusinessCalendar, short, spoken
 from bot.policy.intents import RETURN_VERB, Intent, detect_intent
 from bot.policy.lexicon import US_STATES, country_name, names_item
-from bot.policy.model import Fact, Stage, StorePolicy
+from bot.policy.model import Fact, ProblemWindow, Stage, StorePolicy
 from bot.policy.slots import DateMention, Slots, extract_slots
 
 KIND_WORDS = {
@@ -309,7 +309,8 @@ class PolicyResponder:
     def describe_problem(self, decision: ReturnDecision, slots: Slots, today: date) -> PolicyAnswer:
         outcome = decision.problem
         fact = outcome.fact
-        remedies = f" They will arrange {', '.join(fact.remedies)}." if fact.remedies and fact.remedies[0] in ("refund", "exchange", "replacement") else ""
+        offered = [remedy for remedy in fact.remedies if remedy in ("refund", "exchange", "replacement", "repair")]
+        remedies = f" They will arrange a {' or '.join([', '.join(offered[:-1]), offered[-1]] if len(offered) > 1 else offered)}." if offered else ""
         if outcome.deadline is None and fact.days is None:
             return PolicyAnswer(
                 f"I'm sorry it arrived like that. Please {self.contact} right away — {self.store_name} asks to be told immediately so they can make it right.",
@@ -318,19 +319,19 @@ class PolicyResponder:
             )
         if outcome.eligible is None:
             counted = fact.counted_from
-            replacement = self.replacement_line(slots, today)
+            replacement = self.replacement_line(fact, slots, today)
             lead = f"{outcome.problem.replace('_', ' ').capitalize()} problems must be reported within {fact.days} days of {'receipt' if counted == 'delivery' else 'your order date'}."
             if replacement:
                 lead += f" Beyond that, {replacement}"
             return PolicyAnswer(
                 lead,
-                facts=(fact, *self.policy.replacements[:1]),
+                facts=(fact, *self.policy.replacements[:1]) if replacement else (fact,),
                 ask=f"{EVENT_QUESTIONS[counted]} I'll tell you the last day to report it.",
                 pending=Pending(Intent.return_window, slots, counted),
                 reason="problem: date needed",
             )
         when = "delivery" if fact.counted_from == "delivery" else "your order date"
-        replacement = self.replacement_line(slots, today)
+        replacement = self.replacement_line(fact, slots, today)
         if outcome.eligible is False and replacement:
             return PolicyAnswer(
                 f"The {fact.days}-day window to report it for a refund or exchange ended on {spoken(outcome.deadline)}, but {replacement}",
@@ -343,9 +344,10 @@ class PolicyResponder:
             lead = f"Sorry — the {fact.days}-day window to report it ended on {spoken(outcome.deadline)}. Please {self.contact} anyway and a person will look at it."
         return PolicyAnswer(lead, facts=(fact,), reason=f"problem: {outcome.problem}")
 
-    def replacement_line(self, slots: Slots, today: date) -> str | None:
-        """A manufacturer's defect is replaced for longer than it can be refunded (Stella & Dot: 120 days)."""
-        if "defect" not in slots.kinds or not self.policy.replacements:
+    def replacement_line(self, fact: ProblemWindow, slots: Slots, today: date) -> str | None:
+        """A manufacturer's defect is replaced for longer than it can be refunded (Stella & Dot: 120 days);
+        an item with its own reporting window (an engraved piece) has only that one."""
+        if "defect" not in slots.kinds or not self.policy.replacements or fact.applies_to:
             return None
         window = self.policy.replacements[0]
         start = slots.date_for("order_placed") if window.counted_from == "purchase" else slots.date_for("delivered")
@@ -571,7 +573,8 @@ class PolicyResponder:
             if self.policy.returns.windows and slots.order_state in ("shipped", "delivered"):
                 window = self.policy.returns.windows[0]
                 lead += f" Once it arrives you can return it within {window.days} days of {window.counted_from}."
-        return PolicyAnswer(lead, facts=(fact,), reason=f"{action} when {slots.order_state}: {'allowed' if verdict.allowed else 'not allowed'}")
+        cited = fact.exception if verdict.allowed and fact.exception else fact
+        return PolicyAnswer(lead, facts=(cited,), reason=f"{action} when {slots.order_state}: {'allowed' if verdict.allowed else 'not allowed'}")
 
 
 # The words intents and date roles hang on: a typo in one of them ("refnd", "recieved") should not

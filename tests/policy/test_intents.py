@@ -24,6 +24,13 @@ TODAY = date(2026, 12, 1)
         ("how long does an exchange take?", None),
         ("does the seller pay return shipping for a defective item", None),  # money, not a deadline
         ("you received my return on Nov 24, when's my refund?", Intent.refund_eta),
+        ("item went on sale after I bought it, can you refund the difference", None),  # a price adjustment
+        ("how many days do I have to ship my return", None),  # a return under way, timed by the page
+        ("how many days do I have to return it", Intent.return_window),
+        ("the stone in my ring changed color, is that a defect", None),  # what counts as one: the page's list
+        ("does a loose jump ring count as a manufacturer's defect?", None),
+        ("my ring changed color, can I still report it? I got it Nov 20", Intent.return_window),
+        ("the clasp on my necklace doesn't work, can I get a replacement?", Intent.return_window),
     ],
 )
 def test_a_message_goes_to_the_calculator_it_asks_for(message, intent):

@@ -39,6 +39,9 @@ def say(client: TestClient, message: str, session_id: str | None = None, store: 
         pytest.param("dissoo", "do you charge sales tax in Texas?", ["Yes", "Texas"], id="dissoo-tax"),
         pytest.param("sessori", "retrun window?", ["14 days of delivery"], id="a-bare-return-window-question"),
         pytest.param("stelladot", "what's the return window for store credit", ["store credit", "90 days"], id="the-window-of-one-refund-type"),
+        # An engraved piece has its own reporting window (30 days of purchase, replacement only), not the 14/120 days of everything else.
+        pytest.param("stelladot", "my engraved bracelet broke, I bought it on Nov 10", ["Yes", "Thursday, December 10, 2026", "a replacement"], id="stella-engraved-defect-own-window"),
+        pytest.param("stelladot", "the clasp on my necklace doesn't work, can I get a replacement?", ["14 days of receipt", "120 days"], id="a-clasp-that-does-not-work-is-a-defect"),
     ],
 )
 def test_policy_questions_are_computed_and_cited(client, store, message, expected):
@@ -47,6 +50,21 @@ def test_policy_questions_are_computed_and_cited(client, store, message, expecte
     for phrase in expected:
         assert phrase in body["reply"]
     assert body["sources"], "a policy answer cites the passage its rule comes from"
+    if "engraved" in message:
+        assert "120" not in body["reply"], "the engraved pieces' own window replaces the general replacement line"
+
+
+def test_a_yes_cites_the_sentence_that_allows_it_not_the_rule_it_excepts(client):
+    body = say(client, "My item is on backorder, can I cancel it?", store="stelladot")
+    assert body["kind"] == "policy" and body["reply"].startswith("Yes")
+    assert "If your item is on back order and hasn't yet shipped" in body["reply"]
+    assert "unable to update" not in body["reply"]
+
+
+@pytest.mark.parametrize("message", ["the stone in my ring changed color in a weird way, is that a defect", "does a loose jump ring count as a defect?"])
+def test_what_counts_as_a_defect_is_the_pages_list_not_a_deadline(client, message):
+    body = say(client, message, store="stelladot")
+    assert body["kind"] == "answer" and body["sources"][0]["title"] == "What counts as a manufacturer's defect?"
 
 
 def test_a_missing_date_is_asked_for_and_the_next_turn_finishes_the_answer(client):

@@ -76,6 +76,8 @@ def test_on_the_nth_is_the_latest_such_day(day, today, expected):
         ("can I return a gift card", {"gift_card"}),
         ("my Ever skincare serum", {"skincare"}),
         ("the clasp is broken", {"defect"}),
+        ("the clasp on my necklace doesn't work", {"defect"}),
+        ("the stone changed colour", {"defect"}),
         ("the shirt came with a hole in it", {"defect"}),
         ("the package arrived soaking wet", {"defect"}),
         ("you sent the wrong size", {"wrong_item"}),

@@ -187,8 +187,9 @@ RETURN_CASES = [
     ret("stella-skincare-store-credit-90d-day-after", "stelladot", "2026-04-16", False, "window", "2026-04-15", kinds=["skincare"], refund="store_credit", purchased="2026-01-15"),
     ret("stella-needs-purchase-not-delivery", "stelladot", "2026-02-20", None, "window", delivered="2026-02-10"),
     *[ret(f"stella-final-sale-{k}", "stelladot", "2026-02-10", False, "final_sale", kinds=[k], purchased="2026-02-01") for k in STELLA_FINAL],
-    ret("stella-engraved-defect-14d-of-receipt-last-day", "stelladot", "2027-01-03", True, "problem", "2027-01-03", kinds=["engraved", "defect"], delivered="2026-12-20"),
-    ret("stella-engraved-defect-day-after", "stelladot", "2027-01-04", False, "problem", "2027-01-03", kinds=["engraved", "defect"], delivered="2026-12-20"),
+    # Engraved/personalized pieces have their own defect window: the Delight Center within 30 days of purchase.
+    ret("stella-engraved-defect-30d-of-purchase-last-day", "stelladot", "2027-01-03", True, "problem", "2027-01-03", kinds=["engraved", "defect"], purchased="2026-12-04"),
+    ret("stella-engraved-defect-day-after", "stelladot", "2027-01-04", False, "problem", "2027-01-03", kinds=["engraved", "defect"], purchased="2026-12-04"),
     ret("stella-worn-defect-is-handled", "stelladot", "2026-05-15", True, "problem", "2026-05-15", kinds=["worn", "defect"], delivered="2026-05-01"),
     ret("stella-defect-ends-on-leap-day", "stelladot", "2028-02-29", True, "problem", "2028-02-29", kinds=["defect"], delivered="2028-02-15"),
     ret("stella-defect-day-after-leap-day", "stelladot", "2028-03-01", False, "problem", "2028-02-29", kinds=["defect"], delivered="2028-02-15"),
@@ -303,8 +304,22 @@ def test_replacement_window(store, days, counted_from, after) -> None:
     ],
 )
 def test_problem_windows(store, problem, days, counted_from) -> None:
-    rule = next(p for p in policy(store).problems if problem in p.problems)
+    rule = next(p for p in policy(store).problems if problem in p.problems and not p.applies_to)
     assert (rule.days, rule.counted_from) == (days, counted_from)
+
+
+@pytest.mark.parametrize(
+    ("kinds", "days", "counted_from"),
+    [
+        pytest.param({"defect"}, 14, "delivery", id="a-defect"),
+        pytest.param({"defect", "engraved"}, 30, "purchase", id="an-engraved-piece-has-its-own-window"),
+        pytest.param({"defect", "personalized"}, 30, "purchase", id="so-has-a-personalized-one"),
+        pytest.param({"wrong_item", "engraved"}, 14, "purchase", id="its-window-is-for-defects-only"),
+    ],
+)
+def test_a_problem_window_for_the_items_own_kind_comes_first(kinds, days, counted_from) -> None:
+    decision = return_eligibility(policy("stelladot"), d("2026-11-25"), kinds=frozenset(kinds))
+    assert (decision.problem.fact.days, decision.problem.fact.counted_from) == (days, counted_from)
 
 
 # --- timelines -----------------------------------------------------------------------------------
