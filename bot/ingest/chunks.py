@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from bot.ingest.curation import Curation
 from bot.ingest.documents import ITEM_MARKER, Block, BlockKind
-from bot.ingest.passages import Passage, block_text
+from bot.ingest.passages import LEAD_IN, Passage, block_text
 
 MAX_CHUNK_WORDS = 110
 TITLE_WORDS = 12
@@ -122,7 +122,7 @@ def is_generic_heading(heading: str | None) -> bool:
 def derived_title(blocks: list[Block]) -> str:
     """A label for an answer whose question was lost: a list item's own label
     ("Refunds: ...") or the first sentence, shortened."""
-    body = [block for block in blocks if not block.text.endswith(":")] or blocks
+    body = [block for block in blocks if not LEAD_IN.search(block.text)] or blocks
     first = ITEM_MARKER.sub("", body[0].text, count=1)
     first = re.sub(r"^(yes|no)\b[.,!]?\s*", "", first, flags=re.I)
     label = ITEM_LABEL.match(first)

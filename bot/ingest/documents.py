@@ -96,6 +96,10 @@ def clean_line(line: str) -> str:
     return re.sub(r"[ \t]+", " ", line).strip()
 
 
+# "To return your items, simply": a sentence the next lines finish, not a section's name.
+UNFINISHED = re.compile(r",\s*(simply|just)$|\b(as\s+follows|the\s+following|below)$", re.I)
+
+
 def classify_line(line: str) -> BlockKind:
     """What a single pasted line is, judged from its own shape.
 
@@ -121,7 +125,7 @@ def classify_line(line: str) -> BlockKind:
         return BlockKind.question  # "I wore my running shoes outside…", "My order arrived damaged": a store writes "we"
     if unpunctuated and 3 <= len(words) <= MAX_QUESTION_WORDS and ASKING_START.match(line) and not NOT_A_QUESTION_START.match(line):
         return BlockKind.question  # an accordion's question pasted without its "?": "Can I change my order"
-    if len(words) <= MAX_HEADING_WORDS and unpunctuated and len(line) <= 80 and not AMOUNT.search(line):
+    if len(words) <= MAX_HEADING_WORDS and unpunctuated and len(line) <= 80 and not AMOUNT.search(line) and not UNFINISHED.search(line):
         return BlockKind.heading
     return BlockKind.text
 

@@ -11,7 +11,8 @@ curation or by its own first sentence. Rules, in order:
   heading, except a paragraph opening with "Yes"/"No" (the start of another
   answer whose question was lost);
 - without a question, each paragraph is its own passage, except list items and
-  what follows a line ending in ":" or a step label, which stay with the list;
+  what follows a line ending in ":" (or "simply", "as follows"), a step label, or a line
+  announcing "3 easy steps" (its next three paragraphs), which stay with it;
   on pages that separate paragraphs by blank lines, a line is a paragraph only
   after a blank line.
 """
@@ -24,6 +25,11 @@ from dataclasses import dataclass, field
 from bot.ingest.documents import Block, BlockKind
 
 STEP_LABEL = re.compile(r"^step\s*\d+\b[^.!?]{0,60}$", re.I)
+# "To return your items, simply" / "as follows": a sentence the next paragraph finishes.
+LEAD_IN = re.compile(r"(:|\b(simply|as\s+follows|below|following|these|this|to|and|or|the|please))\s*$", re.I)
+# "3 easy steps on how to process a return!": that many paragraphs follow as its steps.
+STEPS_ANNOUNCED = re.compile(r"^\W*(?P<count>[2-9]|two|three|four|five|six|seven)\s+(?:\w+\s+){0,2}?steps\b", re.I)
+NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
 LIST_RESTART = re.compile(r"^\s*1[.)]\s")
 NEW_ANSWER_START = re.compile(r"^(yes|no|unfortunately|of course|sure|absolutely)\b[,.!]?", re.I)
 
@@ -107,11 +113,17 @@ def is_real_heading(blocks: list[Block], index: int) -> bool:
 
 def starts_new_passage(current: Passage, block: Block, blank_lines_separate: bool) -> bool:
     previous = current.blocks[-1]
+    lead_in = bool(LEAD_IN.search(previous.text)) and previous.kind != BlockKind.item
     if block.kind == BlockKind.item:
         # A list numbered from 1 after a finished sentence is a new answer whose intro was lost.
-        return bool(LIST_RESTART.match(block.text)) and previous.kind != BlockKind.item and not previous.text.endswith(":")
-    if previous.text.endswith(":") or STEP_LABEL.match(previous.text):
+        return bool(LIST_RESTART.match(block.text)) and previous.kind != BlockKind.item and not lead_in
+    if lead_in or STEP_LABEL.match(previous.text):
         return False  # the list's introduction, or a step label, carries on
+    announced = STEPS_ANNOUNCED.match(current.blocks[0].text)
+    if announced and not current.questions:
+        count = announced.group("count").lower()
+        if len(current.blocks) <= int(NUMBER_WORDS.get(count, count)):
+            return False  # one of the steps it announced
     if blank_lines_separate and not block.paragraph_start:
         return False  # same visual paragraph on a page that separates paragraphs by blank lines
     if current.questions:

@@ -53,6 +53,25 @@ def test_answers_without_questions_become_separate_passages_and_lists_stay_with_
     assert passages[1].text.count("\n") == 2
 
 
+@pytest.mark.parametrize(
+    ("page", "texts"),
+    [
+        pytest.param(
+            "Returns are free.\n\nTo return your items, simply\n\n1. Pack them in a box.\n\n2. Attach the label.\n\nRefunds take 5 days.\n",
+            ["Returns are free.", "To return your items, simply\n1. Pack them in a box.\n2. Attach the label.", "Refunds take 5 days."],
+            id="a-sentence-the-list-finishes",
+        ),
+        pytest.param(
+            "3 easy steps to return!\n\nContact us!\n\nPack it in a box!\n\nGet your refund!\n\nRefunds take 5 days.\n",
+            ["3 easy steps to return!\nContact us!\nPack it in a box!\nGet your refund!", "Refunds take 5 days."],
+            id="the-steps-a-line-announces",
+        ),
+    ],
+)
+def test_an_introduction_keeps_what_it_introduces(page, texts):
+    assert [p.text for p in group_passages(text_blocks(page))] == texts
+
+
 def test_yes_opens_a_new_answer_after_a_question():
     page = "Shipping\nDo you ship abroad?\nWe ship to 30 countries.\n\nYes. We email tracking on the day of shipment.\n"
     passages = group_passages(text_blocks(page))
