@@ -1,10 +1,9 @@
 """The labelled set in tests/eval/ through the engine: the quality bar main must keep.
 
-The floors below sit a little under the figures measured when they were set
-(bench/README.md: 84.6 % lowest store, 83 % lowest out-of-scope hand-off); they
-stop regressions. The issue's target (95 %) is not yet met: see bench/README.md
-for the gap. tests/eval/dev/ is a second set, written before tuning and not
-asserted here, to check that a change generalises. tests/eval/newstore/ is a
+Each store must answer at least 95 % of its set right (the issue's target; measured
+97.2 / 97.1 / 98.9 % when it was set, bench/README.md), and every out-of-scope
+question must hand off. tests/eval/dev/ is a second set, written before tuning and
+not asserted here, to check that a change generalises. tests/eval/newstore/ is a
 store the matcher was never fitted on: a pasted page and a one-line store.toml.
 """
 
@@ -20,8 +19,7 @@ from bot.settings import MatchSettings, packaged_model_path
 from tests.conftest import STORES
 
 EVAL_DIR = Path(__file__).parent / "eval"
-ACCURACY_FLOOR = 0.8
-OUT_OF_SCOPE_HANDOFF_FLOOR = 0.8
+ACCURACY_FLOOR = 0.95
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +41,15 @@ def test_no_answer_ever_comes_from_another_store(scores, store):
 
 
 @pytest.mark.parametrize("store", STORES)
-def test_accuracy_does_not_regress(scores, store):
-    assert scores[store].accuracy >= ACCURACY_FLOOR
+def test_at_least_95_percent_are_answered_right(scores, store):
+    wrong = [(r.case.question, r.outcome, r.source_title) for r in scores[store].results if r.outcome not in ("correct", "handed_off_correctly")]
+    assert scores[store].accuracy >= ACCURACY_FLOOR, wrong
 
 
 @pytest.mark.parametrize("store", STORES)
 def test_out_of_scope_questions_hand_off(scores, store):
-    out_of_scope = [r for r in scores[store].results if r.case.expect == "handoff"]
-    handed_off = sum(r.outcome == "handed_off_correctly" for r in out_of_scope)
-    assert handed_off / len(out_of_scope) >= OUT_OF_SCOPE_HANDOFF_FLOOR
+    answered = [(r.case.question, r.source_title) for r in scores[store].results if r.case.expect == "handoff" and r.outcome != "handed_off_correctly"]
+    assert not answered
 
 
 NEW_STORE = EVAL_DIR / "newstore"
