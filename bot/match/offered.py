@@ -21,6 +21,7 @@ EXISTENCE = re.compile(
     (?:(?:do|does|can|will|would)\s+(?:you|u|y'?all|ya|your\s+(?:shop|store|company|site|team|brand))\s+(?:guys\s+)?(?:also\s+)?
         (?:offer|sell|have|carry|stock|provide|make|do|run|give|host|support|(?=gift[\s-]?wrap))\b
       | (?:is|are)\s+there\s+(?:a|an|any)\b
+      | (?:can|could|do|would)\s+(?:i|we)\s+(?:get|have|receive)\s+(?:a|an|any)\b
       | (?:is|are)\s+(?=(?:your|ur)\s+\w+(?:\s+\w+)?\s+\w+\s*\??\s*$)
       | do\s+you\s+guys\s+(?:offer|sell|have|carry|stock|provide|make|do)\b)
     (?P<thing>[^?.!]*)""",

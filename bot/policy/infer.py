@@ -65,7 +65,9 @@ def window_candidates(sentences: list[str]) -> list[dict]:
         days = {int(m.group(1)) for m in DAYS.finditer(sentence)}
         if credit_later and len(days) == 2:
             days = {max(days)}  # "returns after 30 days and up to 60 days receive store credit": credit until 60
-        if len(days) != 1 or not re.search(r"\b(within|\d+[\s-]*days?\s+(return|refund|exchange|to\s+return|money)|have\s+\d+|up\s+to|\d+-day)", sentence, re.I):
+        if credit_later and not days:
+            days = {int(max(re.findall(r"\d+", CREDIT_LATER.search(sentence).group(0)), key=int))}  # "days 31-60": until 60
+        if len(days) != 1 or not (credit_later or re.search(r"\b(within|\d+[\s-]*days?\s+(return|refund|exchange|to\s+return|money)|have\s+\d+|up\s+to|\d+-day)", sentence, re.I)):
             continue
         anchored = "purchase" if FROM_PURCHASE.search(sentence) and not FROM_DELIVERY.search(sentence) else "delivery" if FROM_DELIVERY.search(sentence) else None
         if labelled:
@@ -226,7 +228,12 @@ REFUND_PAID = re.compile(
     r"|refunds?\s+(are|is|will\s+be|get)\s+(issued|processed|credited|sent|returned|paid))", re.I)
 # A sentence whose subject is a named line of goods ("Custom Cases are printed…"), not orders in general.
 ONE_LINE_OF_GOODS = re.compile(r"^\W*(?!(?i:orders?|all|most|every\w*|your|our|we|in-stock|items?|packages?|standard|once|please|it|they)\b)[A-Z][\w'-]*\s+[A-Z][\w'-]*\s+(are|is)\b")
-CREDIT_LATER = re.compile(r"\bafter\s+\d+\s*days?\b.{0,40}\b(up\s+to|within|until)\b", re.I)
+CREDIT_LATER = re.compile(
+    r"\bafter\s+\d+\s*days?\b.{0,40}\b(up\s+to|within|until)\b"  # "after 30 days and up to 60"
+    r"|\bbetween\s+(days?\s+)?\d+\s*(days?\s+)?(and|-|–|to)\s*\d+\s*days?\b"  # "between 31 and 60 days of delivery"
+    r"|\bdays?\s+\d+\s*(-|–|to|through)\s*\d+\b",  # "days 31-60"
+    re.I,
+)
 RETURN_LABEL = re.compile(r"^\W*(refunds?|exchanges?|store\s+credit|returns?)\s*:", re.I)
 COUNTED_FROM_AN_EVENT = re.compile(r"\s*(of|from)\s+(the\s+)?(date\s+of\s+)?(delivery|receipt|receiving|arrival)\b", re.I)
 BANK_STEP = re.compile(

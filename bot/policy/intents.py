@@ -97,6 +97,8 @@ PERSONAL_REFUND = pattern(r"\b(my|i|i'?ve|me|we|our)\b")
 PRICE_ADJUSTMENT = pattern(r"\b(the\s+difference|price\s+(adjust\w*|match\w*|protection)|(went|gone|goes|is\s+now|now)\s+on\s+sale|dropped\s+in\s+price|price\s+(dropped|went\s+down))\b")
 # "How many days do I have to ship my return?": a return already requested, whose sending the page times.
 RETURN_UNDER_WAY = pattern(r"\b(ship|mail|post|send|drop)\w*\s+(off\s+)?(my|the|a|your)\s+return\b|\bafter\s+(requesting|i\s+request\w*|submitting)\b")
+# "Is there a warranty? the hinge snapped": the page's warranty, which may run longer than a damage report.
+WARRANTY = pattern(r"\b(warrant(y|ies)|warrenty|guarantee[ds]?)\b")
 # "Is that a defect?", "does a loose stone count as a manufacturer's defect?": what the store calls a
 # defect, which its own list answers; no reporting deadline.
 WHAT_COUNTS = pattern(
@@ -124,7 +126,7 @@ def detect_intent(message: str, slots: Slots) -> Intent | None:
     if PRICE_ADJUSTMENT.search(message) or RETURN_UNDER_WAY.search(message):
         return None
     problem = slots.kinds & PROBLEM_KINDS
-    if problem and WHAT_COUNTS.search(message) and not slots.dates:
+    if problem and (WHAT_COUNTS.search(message) and not slots.dates or WARRANTY.search(message)):
         return None
     # "my clasp broke", "it arrived damaged on the 3rd": the shopper's own problem gets the defect rules.
     own_problem = PERSONAL.search(message) or re.search(r"\b(it|they|the\s+\w+)\s+(arrived|came|broke|is|was|were|are)\b", message, re.I)

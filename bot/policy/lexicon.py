@@ -39,7 +39,7 @@ ITEM_KINDS: dict[str, str] = {
     "style_for_a_steal": r"style for a steal",
     "skincare": r"skin ?care|\bever\b|serum|moisturi[sz]er|cleanser|face cream|eye cream|toner|sunscreen|retinol|lotion",
     "gift": r"((was|is|it'?s|as|a|received a|got a|the) gift|gift (from|for|i|that|which|my)|(christmas|xmas|holiday|birthday|anniversary|wedding|graduation|valentine'?s?) (gift|present)|gifted|a present|was given)(?![- ]?(card|certificate))",
-    "defect": r"defect(ive|s)?|broke(n)?|faulty|damaged?|snapped|cracked|chipped|crushed|dented|torn|ripped( open)?|leak(ing|ed|s)?|soaking wet|soaked|water[- ]damaged|(with|has|had|have) (a|an) (tear|hole|rip|stain|scratch|crack|chip|dent)|fell (apart|off)|(clasp|chain|stone)s? (came|fell|is) (off|loose|out)|tarnish(ed)?|discolou?r(ed|ation)|(changed|changing|turned) colou?rs?"
+    "defect": r"defect(ive|s)?|broke(n)?|faulty|damaged?|snapped|cracked|warped|bent|scratched|scuffed|shattered|stained|frayed|peeling|chipped|crushed|dented|torn|ripped( open)?|leak(ing|ed|s)?|soaking wet|soaked|water[- ]damaged|(with|has|had|have) (a|an) (tear|hole|rip|stain|scratch|crack|chip|dent)|fell (apart|off)|(clasp|chain|stone)s? (came|fell|is) (off|loose|out)|tarnish(ed)?|discolou?r(ed|ation)|(changed|changing|turned) colou?rs?"
     r"|(clasp|chain|lock|latch|closure|zip|zipper|hinge|battery|button|lid|pump|mechanism)s?\b[^.?!]{0,25}\b(doesn'?t|does not|won'?t|will not|stopped|isn'?t|is not|not) (work|close|open|lock|stay|fasten)\w*",
     "wrong_item": r"wrong (item|size|colou?r|ring|necklace|bracelet|earrings?|product|order|piece)|not what i ordered|(sent|received|got) (me )?the wrong",
     "missing_item": r"missing (an? )?(item|piece|product)|item (was|is) missing|not (in|inside) the (box|package)",

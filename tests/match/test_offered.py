@@ -22,7 +22,8 @@ from bot.settings import packaged_model_path
         ("is your site secure?", ["site", "secure"]),
         ("do you take amex", []),  # a payment question, not one about having a thing
         ("I'd love to work for you, do you have any job openings?", ["job", "open"]),  # after another clause
-        ("do you gift wrap orders?", ["gift", "wrap"]),  # the store's goods in general are no thing of their own
+        ("do you gift wrap orders?", ["gift", "wrap"]),
+        ("can i get a discount if i buy 10 records", ["discount"]),  # the store's goods in general are no thing of their own
         ("do you do bespoke pieces", ["bespoke"]),
         ("Is Ever Skincare okay for sensitive skin?", ["sensitive", "skin"]),  # whom it suits is the thing
         ("is it ok for me to return a worn ring?", []),

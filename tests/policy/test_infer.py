@@ -214,6 +214,14 @@ def test_a_window_for_unused_items_refuses_a_used_one(store_folder, tmp_path):
             "Returns after 30 days and up to 60 days of purchase receive store credit only.\n",
             [(30, "purchase", ["cash"]), (60, "purchase", ["store_credit"])], id="store-credit-after-the-refund-window",
         ),
+        pytest.param(
+            "Returns\nReturn your frames within 30 days of delivery for a full refund. Between 31 and 60 days of delivery we'll offer store credit instead.\n",
+            [(30, "delivery", ["cash"]), (60, "delivery", ["store_credit"])], id="store-credit-between-two-days",
+        ),
+        pytest.param(
+            "Returns\nRefunds within 30 days of purchase. Days 31-60 after purchase: store credit only.\n",
+            [(30, "purchase", ["cash"]), (60, "purchase", ["store_credit"])], id="store-credit-on-days-31-60",
+        ),
     ],
 )
 def test_each_refund_type_gets_the_window_the_page_gives_it(store_folder, page, windows):
