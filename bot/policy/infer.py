@@ -243,6 +243,7 @@ BANK_STEP = re.compile(
     re.I,
 )
 INSPECTION = re.compile(r"\b(we|our\s+team)\s+(inspect|check|review)\w*\b.{0,40}\b(receiv\w*|arriv\w*)", re.I)
+REFUND_AT_ONCE = re.compile(r"\b(then|and)\s+(we\s+)?(refund|issue\s+(the|your)\s+refund)\b", re.I)  # "… and then refund right away"
 WINDOW_WORDING = re.compile(r"\bwithin\s+\d+\s*days?\s+(of|after|from)\b", re.I)
 
 
@@ -266,7 +267,9 @@ def timeline(sentences: list[str]) -> list[dict]:
                 stages.append({"start": "refund_issued", "end": "refund_posted", "min": low, "max": high, "unit": unit, "source": sentence})
                 break
             if INSPECTION.search(sentence) and RETURN_WORDS.search(sentence) and not refund_sentence:
-                stages.append({"start": "return_received", "end": "return_approved", "min": low, "max": high, "unit": unit, "source": sentence})
+                # "We inspect returns within 3 business days … and then refund right away": the refund is issued then.
+                end = "refund_issued" if REFUND_AT_ONCE.search(sentence) else "return_approved"
+                stages.append({"start": "return_received", "end": end, "min": low, "max": high, "unit": unit, "source": sentence})
                 break
             if refund_sentence:
                 # "Once we receive (and inspect) your return…" counts from receipt; "if approved…" from approval.

@@ -270,6 +270,11 @@ def test_a_used_or_opened_item_is_refused_only_where_the_page_says_so(store_fold
             "Once approved, your refund is issued right away and usually posts to your card within 5-10 business days.\n",
             [("return_received", "return_approved", 3, 3), ("return_approved", "refund_posted", 5, 10)], id="inspection-then-refund",
         ),
+        pytest.param(
+            "Refunds\nWe inspect returns within 3 business days of receiving them and then refund right away. "
+            "Allow 5-10 business days for your bank to post it.\n",
+            [("return_received", "refund_issued", 3, 3), ("refund_issued", "refund_posted", 5, 10)], id="inspected-and-refunded-at-once",
+        ),
     ],
 )
 def test_refund_stages_read_in_order(store_folder, page, stages):
