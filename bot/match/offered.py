@@ -41,6 +41,8 @@ MUST_NAME = (
     (re.compile(r"\b(?:in|out\s+of|back\s+in)\s+stock\b|\bsold\s+out\b", re.I), "stock"),
     (re.compile(r"\bhow\s+(?:do|can|could|would)\s+(?:i|we|one)\s+(?:become|join)\b|\bwant\s+to\s+(?:become|join)\b", re.I), "join"),
     (re.compile(r"\bnet[\s-]?\d{2}\b|\b(?:payment|credit)\s+terms\b|\bon\s+terms\b|\bpay\s+(?:by|on|with|via)\s+invoice\b", re.I), "terms"),
+    # The store buying from the shopper: a passage about what it sells does not answer it.
+    (re.compile(r"\b(?:do|does|would|will|can)\s+(?:you|u|ya|y'?all)\s+(?:guys\s+)?(?:buy|purchase|accept\s+trade|take\s+trade|consign)\w*\b|\bconsign\w*\b|\btrade[\s-]?ins?\b", re.I), "buy"),
     (re.compile(r"\bminimum\b", re.I), "minimum"),
     (re.compile(r"\bmaximum\b", re.I), "maximum"),
 )
@@ -74,6 +76,8 @@ KINDRED_WORDS = (
     "minimum least over above",
     "terms invoice invoices invoiced net",
     "maximum most limit",
+    "real genuine authentic authenticity legit original fake fakes replica replicas counterfeit",
+    "buy buying bought purchase purchasing consign consignment trade trading",
     "pet pets cat cats dog dogs animal animals",
     "kid kids child children baby babies toddler toddlers",
 )

@@ -43,6 +43,8 @@ def test_what_a_shopper_asks_the_store_to_have(question, thing):
         ("Are the stones in your rings lab grown diamonds?", ["lab", "grown"]),  # a claim only the page can make
         ("are your earrings hypoallergenic", ["hypoallergenic"]),
         ("Can I pay on net 30 terms as a wholesale buyer?", ["terms"]),
+        ("do you buy used sneakers or do consignment?", ["buy"]),  # the store buying, not selling
+        ("are these real or fake lol", ["real"]),
         ("how do I return a ring?", []),
     ],
 )
@@ -56,6 +58,8 @@ Digital gift cards from $20 to $250 are delivered by email and never expire.
 Pets
 Are your candles safe for pets?
 Our soy candles are safe around cats and dogs.
+Are your candles genuine soy?
+Yes, every candle is genuine soy wax, poured by hand.
 Newsletter
 Get 10% off your first order when you sign up for our emails.
 Shipping
@@ -76,6 +80,8 @@ Orders ship within 2 business days and arrive in 3-5 business days.
         ("is there a minimum order for free shipping?", "handoff"),
         ("is the lavender candle safe for my cat?", "answer"),  # "cats" names a cat
         ("are your candles hypoallergenic?", "handoff"),
+        ("are these real soy candles or fake?", "answer"),  # "genuine" on the page names "real"
+        ("do you buy used candles?", "handoff"),  # the page sells them; it never says it buys any
     ],
 )
 def test_a_thing_the_page_never_names_is_handed_off(store_folder, tmp_path, question, kind):
