@@ -141,12 +141,20 @@ def layout_free(line: str) -> str:
     return line
 
 
+# The site around a pasted page: links and buttons, never an answer or a section's name.
+SITE_CHROME = re.compile(
+    r"^(skip\s+to\s+(main\s+)?content|skip\s+navigation|log\s*in|sign\s*in|my\s+account|account|cart(\s*\(\d+\))?|"
+    r"search|menu|home|close|back\s+to\s+top|shop\s+(now|all)|view\s+cart|checkout)$",
+    re.I,
+)
+
+
 def text_blocks(source: str) -> list[Block]:
     blocks: list[Block] = []
     previous_blank = True
     for number, raw_line in enumerate(source.splitlines(), start=1):
         line = clean_line(raw_line)
-        if not line or ACCORDION_MARK.match(line):
+        if not line or ACCORDION_MARK.match(line) or SITE_CHROME.match(line):
             previous_blank = previous_blank or not line
             continue
         line = TRAILING_ACCORDION_MARK.sub("", line)

@@ -72,6 +72,12 @@ def test_an_introduction_keeps_what_it_introduces(page, texts):
     assert [p.text for p in group_passages(text_blocks(page))] == texts
 
 
+def test_the_sites_links_around_a_pasted_page_are_dropped():
+    page = "Skip to content\nCart (0)\nFREE SHIPPING ON ORDERS OVER $60\nReturns\nCan I return paint?\nUnopened tubes within 30 days.\nBack to top\n"
+    passages = group_passages(text_blocks(page))
+    assert [(p.heading, p.text) for p in passages] == [(None, "FREE SHIPPING ON ORDERS OVER $60"), ("Returns", "Unopened tubes within 30 days.")]
+
+
 def test_yes_opens_a_new_answer_after_a_question():
     page = "Shipping\nDo you ship abroad?\nWe ship to 30 countries.\n\nYes. We email tracking on the day of shipment.\n"
     passages = group_passages(text_blocks(page))
