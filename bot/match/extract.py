@@ -47,5 +47,18 @@ def lead_sentences(index: StoreIndex, candidate: Candidate, vector: np.ndarray, 
         chosen.add(runner)
     if is_label(sentences[best]) and best + 1 < len(sentences):
         chosen.add(best + 1)  # a list's intro needs its first item; a step's label needs its text
-    picked = tuple(sentences[i] for i in sorted(chosen)[:LEAD_SENTENCES + 1])
+    lead = sorted(chosen)[: LEAD_SENTENCES + 1]
+    intro = list_intro(sentences, lead[0])
+    picked = tuple(sentences[i] for i in ([intro] if intro is not None and intro not in lead else []) + lead)
     return picked, len(picked) < len(sentences)
+
+
+def list_intro(sentences: tuple[str, ...], position: int) -> int | None:
+    """Where the list holding this bullet is introduced ("Final sale, no returns:"): a bullet
+    alone ("• Socks, insoles and laces") does not say what the list is of."""
+    if not BULLET.match(sentences[position]):
+        return None
+    for i in range(position - 1, -1, -1):
+        if not BULLET.match(sentences[i]):
+            return i if sentences[i].rstrip().endswith(":") else None
+    return None

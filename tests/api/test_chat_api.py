@@ -95,3 +95,10 @@ def test_tell_me_more_after_did_you_mean_opens_the_first_option(client):
     assert first["kind"] in ("clarify", "answer")
     more = client.post("/v1/chat", json={"store": "sessori", "message": "tell me more", "session_id": first["session_id"]}).json()
     assert more["kind"] == "answer" and more["sources"][0]["id"] == first["sources"][0]["id"]
+
+
+def test_a_list_item_leads_with_the_line_that_says_what_the_list_is(client):
+    """"• Abnormal discolorations" alone does not say it is an example of a defect."""
+    body = client.post("/v1/chat", json={"store": "stelladot", "message": "the stone in my ring changed color in a weird way, is that a defect"}).json()
+    assert body["kind"] == "answer"
+    assert body["reply"].index("Examples of manufacturer’s defect:") < body["reply"].index("Abnormal discolorations")
