@@ -25,7 +25,7 @@ from bot.match.decide import Kind, decide
 from bot.match.escalate import escalation
 from bot.match.extract import lead_sentences
 from bot.match.lexical import repair_typos
-from bot.match.questions import split_questions
+from bot.match.questions import in_context, split_questions
 from bot.match.retrieval import Candidate, StoreRetriever
 from bot.match.smalltalk import peel_smalltalk
 from bot.match.text import content_terms, stem, words
@@ -172,7 +172,8 @@ class Engine:
             if continued is not None:
                 return combine(store, config, [self.policy_part(runtime, rest or message, continued)])
         questions = split_questions(rest or message)
-        computed = {i: runtime.responder.answer(q, today) for i, q in enumerate(questions)}
+        asked = in_context(questions)  # "…and how long does it take?" carries the question before it
+        computed = {i: runtime.responder.answer(q, today) for i, q in enumerate(asked)}
         to_retrieve = [i for i, result in computed.items() if result is None]
         parts: list[PartAnswer | None] = [None] * len(questions)
         for i, result in computed.items():
@@ -180,7 +181,7 @@ class Engine:
                 parts[i] = self.policy_part(runtime, questions[i], result)
         if to_retrieve:
             embedder = self.embedder_for(config)
-            wordings = {i: spelled_out(questions[i]) for i in to_retrieve}
+            wordings = {i: spelled_out(asked[i]) for i in to_retrieve}
             vectors = embedder.encode([repair_typos(wordings[i], runtime.known_words, runtime.store_words) for i in to_retrieve])
             for i, vector in zip(to_retrieve, vectors, strict=True):
                 taught = self.learned_by_meaning(runtime, questions[i], vector, learned or {}) if len(questions) == 1 else None

@@ -30,3 +30,19 @@ def split_questions(message: str) -> list[str]:
     if first > 0:
         questions[0] = message[: first + len(questions[0])].strip()
     return [re.sub(r"^(and|also|plus|oh and)\s+", "", q, flags=re.I) for q in questions[:MAX_QUESTIONS]]
+
+
+# "Do you ship to Canada and how long does it take?": the second question's "it" is the first's subject.
+REFERS_BACK = re.compile(r"\b(it|there|that|them|they|this|those|these|one)\b", re.I)
+SELF_CONTAINED_TERMS = 3
+
+
+def in_context(questions: list[str]) -> list[str]:
+    """Each question as it is to be answered: a short follow-up that points back ("how long does it
+    take to get there?") carries the question before it, whose words say what "there" is."""
+    asked = list(questions)
+    for i in range(1, len(questions)):
+        part = questions[i]
+        if REFERS_BACK.search(part) and len(content_terms(part)) <= SELF_CONTAINED_TERMS:
+            asked[i] = f"{part} ({questions[i - 1].rstrip('?. ')})"
+    return asked

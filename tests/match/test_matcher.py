@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.engine import Engine
+from bot.match.questions import in_context
+from bot.settings import packaged_model_path
 from tests.conftest import STORES
 
 
@@ -80,6 +83,26 @@ def test_a_step_label_leads_with_its_text(engine):
 def test_two_questions_joined_by_and_get_two_answers(engine):
     reply = engine.answer("sessori", "do you ship to the UK and how do I start a return")
     assert "1." in reply.text and "2." in reply.text and "cs@sessori.com" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("questions", "asked"),
+    [
+        (["do you ship to canada", "how long does it take?"], ["do you ship to canada", "how long does it take? (do you ship to canada)"]),
+        (["do you ship to canada", "how do I start a return?"], ["do you ship to canada", "how do I start a return?"]),  # says its own subject
+        (["can I return sale items?", "and how long do refunds take to reach my card?"], ["can I return sale items?", "and how long do refunds take to reach my card?"]),
+    ],
+)
+def test_a_follow_up_that_points_back_carries_the_question_before_it(questions, asked):
+    assert in_context(questions) == asked
+
+
+def test_a_follow_up_is_answered_about_what_it_points_back_to(store_folder, tmp_path):
+    page = "Shipping\nWhere do you ship?\nWe ship to the US and Canada.\nUS orders arrive in 3-5 business days. Canada orders take 7-15 business days.\n"
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "do you ship to canada and how long does it take?")
+    second = reply.text.split("2.")[1]
+    assert "7-15 business days" in second
 
 
 @pytest.mark.parametrize("message", ["¿Hacen envíos a México?", "Pouvez-vous livrer en France?", "Können Sie nach Deutschland versenden?"])
