@@ -276,7 +276,15 @@ class PolicyResponder:
             lead = f"Yes — as a holiday gift you can return {item} until {spoken(decision.gift.deadline)} for {refunds}, whatever the purchase date."
             details = []
         elif decision.eligible:
-            lead = f"Yes — you can still return {item}, until {spoken(decision.deadline)} at the latest:"
+            closed = [o for o in decision.windows if o.deadline and not o.eligible]
+            if closed and best is not None:
+                # "Yes" alone reads as "yes, a refund": say which option is still open, and which is not.
+                still = " or ".join(dict.fromkeys(REFUND_WORDS[r] for o in decision.windows if o.eligible for r in o.fact.refunds))
+                gone = " or ".join(dict.fromkeys(REFUND_WORDS[r] for o in closed for r in o.fact.refunds))
+                ended = max(o.deadline for o in closed)
+                lead = f"Yes, for {still} — until {spoken(best.deadline)}. The window for {gone} ended on {spoken(ended)}:"
+            else:
+                lead = f"Yes — you can still return {item}, until {spoken(decision.deadline)} at the latest:"
         else:
             dated = [o for o in decision.windows if o.deadline]
             last = max(dated, key=lambda o: o.deadline) if dated else None

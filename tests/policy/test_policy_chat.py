@@ -39,6 +39,10 @@ def say(client: TestClient, message: str, session_id: str | None = None, store: 
         pytest.param("dissoo", "do you charge sales tax in Texas?", ["Yes", "Texas"], id="dissoo-tax"),
         pytest.param("sessori", "retrun window?", ["14 days of delivery"], id="a-bare-return-window-question"),
         pytest.param("stelladot", "what's the return window for store credit", ["store credit", "90 days"], id="the-window-of-one-refund-type"),
+        # A refund window closed, store credit still open: the "Yes" names what is still open.
+        pytest.param("stelladot", "I bought a necklace on Oct 1, can I still return it?",
+                     ["Yes, for store credit or an exchange — until Wednesday, December 30, 2026", "refund to your original payment ended on Thursday, October 22, 2026"],
+                     id="yes-names-the-option-still-open"),
         # An engraved piece has its own reporting window (30 days of purchase, replacement only), not the 14/120 days of everything else.
         pytest.param("stelladot", "my engraved bracelet broke, I bought it on Nov 10", ["Yes", "Thursday, December 10, 2026", "a replacement"], id="stella-engraved-defect-own-window"),
         pytest.param("stelladot", "the clasp on my necklace doesn't work, can I get a replacement?", ["14 days of receipt", "120 days"], id="a-clasp-that-does-not-work-is-a-defect"),
