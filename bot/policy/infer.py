@@ -26,7 +26,7 @@ FINAL_SALE = re.compile(r"\b(final\s+sale|non-?returnable|non-?refundable|cannot
 DEFECT_EXCEPTION = re.compile(r"\b(unless|except|excluding)\b[^.]{0,60}\b(defect\w*|damaged|faulty|wrong)", re.I)
 RANGE = re.compile(r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(?:more\s+|additional\s+|extra\s+|further\s+)?(business|working)?\s*days?\b", re.I)
 PROCESSING = re.compile(r"\b(process(ed|ing)?|pack(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+(from\s+[\w\s]{1,40}?\s+)?within|handling|leaves?\s+(our|the)\s+\w+|(are|is)\s+(sent|posted)\s+(out\s+)?within)\b", re.I)
-TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|take\s+\d|reach\s+you|mail|post|courier|carrier|usps|ups|fedex|dhl|after\s+(shipping|it\s+ships|dispatch))\b", re.I)
+TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|takes?\s+\d|reach\s+you|mail|post|courier|carrier|usps|ups|fedex|dhl|after\s+(shipping|it\s+ships|dispatch))\b|\btakes?\s*$", re.I)
 REGION = re.compile(r"\b(EU|E\.U\.|Europe\w*|Asia\w*|Scandinavia\w*|Caribbean|Latin\s+America|Middle\s+East|Africa)\b")
 PROBLEM = re.compile(r"\b(crack\w*|broken|damaged?|defect\w*|faulty|wrong\s+item|missing|photo)\b", re.I)
 DAMAGE = re.compile(r"\b(crack\w*|broken|damaged?|defect\w*|faulty|wrong\s+item|missing|chipped|crushed|torn|ripped|dented|leak\w*|dies|died|dead)\b", re.I)
@@ -235,7 +235,7 @@ CREDIT_LATER = re.compile(
     re.I,
 )
 RETURN_LABEL = re.compile(r"^\W*(refunds?|exchanges?|store\s+credit|returns?)\s*:", re.I)
-COUNTED_FROM_AN_EVENT = re.compile(r"\s*(of|from)\s+(the\s+)?(date\s+of\s+)?(delivery|receipt|receiving|arrival)\b", re.I)
+COUNTED_FROM_AN_EVENT = re.compile(r"\s*(of|from|after)\s+(the\s+)?(date\s+of\s+)?(delivery|receipt|receiving|arrival)\b", re.I)
 BANK_STEP = re.compile(
     r"\b(bank|card\s+issuer|financial\s+institution|statement)\b.{0,60}\b(post|show|appear|reflect)"
     r"|\b(another|additional|further|extra)\b.{0,30}\bdays?\b.{0,40}\b(bank|card\s+issuer|financial\s+institution)\b"
@@ -279,7 +279,9 @@ def timeline(sentences: list[str]) -> list[dict]:
                 break
             if COUNTED_FROM_AN_EVENT.match(sentence[match.end() :]):
                 continue  # "let us know within 21 days of delivery": a deadline, not how long delivery takes
-            if RETURN_WORDS.search(sentence) or PROBLEM.search(sentence) or not re.search(r"\b(order|ship|deliver|arriv|dispatch|process|post|mail|courier|carrier)", sentence, re.I):
+            # "• Canada & EU: 7–14 business days" under "How long does shipping take?": a time labelled by its place.
+            labelled = bool(LABELLED_TIME.search(before)) and bool(destinations_of(before, "") or METHOD.search(before))
+            if RETURN_WORDS.search(sentence) or PROBLEM.search(sentence) or not (labelled or re.search(r"\b(order|ship|deliver|arriv|dispatch|process|post|mail|courier|carrier)", sentence, re.I)):
                 # a return, or a damaged item to report "within 7 days of arrival", is no delivery time
                 continue
             processing, transit = nearest(PROCESSING, before), nearest(TRANSIT, before)
@@ -287,25 +289,50 @@ def timeline(sentences: list[str]) -> list[dict]:
                 continue  # "Custom Cases are printed to order and ship within 3-5 days": not every order
             if processing > transit:
                 stages.append({"start": "order_placed", "end": "order_shipped", "min": low, "max": high, "unit": unit, "source": sentence})
-            elif transit >= 0 or TRANSIT.search(sentence[match.end() : match.end() + 40]):
+            elif transit >= 0 or TRANSIT.search(sentence[match.end() : match.end() + 40]) or LABELLED_TIME.search(before) or METHOD.search(before):
                 stage = {"start": "order_shipped", "end": "delivered", "min": low, "max": high, "unit": unit, "source": sentence}
-                methods = list(METHOD.finditer(before))
-                if methods:  # the name nearest before the range: "Ground … 3-5 days, and Priority Mail takes 1-3 days"
+                methods = list(METHOD.finditer(re.split(r"[.;!?]\s", before)[-1]))
+                if methods:  # the name nearest before the range in its sentence: "Ground … 3-5 days, and Priority Mail takes 1-3 days"
                     name = methods[-1].group(1).lower()
                     stage["method"] = "express" if name.startswith(FAST_METHODS) else "standard"
+                destinations = destinations_of(before, sentence[match.end() : match.end() + 40])
+                if destinations:
+                    stage["destinations"] = destinations
                 stages.append(stage)
     if any(s["start"] == "refund_issued" for s in stages):
         # The bank's days are their own stage: the store's refund sentence ends when it issues the refund.
         stages = [{**s, "end": "refund_issued"} if s["end"] == "refund_posted" and s["start"] != "refund_issued" else s for s in stages]
-    # One stage per (start, end, method): a second with other numbers is a contradiction to leave alone.
+    # One stage per (start, end, method, destinations): a second with other numbers is a contradiction to leave alone.
     unique: dict[tuple, dict] = {}
     clashes = set()
     for stage in stages:
-        key = (stage["start"], stage["end"], stage.get("method"))
+        key = (stage["start"], stage["end"], stage.get("method"), tuple(stage.get("destinations", ())))
         if key in unique and (unique[key]["min"], unique[key]["max"]) != (stage["min"], stage["max"]):
             clashes.add(key)
         unique.setdefault(key, stage)
     return [s for k, s in unique.items() if k not in clashes]
+
+
+# "• US Standard: 4–6 business days", "Canada & EU: 7–14 business days": a list of times by method or place.
+LABELLED_TIME = re.compile(r"^\W*[\w&/ .-]{2,40}:\s*$")
+INTERNATIONAL = re.compile(r"\b(international(ly)?|overseas|worldwide|outside\s+(of\s+)?(the\s+)?(us|u\.s\.?|usa|united\s+states))\b", re.I)
+DOMESTIC = re.compile(r"\b(domestic|within\s+the\s+(us|u\.s\.?|usa|united\s+states|contiguous|lower\s+48)|(us|u\.s\.|usa)\s+(orders|shipping|standard|express|addresses))\b", re.I)
+
+
+def destinations_of(before: str, after: str) -> list[str]:
+    """Where a transit time applies, from the words nearest the range: "International orders arrive
+    in 7-14 days", "3-5 days within the US", "Canada & EU: 7–14 days". [] = everywhere."""
+    clause = re.split(r"[.;!?]|\bwhile\b|\bwhereas\b|,\s+(?:and|but)\b", before)[-1]
+    after = re.split(r"[.;!?(]|,", after)[0]
+    for text in (clause, after):
+        if INTERNATIONAL.search(text) or REGION.search(text):
+            return ["international"]
+        if DOMESTIC.search(text):
+            return ["US"]
+        codes = countries_in(text)
+        if codes:
+            return codes
+    return []
 
 
 def problem_windows(chunks: list[Chunk]) -> list[dict]:

@@ -380,6 +380,34 @@ def test_each_carrier_names_its_own_transit_time(store_folder):
     assert stages == [("order_placed", "order_shipped", 2, 2, None), ("order_shipped", "delivered", 3, 5, "standard"), ("order_shipped", "delivered", 1, 3, "express")]
 
 
+@pytest.mark.parametrize(
+    ("page", "stages"),
+    [
+        pytest.param(
+            "Shipping\nStandard shipping takes 3-5 business days within the US. Express shipping takes 1-2 business days. "
+            "International orders usually arrive in 7-14 business days.\n",
+            [(3, 5, "standard", ["US"]), (1, 2, "express", []), (7, 14, None, ["international"])], id="each-sentence-its-own-method-and-place",
+        ),
+        pytest.param(
+            "How long does shipping take?\n- US Standard: 4-6 business days after processing\n- US Express: 1-2 business days after processing\n"
+            "- Canada & EU: 7-14 business days. Duties are collected at checkout.\n",
+            [(4, 6, "standard", ["US"]), (1, 2, "express", ["US"]), (7, 14, None, ["international"])], id="a-list-labelled-by-method-and-place",
+        ),
+        pytest.param(
+            "Shipping\nOrders to Canada take 6-10 business days, and orders to Japan and Europe 8-15 business days.\n",
+            [(6, 10, None, ["CA"]), (8, 15, None, ["international"])], id="two-places-in-one-sentence",
+        ),
+        pytest.param(
+            "Returns\nBetween 31 and 60 days after delivery we'll still take unused items back, but only for store credit.\n",
+            [], id="days-after-delivery-are-no-transit-time",
+        ),
+    ],
+)
+def test_transit_times_keep_the_method_and_place_they_are_for(store_folder, page, stages):
+    timeline = [s for s in policy_of(store_folder, page).timeline if s.end == "delivered"]
+    assert [(s.min, s.max, s.method, s.destinations) for s in timeline] == stages
+
+
 def test_a_damage_report_deadline_is_read_and_answered_with_its_date(store_folder, tmp_path):
     page = (
         "Returns\nTeaware can be returned within 45 days of delivery for a refund.\n"
