@@ -19,6 +19,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.ingest import Chunk
+from bot.match.synonyms import SYNONYM_SIMILARITY, synonyms_of
 from bot.match.text import content_terms, words
 
 FUZZY_CUTOFF = 80.0
@@ -68,10 +69,12 @@ class LexicalIndex:
     def _match_term(self, term: str) -> dict[str, float]:
         if term in self.vocabulary_set:
             return {term: 1.0}
+        # A word the pages never use: the page's own word for the same thing ("broken" -> "defect").
+        matched = {word: SYNONYM_SIMILARITY for word in synonyms_of(term) if word in self.vocabulary_set}
         if len(term) < 4 or term.isdigit():
-            return {}
+            return matched
         found = process.extract(term, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3)
-        return {word: score / 100 for word, score, _ in found}
+        return {**matched, **{word: score / 100 for word, score, _ in found}}
 
     def query_terms(self, text: str) -> QueryTerms:
         terms = tuple(dict.fromkeys(content_terms(text)))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.engine import Engine
+from bot.ingest.chunks import Chunk
+from bot.match.lexical import LexicalIndex
 from bot.match.questions import in_context
 from bot.settings import packaged_model_path
 from tests.conftest import STORES
@@ -103,6 +105,23 @@ def test_a_follow_up_is_answered_about_what_it_points_back_to(store_folder, tmp_
     reply = engine.answer("acme", "do you ship to canada and how long does it take?")
     second = reply.text.split("2.")[1]
     assert "7-15 business days" in second
+
+
+def test_a_shoppers_word_the_page_says_otherwise_still_finds_the_passage(store_folder, tmp_path):
+    """"Broken" on the phone, "defective" on the page."""
+    page = (
+        "Damages\nPlease inspect your order on arrival and contact us at once if an item is defective.\n"
+        "Exchanges\nWe do not accept exchanges.\nShipping\nWe ship to the US and Canada.\n"
+    )
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    assert "defective" in engine.answer("acme", "my necklace arrived broken what do I do").text
+
+
+def test_synonyms_are_only_used_for_words_the_page_never_says():
+    chunk = Chunk("c", "acme", "Damages", None, (), "Contact us if an item is broken or defective.", "faq.txt", 1, 1, "c", ("Contact us if an item is broken or defective.",))
+    lexical = LexicalIndex((chunk,))
+    assert lexical.match_term("broken") == {"broken": 1.0}  # the page's own word, as it is
+    assert lexical.match_term("faulty") == {"broken": 0.8, "defective": 0.8, "damag": 0.8}  # "Damages", the heading
 
 
 @pytest.mark.parametrize("message", ["¿Hacen envíos a México?", "Pouvez-vous livrer en France?", "Können Sie nach Deutschland versenden?"])
