@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -87,6 +87,10 @@ def chat(
         if reply is None:
             policy_pending = pending if pending and pending.get("intent") not in (ORDER_INTENT_NAME, ORDER_CONTEXT) else None
             reply = engine.answer(store, text, today=today, last_source_id=previous, pending=policy_pending, learned=learned_for(db, store))
+            if reply.pending is None and policy_pending is None and pending:
+                # A question in the middle of an order lookup ("how long do refunds take?") leaves the
+                # lookup waiting: the email that follows still finishes it.
+                reply = replace(reply, pending=pending)
         session.pending = reply.pending
         latency_ms = (time.perf_counter() - started) * 1000
         session.last_seen_at = utcnow()

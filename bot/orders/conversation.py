@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from sqlalchemy.orm import Session
 
 from bot.db import Order
@@ -27,6 +29,7 @@ from bot.reply import Reply, render_reply
 
 ORDER_INTENT = re.compile(
     r"""\b(where('?s|\s+is)\s+(my|our|the)\s+(order|package|parcel|stuff|jewelry|delivery|shipment)
+    | waiting\s+(on|for)\s+(my|an?|the|our)\s+(order|package|parcel|shipment|delivery)
     | track(ing)?\s+(my\s+|an?\s+|the\s+)?(order|package|parcel|shipment)|tracking\s+(number|info|link)
     | (order|shipping|delivery)\s+status|status\s+of\s+(my|the)\s+order
     | (has|did|have)\s+(my|the)\s+(order|package)\s+(ship|shipped|been\s+shipped|arrive|left)
@@ -36,10 +39,17 @@ ORDER_INTENT = re.compile(
     | look\s+up\s+(my|an|the)\s+order | check\s+(on\s+)?(my|an|the)\s+order)\b""",
     re.I | re.X,
 )
+# "wher is my ordr": the words an order question hangs on, typed in a hurry (one slip each),
+# and the real words one slip away from them that must stay as they are.
+ORDER_WORDS = ("order", "where", "wheres", "package", "parcel", "shipment", "tracking")
+NOT_SLIPS = frozenset("were here there whee border older odder orders cracking racking trucking parcels packages shipments".split())
 ORDER_INTENT_NAME = "order_status"
+# "When will I get my money back?" after a cancelled order was shown: about that order's refund.
+MONEY_BACK = re.compile(r"\b(money\s+back|my\s+refund|refund\s+for\s+(it|this|that))\b", re.I)
 ORDER_CONTEXT = "order_context"  # an order was just shown: "can I return it?" is about that order
 ABOUT_THE_ORDER = re.compile(
     r"""\b(return|send\s+\w*\s*back|refund|exchange|cancel|change)\w*\b.{0,30}\b(it|them|this|that|these|those|the\s+\w+|my\s+\w+)\b
+    | \b(until\s+when|how\s+long\s+do\s+i\s+(still\s+)?have|last\s+day|store\s+credit\s+instead)\b
     | \b(taking\s+so\s+long|so\s+slow|late|delay\w*|still\s+(not|hasn'?t|waiting)|where\s+is\s+it|when\s+will\s+it|has\s+it|is\s+it\s+(here|coming|shipped|delivered)|track\w*)\b""",
     re.I | re.X,
 )
@@ -62,6 +72,23 @@ NOT_CANCELLING = re.compile(r"\b(don'?t|do\s+not|not|never|no\s+need\s+to)\b(\s+
 # An address typed wrong ("bea at example dot com", "bea@example"), not "I'm at work".
 ATTEMPTED_EMAIL = re.compile(r"\S@|@\S|\b\w+\s+at\s+\w+\s+dot\s+\w+\b|\b(gmail|yahoo|hotmail|outlook|icloud|aol|proton)\b", re.I)
 NOT_FOUND = "I couldn't find an order with that number and email."
+LATE = "running late"
+
+
+def mended(message: str) -> str:
+    """The message with one-slip typos of the order words mended ("wher is my ordr" -> "where is my order")."""
+
+    def mend(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < 4 or lower in ORDER_WORDS or lower in NOT_SLIPS:
+            return word
+        best = process.extractOne(lower, ORDER_WORDS, scorer=OSA.distance, score_cutoff=1)
+        return best[0] if best else word
+
+    # Words only, never inside an email address ("wher@example.com" is someone's address).
+    pieces = re.split(f"({EMAIL_IN_TEXT.pattern})", message)
+    return "".join(piece if EMAIL_IN_TEXT.fullmatch(piece) else re.sub(r"(?<![@.\w])[A-Za-z]+(?![@\w])", mend, piece) for piece in pieces)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,9 +100,12 @@ class OrderDesk:
     limits: LookupLimits
 
     def wants(self, message: str, pending: dict | None) -> bool:
+        message = mended(message)
         if pending and pending.get("intent") == ORDER_INTENT_NAME:
             return True
-        if pending and pending.get("intent") == ORDER_CONTEXT and (find_order_number(message) or (ABOUT_THE_ORDER.search(message) and not GENERAL_QUESTION.search(message))):
+        if pending and pending.get("intent") == ORDER_CONTEXT and (
+            find_order_number(message) or ((ABOUT_THE_ORDER.search(message) or MONEY_BACK.search(message)) and not GENERAL_QUESTION.search(message))
+        ):
             return True
         if ORDER_INTENT.search(message) or (find_email(message) is not None and find_order_number(message) is not None):
             return True
@@ -83,6 +113,7 @@ class OrderDesk:
         return find_order_number(message) is not None and bool(re.search(r"\border\b", message, re.I))
 
     def handle(self, db: Session, session_id: str, message: str, today: date, pending: dict | None, client: str | None) -> Reply | None:
+        message = mended(message)
         if pending and pending.get("intent") == ORDER_CONTEXT:
             same_order = not find_order_number(message) and not find_email(message)
             if same_order and HOW_TO.match(message):
@@ -90,14 +121,18 @@ class OrderDesk:
             if same_order:
                 # A follow-up about the order just looked up ("can I return it?", "why is it taking so long?").
                 order = order_with(db, self.store, pending["number"], pending["email"])
-                return self.describe(order, today, message) if order else None
+                if order is None or (MONEY_BACK.search(message) and not ABOUT_THE_ORDER.search(message) and order.status != "cancelled"):
+                    return None  # a return's refund is the store's refund timing, not this order's status
+                return self.describe(order, today, message)
             pending = {"intent": ORDER_INTENT_NAME, "number": pending.get("number"), "email": pending.get("email")}
         known = pending if pending and pending.get("intent") == ORDER_INTENT_NAME else {"intent": ORDER_INTENT_NAME}
         expecting_number = (bool(pending) and not known.get("number")) or bool(re.search(r"\border\b", message, re.I))
         number = find_order_number(message, expecting=expecting_number) or known.get("number")
         email = find_email(message, self.own_addresses()) or known.get("email")
         gave_something = number != known.get("number") or email != known.get("email")
-        state = {"intent": ORDER_INTENT_NAME, "number": number, "email": email}
+        # "Please cancel DS-3103" … "priya@…": the request is answered once the order is found.
+        request = known.get("request") or (message if CANCEL.search(message) or CHANGE_REQUEST.search(message) else None)
+        state = {"intent": ORDER_INTENT_NAME, "number": number, "email": email, **({"request": request} if request else {})}
         if pending and not gave_something and number and not email and ATTEMPTED_EMAIL.search(message):
             # "bea at example" while the email was asked for: ask again, keep the number.
             text = render_reply("order", lines=["That doesn't look like a complete email address. Could you send it again, like name@example.com?"], ask=None, contact=None)
@@ -117,7 +152,7 @@ class OrderDesk:
             # Both are kept, so correcting either one retries; the reply never says which one was wrong.
             text = render_reply("order", lines=[f"{NOT_FOUND} Please check the order number and the email you placed the order with, and send the right one."], ask=None, contact=self.contact())
             return Reply(self.store, "order", text, 0.0, (), (), "order lookup: no match", state)
-        return self.describe(order, today, message)
+        return self.describe(order, today, f"{request} {message}" if request and request != message else message)
 
     def own_addresses(self) -> frozenset[str]:
         """The store's addresses: a shopper quoting one ("I emailed support@…") is not giving theirs."""
@@ -179,7 +214,7 @@ class OrderDesk:
             return []
         earliest, latest = window
         if latest < today:
-            return [f"It was due to {verb} by {spoken(latest)}, so it's running late — I'm sorry.", f"Please contact {self.contact()} and a person will look into it."]
+            return [f"It was due to {verb} by {spoken(latest)}, so it's {LATE} — I'm sorry.", f"Please contact {self.contact()} and a person will look into it."]
         when = f"on {spoken(earliest)}" if earliest == latest else f"between {spoken(earliest)} and {spoken(latest)}"
         return [f"It should {verb} {when}."]
 
@@ -198,7 +233,7 @@ class OrderDesk:
             return [f"It hasn't shipped, so it can still be {done} — I can't do that from this chat: please {how} as soon as possible."]
         if verdict.allowed is False:
             after = {"shipped": " Once it arrives you can return it instead.", "delivered": " You can return it instead."}.get(state, "") if self.policy.returns.windows else ""
-            return [f"It can't be {done} any more at this stage.{after}"]
+            return [f"It can't be {done} any more at this stage.{after} If you have questions about it, please contact {self.contact()}."]
         return [f"I can't {action} orders from this chat: please contact {self.contact()} as soon as possible."]
 
     def describe(self, order: Order, today: date, message: str = "") -> Reply:
@@ -231,7 +266,8 @@ class OrderDesk:
         text = render_reply("order", lines=lines, ask=None, contact=None)
         private = tuple(v for v in (order.tracking_number,) if v)
         context = {"intent": ORDER_CONTEXT, "number": order.order_number, "email": order.email}
-        return Reply(self.store, "order", text, 1.0, (), (), f"order lookup: {order.status}", context, private)
+        late = ", late" if any(LATE in line for line in lines) else ""
+        return Reply(self.store, "order", text, 1.0, (), (), f"order lookup: {order.status}{late}", context, private)
 
     def returnable(self, order: Order, today: date, placed: date | None, delivered: date | None) -> list[str]:
         if not self.policy.returns.windows:

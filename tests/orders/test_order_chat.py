@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from bot.api.app import create_app
 from bot.db import Exchange, session_factory
+from bot.orders.conversation import mended
 
 TODAY = "2026-11-25"
 KEY = "test-key-dissoo"
@@ -232,3 +233,28 @@ def test_what_is_read_as_an_order_number_and_an_email(message, number, email):
     from bot.orders.lookup import find_email, find_order_number
 
     assert (find_order_number(message), find_email(message)) == (number, email)
+
+
+@pytest.mark.parametrize(
+    ("store", "turns", "expected"),
+    [
+        pytest.param("sessori", ["Please cancel my order SS-1001", "ann@example.com"], "can still be cancelled", id="a-cancel-request-kept-while-the-email-is-asked-for"),
+        pytest.param("stelladot", ["wher is my ordr #1001", "cy@example.com"], "hasn't shipped yet", id="typos-in-the-order-words"),
+        pytest.param("dissoo", ["wheres my oder DS-2002", "bea@example.com"], "FedEx", id="another-slip"),
+        pytest.param("dissoo", ["Hi! I'm waiting on a shipment, where is it?", "DS-2002 bea@example.com"], "FedEx", id="waiting-on-a-shipment"),
+        pytest.param("dissoo", ["where is my order DS-2002", "how long does a refund take once you get a return back?", "bea@example.com"], "FedEx", id="a-question-in-the-middle-keeps-the-lookup"),
+        pytest.param("dissoo", ["order DS-2004, bea@example.com", "when will I get my money back?"], "refund for it, please contact", id="money-back-for-a-cancelled-order-is-about-that-order"),
+        pytest.param("dissoo", ["cancel order DS-2002 bea@example.com"], "If you have questions about it, please contact support@dissoojewelry.com", id="a-refused-cancel-says-whom-to-ask"),
+    ],
+)
+def test_order_conversations_as_customers_hold_them(client, store, turns, expected):
+    session = None
+    for message in turns:
+        body = say(client, store, message, session)
+        session = body["session_id"]
+    assert body["kind"] == "order" and expected in body["reply"], body["reply"]
+
+
+@pytest.mark.parametrize("message", ["the border is here, where is the shop?", "were you open on sunday?"])
+def test_real_words_near_the_order_words_are_left_alone(message):
+    assert mended(message) == message
