@@ -93,6 +93,8 @@ def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, nu
     desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, LookupLimits())
     described = desk.describe(match, today, question)
     why = "order details, but Reply-To is not the order's email" if mail.reply_to and mail.reply_to != mail.sender else None
+    if described.reason.endswith(", late"):
+        why = "the order is late: a person looks into it before the customer hears back"
     return AnsweredPart(question, described.text, "order", 1.0, why, private=described.private)
 
 

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from bot.cli.app import app
 from bot.db import InboundMail, session_factory, upgrade_database
 from bot.email.cli import email_rules
+from bot.email.compose import for_email
 from bot.email.parse import read_message
 from bot.email.responder import process_mail
 from bot.email.smtp import start_server
@@ -329,3 +330,21 @@ def test_a_refund_question_naming_the_order_is_left_for_a_person(engine, session
     head = head.replace(b"order-1@", b"order-refund@")
     outcome = run(engine, sessions, "", head + b"\n\nHi,\nI sent back the pendant from DS-2002 last week, when will my refund arrive?\nThanks\n")
     assert outcome.decision == "draft"
+
+
+def test_a_late_order_is_left_for_a_person_not_told_to_write_in_again(engine, sessions):
+    """"Please contact support@… and a person will look into it" is the address the customer just wrote to."""
+    with sessions() as db:
+        late = OrderRecord(order_number="DS-2009", email="ned@example.com", status="shipped", placed_at="2026-10-01", shipped_at="2026-10-02", carrier="USPS", destination_country="US")
+        upsert_orders(db, "dissoo", [late], "America/New_York")
+        db.commit()
+    raw = (CORPUS / "order_own.eml").read_bytes()
+    head, _ = raw.split(b"\n\n", 1)
+    head = head.replace(b"order-1@", b"order-late@")
+    outcome = run(engine, sessions, "", head + b"\n\nHi,\nWhere is my order DS-2009? It still hasn't shown up.\nThanks\n")
+    assert outcome.decision == "draft" and "late" in outcome.reason
+
+
+def test_a_general_question_answered_by_mail_does_not_ask_back_like_the_chat():
+    chat = "You can return it within 14 days of delivery.\n\nWhen did your order arrive? Tell me the date and I'll work out your last day.\n\nSource: “Returns” — faq.txt, line 17"
+    assert for_email(chat) == "You can return it within 14 days of delivery."
