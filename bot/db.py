@@ -75,7 +75,7 @@ class Order(Base):
     order_number: Mapped[str] = mapped_column(String(64))  # as the store writes it: "#1001", "DS-1234"
     number_key: Mapped[str] = mapped_column(String(64))  # what a shopper's "order 1001" is matched on
     email: Mapped[str] = mapped_column(String(320))  # lower-case, trimmed
-    status: Mapped[str] = mapped_column(String(16))  # processing | shipped | delivered | cancelled
+    status: Mapped[str] = mapped_column(String(16))  # processing | backordered | shipped | delivered | cancelled
     placed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     shipped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

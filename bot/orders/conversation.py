@@ -225,7 +225,7 @@ class OrderDesk:
         action = "cancel" if cancelling else "change" if CHANGE_REQUEST.search(message) else None
         if action is None or order.status == "cancelled":
             return []
-        state = {"processing": "processing", "shipped": "shipped", "delivered": "delivered"}.get(order.status, "placed")
+        state = {"processing": "processing", "backordered": "backordered", "shipped": "shipped", "delivered": "delivered"}.get(order.status, "placed")
         verdict = order_change_allowed(self.policy, state, action)
         done = "cancelled" if action == "cancel" else "changed"
         if verdict.allowed:
@@ -244,10 +244,13 @@ class OrderDesk:
         if order.status == "cancelled":
             lines.append(f"Order {number} was cancelled.")
             lines.append(f"If you have questions about a refund for it, please contact {self.contact()}.")
-        elif order.status == "processing":
-            lines.append(f"Order {number} is being prepared and hasn't shipped yet" + (f" (placed {spoken(placed)})." if placed else "."))
-            ships = self.window("order_placed", placed, "order_shipped", order, kinds)
-            arrives = self.window("order_placed", placed, "delivered", order, kinds)
+        elif order.status in ("processing", "backordered"):
+            being = "is on back order" if order.status == "backordered" else "is being prepared"
+            lines.append(f"Order {number} {being} and hasn't shipped yet" + (f" (placed {spoken(placed)})." if placed else "."))
+            # A back order waits for stock: the store's usual times say nothing about when it ships.
+            backordered = order.status == "backordered"
+            ships = None if backordered else self.window("order_placed", placed, "order_shipped", order, kinds)
+            arrives = None if backordered else self.window("order_placed", placed, "delivered", order, kinds)
             lines.extend(self.expected("ship", ships, today))
             if arrives and not (ships and ships[1] < today):
                 lines.extend(self.expected("arrive", arrives, today))

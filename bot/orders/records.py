@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from bot.policy.lexicon import country_code
 
-OrderStatus = Literal["processing", "shipped", "delivered", "cancelled"]
+OrderStatus = Literal["processing", "backordered", "shipped", "delivered", "cancelled"]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 

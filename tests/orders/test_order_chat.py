@@ -27,6 +27,7 @@ ORDERS = {
     ],
     "stelladot": [
         {"order_number": "1001", "email": "cy@example.com", "status": "processing", "placed_at": "2026-11-24", "destination_country": "US", "items": [{"title": "Engraved bar necklace", "personalized": True}]},
+        {"order_number": "1002", "email": "cy@example.com", "status": "backordered", "placed_at": "2026-11-10", "destination_country": "US", "items": [{"title": "Pavé hoops"}]},
     ],
 }
 
@@ -245,6 +246,8 @@ def test_what_is_read_as_an_order_number_and_an_email(message, number, email):
         pytest.param("dissoo", ["where is my order DS-2002", "how long does a refund take once you get a return back?", "bea@example.com"], "FedEx", id="a-question-in-the-middle-keeps-the-lookup"),
         pytest.param("dissoo", ["order DS-2004, bea@example.com", "when will I get my money back?"], "refund for it, please contact", id="money-back-for-a-cancelled-order-is-about-that-order"),
         pytest.param("dissoo", ["cancel order DS-2002 bea@example.com"], "If you have questions about it, please contact support@dissoojewelry.com", id="a-refused-cancel-says-whom-to-ask"),
+        pytest.param("stelladot", ["can I cancel order 1002? cy@example.com"], "on back order and hasn't shipped yet", id="a-back-order-is-said-so"),
+        pytest.param("stelladot", ["please cancel order 1002, cy@example.com"], "can still be cancelled", id="stella-cancels-only-a-back-order"),
     ],
 )
 def test_order_conversations_as_customers_hold_them(client, store, turns, expected):
