@@ -166,10 +166,27 @@ def text_blocks(source: str) -> list[Block]:
 def markdown_blocks(source: str) -> list[Block]:
     """Markdown FAQ convention: a heading that asks is a question, any other
     heading is a section; paragraphs and list items are its answer."""
-    tokens = MarkdownIt("commonmark").parse(source)
+    tokens = MarkdownIt("commonmark").enable("table").parse(source)
     blocks: list[Block] = []
     in_item = 0
+    header: list[str] = []  # a table's column names; each later row becomes one line
+    row: list[str] = []
+    row_lines = [0, 0]
     for position, token in enumerate(tokens):
+        if token.type == "tr_open":
+            row, row_lines = [], token.map or [0, 0]
+        if token.type == "inline" and tokens[position - 1].type in ("th_open", "td_open"):
+            row.append(clean_line(strip_inline_markdown(token.content)))
+            continue
+        if token.type == "tr_close":
+            if not header:
+                header = row
+            elif any(row):
+                blocks.append(Block(BlockKind.item, table_row(header, row), row_lines[0] + 1, row_lines[1]))
+            continue
+        if token.type == "table_close":
+            header = []
+            continue
         if token.type == "list_item_open":
             in_item += 1
         elif token.type == "list_item_close":
@@ -189,6 +206,20 @@ def markdown_blocks(source: str) -> list[Block]:
             kind = BlockKind.question if text.endswith("?") and len(text.split()) <= MAX_QUESTION_WORDS else BlockKind.text
         blocks.append(Block(kind, text, first, last))
     return blocks
+
+
+DURATION = re.compile(r"\d+\s*(?:-|–|to)?\s*\d*\s*(?:business\s+|working\s+)?(?:days?|weeks?|hours?)\b", re.I)
+
+
+def table_row(header: list[str], cells: list[str]) -> str:
+    """A table row as a line a reader (and the policy reader) understands: "Standard — UPS Ground:
+    4-7 business days" when one cell is a time, else "Method: Standard; Carrier: UPS Ground"."""
+    timed = [i for i, cell in enumerate(cells) if DURATION.search(cell)]
+    if len(timed) == 1 and timed[0] > 0:
+        others = [cell for i, cell in enumerate(cells) if i != timed[0] and cell]
+        return f"{' — '.join(others)}: {cells[timed[0]]}"
+    named = [f"{name}: {cell}" if name else cell for name, cell in zip(header + [""] * len(cells), cells) if cell]
+    return "; ".join(named)
 
 
 def strip_inline_markdown(text: str) -> str:
@@ -228,6 +259,18 @@ def html_blocks(source: str) -> list[Block]:
         if not is_accordion_toggle(button):
             button.decompose()
     root = soup.body or soup
+    for table in root.find_all("table"):
+        # A table's rows read as lines ("Standard — UPS Ground: 4-7 business days"), not as loose cells.
+        rows = [[clean_line(cell.get_text(" ", strip=True)) for cell in tr.find_all(["th", "td"])] for tr in table.find_all("tr")]
+        header = rows[0] if rows and table.find("tr").find("th") else []
+        lines = [table_row(header, cells) for cells in rows[1 if header else 0 :] if any(cells)]
+        replacement = soup.new_tag("ul")
+        for text in lines:
+            item = soup.new_tag("li")
+            item.string = text
+            item.sourceline = table.sourceline
+            replacement.append(item)
+        table.replace_with(replacement)
     blocks: list[Block] = []
     for element in root.find_all(HTML_BLOCK_TAGS):
         if not isinstance(element, Tag) or element.find(HTML_BLOCK_TAGS):

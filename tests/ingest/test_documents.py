@@ -72,6 +72,19 @@ def test_an_introduction_keeps_what_it_introduces(page, texts):
     assert [p.text for p in group_passages(text_blocks(page))] == texts
 
 
+@pytest.mark.parametrize(
+    ("read", "page"),
+    [
+        pytest.param(markdown_blocks, "## How fast do you ship?\n\n| Method | Carrier | Time |\n|---|---|---|\n| Standard | UPS Ground | 4-7 business days |\n| Two-Day | UPS 2nd Day Air | 2 business days |\n", id="markdown"),
+        pytest.param(html_blocks, "<h2>How fast do you ship?</h2><table><tr><th>Method</th><th>Carrier</th><th>Time</th></tr><tr><td>Standard</td><td>UPS Ground</td><td>4-7 business days</td></tr><tr><td>Two-Day</td><td>UPS 2nd Day Air</td><td>2 business days</td></tr></table>", id="html"),
+    ],
+)
+def test_a_tables_rows_read_as_lines(read, page):
+    """Not "| Method | Carrier |…" pipe text, nor loose cells: each row one line, its time last."""
+    passages = group_passages(read(page))
+    assert passages[0].text.splitlines() == ["• Standard — UPS Ground: 4-7 business days", "• Two-Day — UPS 2nd Day Air: 2 business days"]
+
+
 def test_the_sites_links_around_a_pasted_page_are_dropped():
     page = "Skip to content\nCart (0)\nFREE SHIPPING ON ORDERS OVER $60\nReturns\nCan I return paint?\nUnopened tubes within 30 days.\nBack to top\n"
     passages = group_passages(text_blocks(page))
