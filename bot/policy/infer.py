@@ -49,11 +49,25 @@ def sentences_of(chunks: Iterable[Chunk]) -> list[str]:
     return [s for s in seen if s]
 
 
+def window_clauses(sentences: list[str]) -> list[tuple[str, str]]:
+    """(clause, sentence): "returned within 30 days of delivery for a refund, or exchanged within 45
+    days of delivery" states two windows, one per clause; the sentence stays the citation."""
+    found = []
+    for sentence in sentences:
+        clauses = re.split(r",\s*(?:or|and|but|while)\s+|;\s*", sentence)
+        several = len({int(m.group(1)) for m in DAYS.finditer(sentence)}) > 1 and not CREDIT_LATER.search(sentence)
+        if several and all(len(DAYS.findall(clause)) <= 1 for clause in clauses):
+            found.extend((clause, sentence) for clause in clauses if DAYS.search(clause))
+        else:
+            found.append((sentence, sentence))
+    return found
+
+
 def window_candidates(sentences: list[str]) -> list[dict]:
     """Every sentence that could state a return window, with its refund type and, when it says so,
     where it counts from; `return_windows` decides which of them settle a type."""
     found = []
-    for sentence in sentences:
+    for sentence, source in window_clauses(sentences):
         labelled = RETURN_LABEL.match(sentence)  # "• Store credit: unopened games within 60 days of purchase."
         credit_later = bool(CREDIT_LATER.search(sentence) and re.search(r"(store|merchandise)\s+credit", sentence, re.I))  # "After 30 days and up to 60 …"
         if not (RETURN_WORDS.search(sentence) or labelled or credit_later) or FINAL_SALE.search(sentence) or REFUND_PAID.search(sentence):
@@ -67,14 +81,14 @@ def window_candidates(sentences: list[str]) -> list[dict]:
             days = {max(days)}  # "returns after 30 days and up to 60 days receive store credit": credit until 60
         if credit_later and not days:
             days = {int(max(re.findall(r"\d+", CREDIT_LATER.search(sentence).group(0)), key=int))}  # "days 31-60": until 60
-        if len(days) != 1 or not (credit_later or re.search(r"\b(within|\d+[\s-]*days?\s+(return|refund|exchange|to\s+return|money)|have\s+\d+|up\s+to|\d+-day)", sentence, re.I)):
+        if len(days) != 1 or not (credit_later or re.search(r"\b(within|\d+[\s-]*days?\s+(return|refund|exchange|to\s+return|money)|have\s+\d+|up\s+to|\d+-day|for\s+\d+\s*days?\s+(of|from|after))", sentence, re.I)):
             continue
         anchored = "purchase" if FROM_PURCHASE.search(sentence) and not FROM_DELIVERY.search(sentence) else "delivery" if FROM_DELIVERY.search(sentence) else None
         if labelled:
             label = labelled.group(1).lower()
             refunds = ["store_credit"] if "credit" in label else ["exchange"] if label.startswith("exchange") else ["cash"]
         elif re.search(r"(store|merchandise)\s+credit", sentence, re.I) and not re.search(r"\brefund", sentence, re.I) or credit_later:
-            refunds = ["store_credit"]
+            refunds = ["store_credit", "exchange"] if re.search(r"exchang", sentence, re.I) and not credit_later else ["store_credit"]
         elif re.search(r"exchang", sentence, re.I) and not re.search(r"\b(return|refund)", sentence, re.I):
             refunds = ["exchange"]  # "size exchanges are free within 60 days": exchanges only
         elif re.search(r"exchang", sentence, re.I):
@@ -83,7 +97,7 @@ def window_candidates(sentences: list[str]) -> list[dict]:
             refunds = ["cash"]
         # "we'll refund it if your pet won't eat it" is a promise beside the return window, not the window.
         returned = bool(labelled) or bool(re.search(r"\b(return(s|ed|ing)?|exchang\w*|send\s+(it|items?|them)\s+back|sent\s+back)\b", sentence, re.I))
-        found.append({"days": days.pop(), "anchored": anchored, "refunds": refunds, "source": sentence, "returned": returned})
+        found.append({"days": days.pop(), "anchored": anchored, "refunds": refunds, "source": source, "returned": returned})
     return found
 
 
@@ -229,7 +243,7 @@ REFUND_PAID = re.compile(
 # A sentence whose subject is a named line of goods ("Custom Cases are printed…"), not orders in general.
 ONE_LINE_OF_GOODS = re.compile(r"^\W*(?!(?i:orders?|all|most|every\w*|your|our|we|in-stock|items?|packages?|standard|once|please|it|they)\b)[A-Z][\w'-]*\s+[A-Z][\w'-]*\s+(are|is)\b")
 CREDIT_LATER = re.compile(
-    r"\bafter\s+\d+\s*days?\b.{0,40}\b(up\s+to|within|until)\b"  # "after 30 days and up to 60"
+    r"\bafter\s+(\d+\s*days?|that|this)\b.{0,40}\b(up\s+to|within|until)\b"  # "after 30 days and up to 60", "after that, and up to 90 days"
     r"|\bbetween\s+(days?\s+)?\d+\s*(days?\s+)?(and|-|–|to)\s*\d+\s*days?\b"  # "between 31 and 60 days of delivery"
     r"|\bdays?\s+\d+\s*(-|–|to|through)\s*\d+\b",  # "days 31-60"
     re.I,
@@ -285,7 +299,9 @@ def timeline(sentences: list[str]) -> list[dict]:
                 # a return, or a damaged item to report "within 7 days of arrival", is no delivery time
                 continue
             processing, transit = nearest(PROCESSING, before), nearest(TRANSIT, before)
-            if processing > transit and ONE_LINE_OF_GOODS.match(sentence):
+            if PROCESS_AFTER.match(sentence[match.end() :]):
+                processing = len(before) + 1  # "take 5-7 business days to process before they ship"
+            if processing > transit and (ONE_LINE_OF_GOODS.match(sentence) or SOME_ORDERS.match(sentence)):
                 continue  # "Custom Cases are printed to order and ship within 3-5 days": not every order
             if processing > transit:
                 stages.append({"start": "order_placed", "end": "order_shipped", "min": low, "max": high, "unit": unit, "source": sentence})
@@ -295,6 +311,7 @@ def timeline(sentences: list[str]) -> list[dict]:
                 if methods:  # the name nearest before the range in its sentence: "Ground … 3-5 days, and Priority Mail takes 1-3 days"
                     name = methods[-1].group(1).lower()
                     stage["method"] = "express" if name.startswith(FAST_METHODS) else "standard"
+                    stage["named"] = name
                 destinations = destinations_of(before, sentence[match.end() : match.end() + 40])
                 if destinations:
                     stage["destinations"] = destinations
@@ -307,14 +324,19 @@ def timeline(sentences: list[str]) -> list[dict]:
     clashes = set()
     for stage in stages:
         key = (stage["start"], stage["end"], stage.get("method"), tuple(stage.get("destinations", ())))
-        if key in unique and (unique[key]["min"], unique[key]["max"]) != (stage["min"], stage["max"]):
+        other_name = key in unique and unique[key].get("named") != stage.get("named")
+        if key in unique and (unique[key]["min"], unique[key]["max"]) != (stage["min"], stage["max"]) and not other_name:
             clashes.add(key)
+        # Two fast methods by name ("Expedited 2-3 days", "Overnight 1 day") are no contradiction: the first is "express".
         unique.setdefault(key, stage)
-    return [s for k, s in unique.items() if k not in clashes]
+    return [{k: v for k, v in s.items() if k != "named"} for key, s in unique.items() if key not in clashes]
 
 
 # "• US Standard: 4–6 business days", "Canada & EU: 7–14 business days": a list of times by method or place.
-LABELLED_TIME = re.compile(r"^\W*[\w&/ .-]{2,40}:\s*$")
+LABELLED_TIME = re.compile(r"^\W*[\w&/ .()—–-]{2,40}:\s*$")
+# "Orders with a custom embroidered patch take 5-7 business days": some orders, not every order.
+SOME_ORDERS = re.compile(r"^\W*(orders?|items?|products?)\s+(with|for|containing|that\s+(include|contain|have))\b", re.I)
+PROCESS_AFTER = re.compile(r"^\s*(\w+\s+){0,3}(to\s+(process|prepare|make|build|ship)|before\s+(they|it)\s+ships?|before\s+shipping)\b", re.I)
 INTERNATIONAL = re.compile(r"\b(international(ly)?|overseas|worldwide|outside\s+(of\s+)?(the\s+)?(us|u\.s\.?|usa|united\s+states))\b", re.I)
 DOMESTIC = re.compile(r"\b(domestic|within\s+the\s+(us|u\.s\.?|usa|united\s+states|contiguous|lower\s+48)|(us|u\.s\.|usa)\s+(orders|shipping|standard|express|addresses))\b", re.I)
 
@@ -329,7 +351,7 @@ def destinations_of(before: str, after: str) -> list[str]:
             return ["international"]
         if DOMESTIC.search(text):
             return ["US"]
-        codes = countries_in(text)
+        codes = countries_in(re.sub(r"[^\w\s&,/.'-]", " ", text))  # "• Canada:", "Ground (US):"
         if codes:
             return codes
     return []

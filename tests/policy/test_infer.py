@@ -219,6 +219,18 @@ def test_a_window_for_unused_items_refuses_a_used_one(store_folder, tmp_path):
             [(30, "delivery", ["cash"]), (60, "delivery", ["store_credit"])], id="store-credit-between-two-days",
         ),
         pytest.param(
+            "Returns\nInstruments can be returned within 30 days of delivery for a refund, or exchanged within 45 days of delivery.\n",
+            [(30, "delivery", ["cash"]), (45, "delivery", ["exchange"])], id="two-windows-in-one-sentence",
+        ),
+        pytest.param(
+            "Returns\nUnused gear can be returned within 45 days of delivery for a full refund.\nExchanges and store credit are available for 90 days from delivery.\n",
+            [(45, "delivery", ["cash"]), (90, "delivery", ["store_credit", "exchange"])], id="available-for-90-days",
+        ),
+        pytest.param(
+            "Returns\nUnused items can be returned within 60 days of purchase for a full refund. After that, and up to 90 days from purchase, we'll happily give you store credit instead.\n",
+            [(60, "purchase", ["cash"]), (90, "purchase", ["store_credit"])], id="after-that-and-up-to",
+        ),
+        pytest.param(
             "Returns\nRefunds within 30 days of purchase. Days 31-60 after purchase: store credit only.\n",
             [(30, "purchase", ["cash"]), (60, "purchase", ["store_credit"])], id="store-credit-on-days-31-60",
         ),
@@ -400,6 +412,11 @@ def test_each_carrier_names_its_own_transit_time(store_folder):
         pytest.param(
             "Returns\nBetween 31 and 60 days after delivery we'll still take unused items back, but only for store credit.\n",
             [], id="days-after-delivery-are-no-transit-time",
+        ),
+        pytest.param(
+            "Shipping\nOrders are processed within 1-2 business days. Orders with a custom patch take 5-7 business days to process before they ship.\n"
+            "• Ground (US): 3-6 business days\n• Expedited (US): 2-3 business days\n• Overnight (US): 1 business day\n• Canada: 5-10 business days.\n",
+            [(3, 6, "standard", ["US"]), (2, 3, "express", ["US"]), (5, 10, None, ["CA"])], id="some-orders-processing-and-labels-with-places",
         ),
     ],
 )
