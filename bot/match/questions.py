@@ -7,7 +7,7 @@ import re
 from bot.match.text import content_terms
 
 QUESTION_OPENER = re.compile(
-    r"^(and |also |plus |oh and )?(how|what|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may)\b",
+    r"^(and |also |plus |oh and )?(how|what|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may|whats|hows|wheres|whens|whos|any)\b",
     re.I,
 )
 MAX_QUESTIONS = 3

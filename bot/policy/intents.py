@@ -81,6 +81,8 @@ PAYMENT = pattern(r"\b(pay(ing|ment|ments)?|accept(ed|s)?|take|use|checkout|chec
 SALES_TAX = pattern(r"\b(sales\s+tax|tax(es|ed)?|vat|gst|duties|duty|customs)\b")
 CANCEL = pattern(r"\bcancel\w*\b")
 CHANGE = pattern(r"\b(change|modify|edit|update|amend|add\s+(an?\s+)?(item|something|another)|switch)\w*\b.{0,40}\b(order|address|item|size|colou?r|shipping|payment)\b")
+# "Can you ship to my APO address? I'm stationed overseas": a kind of address, which the page's own words answer.
+ADDRESS_KIND = pattern(r"\b(apo|fpo|dpo|military|p\.?\s?o\.?\s+box(es)?|post\s+office\s+box|parcel\s+lockers?|freight\s+forwarder|forwarding\s+address|hotel|campus)\b")
 ABROAD = pattern(r"\b(internationally|international|worldwide|overseas|abroad|outside\s+(the\s+)?(us|usa|u\.s\.|united\s+states|states|country))\b")
 # A ships-to question asks yes or no; "how long does shipping to Canada take" asks something else.
 NOT_SHIPS_TO = pattern(r"\b(how\s+(long|fast|quick|much|soon)|time|times|days|cost|costs|price|fee|fees|rates?|charge[sd]?|express|standard)\b")
@@ -148,7 +150,7 @@ def detect_intent(message: str, slots: Slots) -> Intent | None:
         return Intent.payment
     if SALES_TAX.search(message) and (slots.state or slots.country):
         return Intent.sales_tax
-    ships_question = SHIPS_TO.search(message) and not DELIVERY_ETA.search(message) and not NOT_SHIPS_TO.search(message)
+    ships_question = SHIPS_TO.search(message) and not DELIVERY_ETA.search(message) and not NOT_SHIPS_TO.search(message) and not ADDRESS_KIND.search(message)
     if ships_question and (slots.country or slots.state or ABROAD.search(message)):
         return Intent.ships_to
     if DELIVERY_ETA.search(message) and (slots.date_for("order_placed", "order_shipped", "unmarked") or (PERSONAL.search(message) and re.search(r"\b(my|our)\s+(order|package|parcel)\b", message, re.I))):

@@ -550,7 +550,9 @@ class PolicyResponder:
             else:
                 lead = f"No — {self.store_name} doesn't collect sales tax on orders shipped to {name}."
             return PolicyAnswer(lead, facts=(self.policy.sales_tax,), reason=f"sales tax: {slots.state}")
-        if slots.country and self.policy.shipping and slots.country != self.calendar.country:
+        if slots.country and self.policy.shipping and self.policy.shipping.duties_collected_for and slots.country != self.calendar.country:
+            # Only a policy that says where duties are collected says where they are not; a page
+            # that says nothing of it (or says it in words no list holds) is left to its own words.
             fact = self.policy.shipping
             name = country_name(slots.country)
             if slots.country in fact.duties_collected_for:

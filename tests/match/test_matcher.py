@@ -7,7 +7,7 @@ import pytest
 from bot.engine import Engine
 from bot.ingest.chunks import Chunk
 from bot.match.lexical import LexicalIndex
-from bot.match.questions import in_context
+from bot.match.questions import in_context, split_questions
 from bot.settings import packaged_model_path
 from tests.conftest import STORES
 
@@ -97,6 +97,18 @@ def test_two_questions_joined_by_and_get_two_answers(engine):
 )
 def test_a_follow_up_that_points_back_carries_the_question_before_it(questions, asked):
     assert in_context(questions) == asked
+
+
+@pytest.mark.parametrize(
+    ("message", "questions"),
+    [
+        ("how long to process an order w a custom patch? also whats your phone number", ["how long to process an order w a custom patch?", "whats your phone number"]),
+        ("any discount codes? whats the return window", ["any discount codes?", "whats the return window"]),
+        ("I ordered a ring last week. when will it ship?", ["I ordered a ring last week. when will it ship?"]),
+    ],
+)
+def test_questions_typed_as_shoppers_type_them_are_told_apart(message, questions):
+    assert split_questions(message) == questions
 
 
 def test_a_follow_up_is_answered_about_what_it_points_back_to(store_folder, tmp_path):

@@ -27,6 +27,9 @@ TODAY = date(2026, 12, 1)
         ("item went on sale after I bought it, can you refund the difference", None),  # a price adjustment
         ("how many days do I have to ship my return", None),  # a return under way, timed by the page
         ("how many days do I have to return it", Intent.return_window),
+        ("can you ship to my APO address? im stationed overseas", None),  # a kind of address: the page's words
+        ("do you ship to PO boxes?", None),
+        ("do you ship internationally?", Intent.ships_to),
         ("is there a warrenty? the hinge on my frames just snapped", None),  # the warranty's own passage
         ("my record arrived warped on nov 27. too late to tell you?", Intent.return_window),
         ("the stone in my ring changed color, is that a defect", None),  # what counts as one: the page's list
