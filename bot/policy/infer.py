@@ -266,9 +266,22 @@ def nearest(pattern: re.Pattern[str], text: str) -> int:
     return max((m.end() for m in pattern.finditer(text)), default=-1)
 
 
+def same_or_next_day(sentence: str) -> dict | None:
+    """"Orders placed before 2pm ship the same day; everything else ships the next business day":
+    dispatch in 0-1 business days, said without a number."""
+    same, following = SAME_DAY.search(sentence), NEXT_BUSINESS_DAY.search(sentence)
+    if not (same or following) or ONE_LINE_OF_GOODS.match(sentence) or SOME_ORDERS.match(sentence) or RETURN_WORDS.search(sentence):
+        return None
+    # "Before 2pm … the same day": after the cut-off it is the next business day, said or not.
+    return {"start": "order_placed", "end": "order_shipped", "min": 0 if same else 1, "max": 1, "unit": "business_days", "source": sentence}
+
+
 def timeline(sentences: list[str]) -> list[dict]:
     stages = []
     for sentence in sentences:
+        dispatch = same_or_next_day(sentence)
+        if dispatch and not RANGE.search(sentence.split(";")[0]):
+            stages.append(dispatch)
         refund_sentence = bool(REFUND_PAID.search(sentence)) and not WINDOW_WORDING.search(sentence)
         for match in RANGE.finditer(sentence):
             low, high = int(match.group(1)), int(match.group(2) or match.group(1))
@@ -295,7 +308,9 @@ def timeline(sentences: list[str]) -> list[dict]:
                 continue  # "let us know within 21 days of delivery": a deadline, not how long delivery takes
             # "• Canada & EU: 7–14 business days" under "How long does shipping take?": a time labelled by its place.
             labelled = bool(LABELLED_TIME.search(before)) and bool(destinations_of(before, "") or METHOD.search(before))
-            if RETURN_WORDS.search(sentence) or PROBLEM.search(sentence) or not (labelled or re.search(r"\b(order|ship|deliver|arriv|dispatch|process|post|mail|courier|carrier)", sentence, re.I)):
+            if re.match(r"\s*(ahead|in\s+advance|beforehand|before\s+(delivery|arrival|it\s+arrives))\b", sentence[match.end() :], re.I):
+                continue  # "the carrier calls 1–2 days ahead": notice before delivery, not how long it takes
+            if RETURN_WORDS.search(sentence) or PROBLEM.search(sentence) or not (labelled or re.search(r"\b(order|ship|deliver|arriv|dispatch|process|post|mail|courier|carrier|warehouse|leaves?)", sentence, re.I)):
                 # a return, or a damaged item to report "within 7 days of arrival", is no delivery time
                 continue
             processing, transit = nearest(PROCESSING, before), nearest(TRANSIT, before)
@@ -322,6 +337,7 @@ def timeline(sentences: list[str]) -> list[dict]:
     # One stage per (start, end, method, destinations): a second with other numbers is a contradiction to leave alone.
     unique: dict[tuple, dict] = {}
     clashes = set()
+    every: dict[tuple, list[dict]] = {}
     for stage in stages:
         key = (stage["start"], stage["end"], stage.get("method"), tuple(stage.get("destinations", ())))
         other_name = key in unique and unique[key].get("named") != stage.get("named")
@@ -329,11 +345,22 @@ def timeline(sentences: list[str]) -> list[dict]:
             clashes.add(key)
         # Two fast methods by name ("Expedited 2-3 days", "Overnight 1 day") are no contradiction: the first is "express".
         unique.setdefault(key, stage)
+        every.setdefault(key, []).append(stage)
+    for key in list(clashes):
+        # "In-stock orders leave within 1-2 days" beside "Engraved boards need 4-6 days": the one about orders in general.
+        general = [s for s in every[key] if EVERY_ORDER.match(s["source"])]
+        if len({(s["min"], s["max"]) for s in general}) == 1:
+            unique[key] = general[0]
+            clashes.discard(key)
     return [{k: v for k, v in s.items() if k != "named"} for key, s in unique.items() if key not in clashes]
 
 
 # "• US Standard: 4–6 business days", "Canada & EU: 7–14 business days": a list of times by method or place.
 LABELLED_TIME = re.compile(r"^\W*[\w&/ .()—–-]{2,40}:\s*$")
+SAME_DAY = re.compile(r"\b(ship|ships|shipped|dispatch\w*|go\s+out|goes\s+out|leaves?)\s+(out\s+)?(on\s+)?the\s+same\s+(business\s+)?day\b|\bsame[\s-]day\s+(shipping|dispatch)\b", re.I)
+NEXT_BUSINESS_DAY = re.compile(r"\b(ship|ships|shipped|dispatch\w*|go\s+out|goes\s+out|leaves?)\s+(out\s+)?(on\s+)?the\s+next\s+business\s+day\b", re.I)
+# A time whose subject is every order ("In-stock orders leave…", "We ship…"), not one product line.
+EVERY_ORDER = re.compile(r"^\W*((all|most|in[- ]stock|standard|regular|your|our)\s+)?(orders?|items?|packages?|parcels?|everything|shipments?)\b(?!\s+(with|for|containing))|^\W*(we|it|they)\b", re.I)
 # "Orders with a custom embroidered patch take 5-7 business days": some orders, not every order.
 SOME_ORDERS = re.compile(r"^\W*(orders?|items?|products?)\s+(with|for|containing|that\s+(include|contain|have))\b", re.I)
 PROCESS_AFTER = re.compile(r"^\s*(\w+\s+){0,3}(to\s+(process|prepare|make|build|ship)|before\s+(they|it)\s+ships?|before\s+shipping)\b", re.I)
@@ -469,13 +496,18 @@ PHONE = re.compile(r"\+?\(?\d{1,4}\)?[\s.-]?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 
 
+CONTACT_LINE = re.compile(r"\b(contact|reach|questions?|stuck|get\s+in\s+touch|help\s+desk|customer\s+(service|care|support)|call\s+us)\b", re.I)
+
+
 def contact(sentences: list[str]) -> dict | None:
     """The address the page tells shoppers to write to: the one it names most often."""
     found = [(m.group(0).rstrip("."), sentence) for sentence in sentences for m in EMAIL.finditer(sentence)]
     if not found:
         return None
     address = max({a for a, _ in found}, key=lambda a: sum(x == a for x, _ in found))
-    sentence = next(s for a, s in found if a == address)
+    naming = [s for a, s in found if a == address]
+    # The page's own contact line ("Still stuck? Email … or call …") before a damage step that names the address.
+    sentence = max(naming, key=lambda s: (bool(PHONE.search(s)), bool(CONTACT_LINE.search(s)), -naming.index(s)))
     phone = PHONE.search(sentence)
     return {"channel": f"email {address}" + (f" or call {phone.group(0).strip()}" if phone else ""), "source": sentence}
 

@@ -378,12 +378,38 @@ def test_what_a_page_states_answers_with_its_own_limits(store_folder, tmp_path, 
         ),
         pytest.param(
             "Shipping\nOrders placed before 2pm ship the same day. Custom Cases are printed to order and ship within 3-5 business days.\n",
-            [], id="one-line-of-goods-is-not-every-order",
+            [("order_placed", "order_shipped", 0, 1)], id="one-line-of-goods-is-not-every-order",
         ),
     ],
 )
 def test_delivery_and_refund_times_read_from_plain_sentences(store_folder, page, stages):
     assert [(s.start, s.end, s.min, s.max) for s in policy_of(store_folder, page).timeline] == stages
+
+
+@pytest.mark.parametrize(
+    ("page", "dispatch"),
+    [
+        pytest.param("Shipping\nIn-stock items leave our warehouse within 3-5 business days.\n", (3, 5), id="leaving-the-warehouse"),
+        pytest.param("Shipping\nOrders placed before 2pm ship the same day; everything else ships the next business day.\n", (0, 1), id="same-or-next-business-day"),
+        pytest.param("Shipping\nAll orders ship the next business day.\n", (1, 1), id="next-business-day"),
+        pytest.param(
+            "Shipping\nEngraved cutting boards need 4-6 business days in our workshop before they ship.\nIn-stock orders leave our warehouse within 1-2 business days.\n",
+            (1, 2), id="every-orders-time-beside-one-product-lines",
+        ),
+    ],
+)
+def test_the_dispatch_time_of_every_order(store_folder, page, dispatch):
+    (stage,) = [s for s in policy_of(store_folder, page).timeline if s.start == "order_placed"]
+    assert (stage.min, stage.max) == dispatch
+
+
+def test_the_contact_is_the_pages_contact_line_with_its_phone(store_folder):
+    page = (
+        "Damage\nEmail photos of the damage to help@trail.example within 14 days of delivery.\n"
+        "Contact\nStill stuck? Email help@trail.example or call (720) 555-0148, Monday-Friday.\n"
+    )
+    contact = policy_of(store_folder, page).contact
+    assert contact.channel == "email help@trail.example or call (720) 555-0148" and contact.source.startswith("Email help@trail.example or call")
 
 
 def test_each_carrier_names_its_own_transit_time(store_folder):
@@ -412,6 +438,11 @@ def test_each_carrier_names_its_own_transit_time(store_folder):
         pytest.param(
             "Returns\nBetween 31 and 60 days after delivery we'll still take unused items back, but only for store credit.\n",
             [], id="days-after-delivery-are-no-transit-time",
+        ),
+        pytest.param(
+            "Shipping\nIn-stock items leave our warehouse within 3-5 business days.\n"
+            "For freight, the carrier calls 1-2 days ahead to book a delivery window.\n",
+            [], id="leaving-the-warehouse-is-dispatch-and-a-call-ahead-no-transit",
         ),
         pytest.param(
             "Shipping\nOrders are processed within 1-2 business days. Orders with a custom patch take 5-7 business days to process before they ship.\n"
