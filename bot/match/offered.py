@@ -55,7 +55,8 @@ PROPERTY = re.compile(
 # "Is it safe for kids?", "is Ever Skincare okay for sensitive skin?": whom or what it suits is the thing.
 SUITS = re.compile(
     r"\b(?:is|are)\s+(?:it|they|this|these|that|those|the\s+\w+|your\s+\w+|\w+(?:\s+\w+)?)\s+"
-    r"(?:ok|okay|good|safe|suitable|fine|recommended|appropriate|ideal)\s+for\s+(?P<thing>[^?.!,]+)",
+    r"(?:ok|okay|good|safe|suitable|fine|recommended|appropriate|ideal)\s+"
+    r"(?:for|to\s+\w+(?:\s+\w+){0,3}?\s+(?:while|during|when|if\s+i'?m|with|for|on))\s+(?:being\s+|i'?m\s+)?(?P<thing>[^?.!,]+)",  # "safe to wear … while pregnant"
     re.I,
 )
 

@@ -86,6 +86,8 @@ ADDRESS_KIND = pattern(r"\b(apo|fpo|dpo|military|p\.?\s?o\.?\s+box(es)?|post\s+o
 ABROAD = pattern(r"\b(internationally|international|worldwide|overseas|abroad|outside\s+(the\s+)?(us|usa|u\.s\.|united\s+states|states|country))\b")
 # A ships-to question asks yes or no; "how long does shipping to Canada take" asks something else.
 NOT_SHIPS_TO = pattern(r"\b(how\s+(long|fast|quick|much|soon)|time|times|days|cost|costs|price|fee|fees|rates?|charge[sd]?|express|standard)\b")
+# "Can I split the payment between two credit cards?": how to pay, not whether a card is taken.
+SPLIT_ACROSS = pattern(r"\b(split|divide)\b.{0,40}\b(two|2|multiple|several|different|more\s+than\s+one)\b|\b(two|2|multiple|several)\s+(credit\s+|debit\s+|gift\s+)?(cards|payment\s+methods)\b")
 NEGATED_PAYMENT = pattern(r"\b(don'?t|do\s+not|doesn'?t|without|no)\b[^.?!]{0,25}\b(card|cards|paypal|account)\b")
 # Dates that place the item in time (an eligibility question) rather than a return already under way.
 ITEM_DATE_ROLES = ("delivered", "order_placed", "order_shipped", "unmarked")
@@ -146,7 +148,7 @@ def detect_intent(message: str, slots: Slots) -> Intent | None:
     if RETURN_VERB.search(message) and WINDOW_ASK.search(message) and not NOT_A_WINDOW.search(message) and not COST_QUESTION.search(message):
         return Intent.return_window
     short_question = len(message.split()) <= 4
-    if slots.payments and (PAYMENT.search(message) or short_question) and not NEGATED_PAYMENT.search(message):
+    if slots.payments and (PAYMENT.search(message) or short_question) and not NEGATED_PAYMENT.search(message) and not SPLIT_ACROSS.search(message):
         return Intent.payment
     if SALES_TAX.search(message) and (slots.state or slots.country):
         return Intent.sales_tax

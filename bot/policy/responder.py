@@ -420,6 +420,8 @@ class PolicyResponder:
             return None
         end = reachable[0][1]
         known = next((slots.date_for(s) for s in starts if slots.date_for(s) and any(s == r[0] for r in reachable)), None)
+        if known is None and any(slots.date_for(s) for s in starts):
+            return None  # "if I order now…": the page gives no time from that day, so its own words answer
         if known is None:
             ask_event = next(s for s in starts[::-1] if any(s == r[0] for r in reachable)) if end == "delivered" else reachable[0][0]
             ask_event = next((s for s, e in reachable if s in ("return_approved", "return_received", "order_placed")), ask_event)

@@ -107,8 +107,12 @@ ORDER_STATES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("shipped", re.compile(r"(already|has|have|was|been|it's|it is|its) (been )?(shipped|sent|dispatched|on (its|the) way|in transit)|on (its|the) way|in transit|tracking (number|link)", re.I)),
 )
 WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple": 2, "a couple of": 2, "a few": 3, "few": 3}
-METHODS = re.compile(r"\b(express|expedited|priority|overnight|next[- ]day|standard|regular|economy|free shipping)\b", re.I)
-METHOD_NAMES = {"expedited": "express", "priority": "express", "overnight": "express", "next-day": "express", "next day": "express", "regular": "standard", "economy": "standard", "free shipping": "standard"}
+METHODS = re.compile(r"\b(express|expedited|priority|overnight|next[- ]day|two[- ]day|2[- ]day|second[- ]day|standard|regular|economy|ground|free shipping)\b", re.I)
+METHOD_NAMES = {
+    "expedited": "express", "priority": "express", "overnight": "express", "next-day": "express", "next day": "express",
+    "two-day": "express", "two day": "express", "2-day": "express", "2 day": "express", "second-day": "express", "second day": "express",
+    "regular": "standard", "economy": "standard", "ground": "standard", "free shipping": "standard",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,8 +341,18 @@ def find_method(message: str) -> str | None:
     return METHOD_NAMES.get(word, word)
 
 
+# "If I pick express, when would it arrive?": an order not placed yet, so placed today.
+HYPOTHETICAL_ORDER = re.compile(
+    r"\bif\s+(i|we)\s+(order|ordered|pick|picked|choose|chose|select|buy|bought|place|placed|go\s+with|get)\b|\b(i|we)\s+were\s+to\s+order\b|\bordering\s+(now|today)\b",
+    re.I,
+)
+
+
 def extract_slots(message: str, today: date) -> Slots:
     dates, future = find_dates(message, today)
+    hypothetical = HYPOTHETICAL_ORDER.search(message)
+    if hypothetical and not dates:
+        dates = (DateMention(today, "order_placed", hypothetical.group(0)),)
     kinds = frozenset(kind for kind, pattern in ITEM_KIND_PATTERNS.items() if any(not negated(message, m.start()) for m in pattern.finditer(message)))
     return Slots(
         dates=dates,

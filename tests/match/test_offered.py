@@ -27,6 +27,7 @@ from bot.settings import packaged_model_path
         ("do you do bespoke pieces", ["bespoke"]),
         ("Is Ever Skincare okay for sensitive skin?", ["sensitive", "skin"]),  # whom it suits is the thing
         ("is it ok for me to return a worn ring?", []),
+        ("is it safe to wear your perfume while pregnant?", ["pregnant"]),
         ("how long does shipping take?", []),
     ],
 )

@@ -27,6 +27,9 @@ TODAY = date(2026, 12, 1)
         ("item went on sale after I bought it, can you refund the difference", None),  # a price adjustment
         ("how many days do I have to ship my return", None),  # a return under way, timed by the page
         ("how many days do I have to return it", Intent.return_window),
+        ("can I split the payment between two credit cards?", None),  # how to pay, which the page's words answer
+        ("can I pay with two gift cards?", None),
+        ("can I split payments with Klarna?", Intent.payment),
         ("can you ship to my APO address? im stationed overseas", None),  # a kind of address: the page's words
         ("do you ship to PO boxes?", None),
         ("do you ship internationally?", Intent.ships_to),

@@ -182,3 +182,18 @@ def test_typos_in_policy_words_are_repaired(message, repaired):
     from bot.policy.responder import repair_policy_words
 
     assert repair_policy_words(message) == repaired
+
+
+@pytest.mark.parametrize(
+    ("message", "placed", "method"),
+    [
+        ("if i pick express shipping when would my order arrive", TODAY, "express"),  # an order not placed yet: today
+        ("if i order today with ground shipping when will it get here", TODAY, "standard"),
+        ("if I order a guitar today with two-day shipping when will it arrive", TODAY, "express"),
+        ("when will my order arrive?", None, None),
+    ],
+)
+def test_an_order_not_placed_yet_counts_from_today(message, placed, method):
+    slots = extract_slots(message, TODAY)
+    mention = slots.date_for("order_placed")
+    assert (mention.day if mention else None, slots.method) == (placed, method)
