@@ -82,6 +82,13 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
+# "The tracking hasn't updated in 4 days": the customer has the status already; a person asks the carrier.
+STALLED = re.compile(
+    r"\b(tracking|it|package|parcel|order)(\s+\S+){0,3}?\s+(still\s+)?(hasn'?t|has\s+not|didn'?t|did\s+not|isn'?t|is\s+not)\s+(been\s+)?(updated|update|moved|move|moving|changed|scanned)\b|\bstuck\b|\bno\s+(tracking\s+)?(updates?|movement)\b",
+    re.I,
+)
+
+
 def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, number: str | None, mail: InboundMail, today: date) -> AnsweredPart:
     """An order is described only to the address it was placed with: the sender must be the
     order's email, and a Reply-To elsewhere (where the reply would go) makes it a draft."""
@@ -95,6 +102,8 @@ def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, nu
     why = "order details, but Reply-To is not the order's email" if mail.reply_to and mail.reply_to != mail.sender else None
     if described.reason.endswith(", late"):
         why = "the order is late: a person looks into it before the customer hears back"
+    elif STALLED.search(question):
+        why = "the tracking has stalled: a person checks with the carrier (the status alone repeats what the customer sees)"
     return AnsweredPart(question, described.text, "order", 1.0, why, private=described.private)
 
 

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session
 from bot.db import Order
 from bot.ingest import StoreConfig
 from bot.orders.lookup import EMAIL_IN_TEXT, LookupLimits, failures, find_email, find_order_number, lookup_order, order_with
-from bot.policy.calculators import eta, order_change_allowed, return_eligibility
+from bot.policy.calculators import ReturnDecision, eta, order_change_allowed, return_eligibility
 from bot.policy.calendar import BusinessCalendar, spoken
 from bot.policy.intents import CANCEL
+from bot.policy.lexicon import ITEM_KIND_PATTERNS
 from bot.policy.model import StorePolicy
 from bot.policy.responder import REFUND_WORDS
 from bot.reply import Reply, render_reply
@@ -35,6 +36,7 @@ ORDER_INTENT = re.compile(
     | (has|did|have)\s+(my|the)\s+(order|package)\s+(ship|shipped|been\s+shipped|arrive|left)
     | when\s+(will|does|is)\s+my\s+(order|package|parcel)\s+(arrive|ship|come|be\s+(here|delivered|shipped))
     | (haven'?t|not|never)\s+(received|got(ten)?|seen)\s+my\s+(order|package|parcel)(?!\s+(confirmation|receipt|invoice|email))
+    | my\s+\w+\s+(still\s+)?(hasn'?t|haven'?t|has\s+not|have\s+not|didn'?t|never|not)\s+(yet\s+)?(arrived|come|shown\s+up|been\s+delivered)
     | my\s+(order|package|parcel)\s+(hasn'?t|has\s+not|didn'?t|did\s+not|never|still\s+hasn'?t)\s+(arrive|come|ship|show)\w*
     | look\s+up\s+(my|an|the)\s+order | check\s+(on\s+)?(my|an|the)\s+order)\b""",
     re.I | re.X,
@@ -72,7 +74,14 @@ NOT_CANCELLING = re.compile(r"\b(don'?t|do\s+not|not|never|no\s+need\s+to)\b(\s+
 # An address typed wrong ("bea at example dot com", "bea@example"), not "I'm at work".
 ATTEMPTED_EMAIL = re.compile(r"\S@|@\S|\b\w+\s+at\s+\w+\s+dot\s+\w+\b|\b(gmail|yahoo|hotmail|outlook|icloud|aol|proton)\b", re.I)
 NOT_FOUND = "I couldn't find an order with that number and email."
+# What is left of "DS-4102", "#5501, ann@example.com" once the details are read: nothing but these.
+ONLY_DETAILS = re.compile(r"[\s,.;:!#-]*(?:(?:my\s+)?(?:order\s*)?(?:number\s*)?(?:is\s*)?(?:[A-Za-z]{0,4}-?\s?\d{3,12})?[\s,.;:!-]*)*(?:thanks?|thx|ty)?[\s.!]*", re.I)
 LATE = "running late"
+
+
+def only_details(message: str) -> bool:
+    """"5502", "DS-4102, kevin@…": a message that holds nothing but an order number and an email."""
+    return bool(ONLY_DETAILS.fullmatch(EMAIL_IN_TEXT.sub("", message)))
 
 
 def mended(message: str) -> str:
@@ -109,7 +118,10 @@ class OrderDesk:
             return True
         if ORDER_INTENT.search(message) or (find_email(message) is not None and find_order_number(message) is not None):
             return True
-        # "I need help with order DS2003", "I want to return my order SS-1003": a named order is about that order.
+        # "I need help with order DS2003", "I want to return my order SS-1003": a named order is about that order;
+        # a message that is only an order number or only an email address is the start of a lookup.
+        if only_details(message) and (find_order_number(message, expecting=True) or find_email(message)):
+            return True
         return find_order_number(message) is not None and bool(re.search(r"\border\b", message, re.I))
 
     def handle(self, db: Session, session_id: str, message: str, today: date, pending: dict | None, client: str | None) -> Reply | None:
@@ -126,7 +138,7 @@ class OrderDesk:
                 return self.describe(order, today, message)
             pending = {"intent": ORDER_INTENT_NAME, "number": pending.get("number"), "email": pending.get("email")}
         known = pending if pending and pending.get("intent") == ORDER_INTENT_NAME else {"intent": ORDER_INTENT_NAME}
-        expecting_number = (bool(pending) and not known.get("number")) or bool(re.search(r"\border\b", message, re.I))
+        expecting_number = (bool(pending) and not known.get("number")) or bool(re.search(r"\border\b", message, re.I)) or only_details(message)
         number = find_order_number(message, expecting=expecting_number) or known.get("number")
         email = find_email(message, self.own_addresses()) or known.get("email")
         gave_something = number != known.get("number") or email != known.get("email")
@@ -284,18 +296,30 @@ class OrderDesk:
             if decision.eligible is False and decision.rule == "final_sale":
                 lines.append(f"“{item.title}” is {why} and can't be returned.")
         regular = [i for i in order.items if not (i.final_sale or i.personalized)]
-        if regular or not order.items:
-            decision = return_eligibility(self.policy, today, delivered, placed)
-            what = "The other items" if flagged else "It"
-            dated = [w for w in decision.windows if w.deadline]
-            if len({w.deadline for w in dated}) > 1:
-                lines.append(f"{what} can be returned:")
-                for window in dated:
-                    refunds = " or ".join(REFUND_WORDS[r] for r in window.fact.refunds)
-                    state = "open" if window.eligible else "closed"
-                    lines.append(f"• for {refunds}: until {spoken(window.deadline)} ({state})")
-            elif decision.eligible and decision.deadline:
-                lines.append(f"{what} can be returned until {spoken(decision.deadline)}.")
-            elif decision.eligible is False and decision.deadline:
-                lines.append(f"The return window ended on {spoken(decision.deadline)}.")
+        # A product line with its own window (Stella & Dot's Ever Skincare: 45 days cash) is told apart.
+        lines_with_windows = {k for w in self.policy.returns.windows for k in w.applies_to if k in ITEM_KIND_PATTERNS}
+        own_line = {i.title: frozenset(k for k in lines_with_windows if ITEM_KIND_PATTERNS[k].search(i.title)) for i in regular}
+        special = [i for i in regular if own_line[i.title]]
+        plain = [i for i in regular if not own_line[i.title]]
+        for item in special:
+            lines.extend(self.window_lines(f"“{item.title}”", return_eligibility(self.policy, today, delivered, placed, own_line[item.title])))
+        if plain or not order.items:
+            what = "The other items" if flagged or special else "It"
+            lines.extend(self.window_lines(what, return_eligibility(self.policy, today, delivered, placed)))
         return lines
+
+    @staticmethod
+    def window_lines(what: str, decision: ReturnDecision) -> list[str]:
+        dated = [w for w in decision.windows if w.deadline]
+        if len({w.deadline for w in dated}) > 1:
+            lines = [f"{what} can be returned:"]
+            for window in dated:
+                refunds = " or ".join(REFUND_WORDS[r] for r in window.fact.refunds)
+                state = "open" if window.eligible else "closed"
+                lines.append(f"• for {refunds}: until {spoken(window.deadline)} ({state})")
+            return lines
+        if decision.eligible and decision.deadline:
+            return [f"{what} can be returned until {spoken(decision.deadline)}."]
+        if decision.eligible is False and decision.deadline:
+            return [f"The return window {'for ' + what + ' ' if what.startswith('“') else ''}ended on {spoken(decision.deadline)}."]
+        return []

@@ -348,3 +348,11 @@ def test_a_late_order_is_left_for_a_person_not_told_to_write_in_again(engine, se
 def test_a_general_question_answered_by_mail_does_not_ask_back_like_the_chat():
     chat = "You can return it within 14 days of delivery.\n\nWhen did your order arrive? Tell me the date and I'll work out your last day.\n\nSource: “Returns” — faq.txt, line 17"
     assert for_email(chat) == "You can return it within 14 days of delivery."
+
+
+def test_stalled_tracking_is_left_for_a_person(engine, sessions):
+    raw = (CORPUS / "order_own.eml").read_bytes()
+    head, _ = raw.split(b"\n\n", 1)
+    head = head.replace(b"order-1@", b"order-stalled@")
+    outcome = run(engine, sessions, "", head + b"\n\nHi,\nThe tracking for DS-2002 hasn't updated in 4 days. Is my order still on its way?\nThanks\n")
+    assert outcome.decision == "draft" and "stalled" in outcome.reason

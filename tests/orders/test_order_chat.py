@@ -28,6 +28,7 @@ ORDERS = {
     "stelladot": [
         {"order_number": "1001", "email": "cy@example.com", "status": "processing", "placed_at": "2026-11-24", "destination_country": "US", "items": [{"title": "Engraved bar necklace", "personalized": True}]},
         {"order_number": "1002", "email": "cy@example.com", "status": "backordered", "placed_at": "2026-11-10", "destination_country": "US", "items": [{"title": "Pavé hoops"}]},
+        {"order_number": "1003", "email": "cy@example.com", "status": "delivered", "placed_at": "2026-11-15", "delivered_at": "2026-11-20", "destination_country": "US", "items": [{"title": "Pavé hoops"}, {"title": "Ever Skincare night cream"}]},
     ],
 }
 
@@ -248,6 +249,11 @@ def test_what_is_read_as_an_order_number_and_an_email(message, number, email):
         pytest.param("dissoo", ["cancel order DS-2002 bea@example.com"], "If you have questions about it, please contact support@dissoojewelry.com", id="a-refused-cancel-says-whom-to-ask"),
         pytest.param("stelladot", ["can I cancel order 1002? cy@example.com"], "on back order and hasn't shipped yet", id="a-back-order-is-said-so"),
         pytest.param("stelladot", ["please cancel order 1002, cy@example.com"], "can still be cancelled", id="stella-cancels-only-a-back-order"),
+        pytest.param("dissoo", ["DS-2002", "bea@example.com"], "FedEx", id="a-bare-order-number-starts-a-lookup"),
+        pytest.param("stelladot", ["1002", "cy@example.com"], "on back order", id="a-bare-number-of-digits-too"),
+        pytest.param("dissoo", ["bea@example.com", "DS-2002"], "FedEx", id="a-bare-email-starts-a-lookup"),
+        pytest.param("dissoo", ["Hi, my earrings still havent arrived", "DS-2002 bea@example.com"], "FedEx", id="an-item-that-has-not-arrived"),
+        pytest.param("stelladot", ["order 1003, cy@example.com"], "“Ever Skincare night cream” can be returned:", id="a-product-line-with-its-own-window"),
     ],
 )
 def test_order_conversations_as_customers_hold_them(client, store, turns, expected):
