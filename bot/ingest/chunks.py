@@ -97,8 +97,10 @@ def split_blocks(blocks: list[Block]) -> list[list[Block]]:
         size = len(block.text.split())
         has_body = any(b is not intro for b in pieces[-1])
         if has_body and (words + size > MAX_CHUNK_WORDS or item_label(block) or item_label(pieces[-1][-1])):
-            pieces.append([intro] if intro else [])
-            words = len(intro.text.split()) if intro else 0
+            # A list's introduction ("These items are final sale:") goes with its list, not before the cut.
+            carried = [pieces[-1].pop()] if len(pieces[-1]) > 1 and pieces[-1][-1].text.endswith(":") and block.kind == BlockKind.item else []
+            pieces.append(([intro] if intro else []) + carried)
+            words = sum(len(b.text.split()) for b in pieces[-1])
         pieces[-1].append(block)
         words += size
     return [piece for piece in pieces if any(block is not intro for block in piece)]

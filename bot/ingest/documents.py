@@ -149,12 +149,25 @@ SITE_CHROME = re.compile(
 )
 
 
+PAYMENT_NAMES = re.compile(r"\b(visa|mastercard|amex|american\s+express|discover|paypal|klarna|afterpay|affirm|apple\s+pay|google\s+pay|shop\s+pay|venmo)\b", re.I)
+
+
+def is_menu(raw_line: str) -> bool:
+    """A site's menu or breadcrumb pasted as one line: "Shop  Rods  Reels  Lures  Sale" (words kept
+    apart by wide gaps), "☰ Menu   Search   Cart (0)", "Home / Help Center / FAQ"."""
+    gapped = [piece for piece in re.split(r"\s{2,}|\t|\s\|\s", raw_line.strip()) if piece]
+    if len(gapped) >= 4 and all(len(piece.split()) <= 3 and not re.search(r"[.?!:]$", piece) for piece in gapped):
+        return not PAYMENT_NAMES.search(raw_line)  # "Visa  Mastercard  PayPal  Klarna" is the page's answer
+    crumbs = [piece for piece in re.split(r"\s+[/>›»]\s+", raw_line.strip()) if piece]
+    return len(crumbs) >= 3 and bool(re.match(r"(?i)home\b", crumbs[0])) and all(len(piece.split()) <= 4 for piece in crumbs)
+
+
 def text_blocks(source: str) -> list[Block]:
     blocks: list[Block] = []
     previous_blank = True
     for number, raw_line in enumerate(source.splitlines(), start=1):
         line = clean_line(raw_line)
-        if not line or ACCORDION_MARK.match(line) or SITE_CHROME.match(line):
+        if not line or ACCORDION_MARK.match(line) or SITE_CHROME.match(line) or is_menu(raw_line):
             previous_blank = previous_blank or not line
             continue
         line = TRAILING_ACCORDION_MARK.sub("", line)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.ingest.documents import BlockKind, classify_line, html_blocks, markdown_blocks, text_blocks
+from bot.ingest.documents import BlockKind, classify_line, html_blocks, is_menu, markdown_blocks, text_blocks
 from bot.ingest.passages import group_passages
 
 
@@ -83,6 +83,22 @@ def test_a_tables_rows_read_as_lines(read, page):
     """Not "| Method | Carrier |…" pipe text, nor loose cells: each row one line, its time last."""
     passages = group_passages(read(page))
     assert passages[0].text.splitlines() == ["• Standard — UPS Ground: 4-7 business days", "• Two-Day — UPS 2nd Day Air: 2 business days"]
+
+
+@pytest.mark.parametrize(
+    ("line", "menu"),
+    [
+        ("Shop  Rods  Reels  Lures  Line  Waders  Sale", True),
+        ("☰ Menu   Search   Account   Cart (0)", True),
+        ("Home / Help Center / FAQ", True),
+        ("Orders / Shipping", False),  # a section heading
+        ("Returns  Exchanges", False),
+        ("Visa  Mastercard  PayPal  Klarna", False),  # the page's payment list
+        ("We ship to US, Canada and UK.", False),
+    ],
+)
+def test_a_menu_or_breadcrumb_pasted_with_the_page_is_no_content(line, menu):
+    assert is_menu(line) is menu
 
 
 def test_the_sites_links_around_a_pasted_page_are_dropped():

@@ -112,3 +112,13 @@ LABELLED_LIST = (
 def test_chunk_titles_name_their_own_answer(store_folder, page, titles):
     knowledge = load_store_knowledge(store_folder(page), "acme")
     assert [c.title for c in knowledge.chunks] == titles
+
+
+def test_a_lists_introduction_stays_with_its_list_when_a_long_answer_is_cut(store_folder):
+    """Cut before "These items are final sale:", the list piece would say "• Gift cards" and never "final sale"."""
+    long_answer = " ".join(["You can return unused gear in its original packaging within 30 days of delivery for a refund."] * 6)
+    page = f"Returns\nWhat's your return policy?\n{long_answer}\nThese items are final sale and can't be returned:\n• Line cut to length\n• Gift cards\n"
+    chunks = load_store_knowledge(store_folder(page), "acme").chunks
+    listed = next(c for c in chunks if "Gift cards" in c.text)
+    assert listed.text.startswith("These items are final sale and can't be returned:")
+    assert not any(c.text.endswith(":") for c in chunks)
