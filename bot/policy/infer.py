@@ -266,6 +266,19 @@ def nearest(pattern: re.Pattern[str], text: str) -> int:
     return max((m.end() for m in pattern.finditer(text)), default=-1)
 
 
+# "• US Standard: 4–6 business days", "Canada & EU: 7–14 business days": a list of times by method or place.
+LABELLED_TIME = re.compile(r"^\W*[\w&/ .()—–-]{2,40}:\s*$")
+SAME_DAY = re.compile(r"\b(ship|ships|shipped|dispatch\w*|go\s+out|goes\s+out|leaves?)\s+(out\s+)?(on\s+)?the\s+same\s+(business\s+)?day\b|\bsame[\s-]day\s+(shipping|dispatch)\b", re.I)
+NEXT_BUSINESS_DAY = re.compile(r"\b(ship|ships|shipped|dispatch\w*|go\s+out|goes\s+out|leaves?)\s+(out\s+)?(on\s+)?the\s+next\s+business\s+day\b", re.I)
+# A time whose subject is every order ("In-stock orders leave…", "We ship…"), not one product line.
+EVERY_ORDER = re.compile(r"^\W*((all|most|in[- ]stock|standard|regular|your|our)\s+)?(orders?|items?|packages?|parcels?|everything|shipments?)\b(?!\s+(with|for|containing))|^\W*(we|it|they)\b", re.I)
+# "Orders with a custom embroidered patch take 5-7 business days": some orders, not every order.
+SOME_ORDERS = re.compile(r"^\W*(orders?|items?|products?)\s+(with|for|containing|that\s+(include|contain|have))\b", re.I)
+PROCESS_AFTER = re.compile(r"^\s*(\w+\s+){0,3}(to\s+(process|prepare|make|build|ship)|before\s+(they|it)\s+ships?|before\s+shipping)\b", re.I)
+INTERNATIONAL = re.compile(r"\b(international(ly)?|overseas|worldwide|outside\s+(of\s+)?(the\s+)?(us|u\.s\.?|usa|united\s+states))\b", re.I)
+DOMESTIC = re.compile(r"\b(domestic|within\s+the\s+(us|u\.s\.?|usa|united\s+states|contiguous|lower\s+48)|(us|u\.s\.|usa)\s+(orders|shipping|standard|express|addresses))\b", re.I)
+
+
 def same_or_next_day(sentence: str) -> dict | None:
     """"Orders placed before 2pm ship the same day; everything else ships the next business day":
     dispatch in 0-1 business days, said without a number."""
@@ -355,19 +368,6 @@ def timeline(sentences: list[str]) -> list[dict]:
     return [{k: v for k, v in s.items() if k != "named"} for key, s in unique.items() if key not in clashes]
 
 
-# "• US Standard: 4–6 business days", "Canada & EU: 7–14 business days": a list of times by method or place.
-LABELLED_TIME = re.compile(r"^\W*[\w&/ .()—–-]{2,40}:\s*$")
-SAME_DAY = re.compile(r"\b(ship|ships|shipped|dispatch\w*|go\s+out|goes\s+out|leaves?)\s+(out\s+)?(on\s+)?the\s+same\s+(business\s+)?day\b|\bsame[\s-]day\s+(shipping|dispatch)\b", re.I)
-NEXT_BUSINESS_DAY = re.compile(r"\b(ship|ships|shipped|dispatch\w*|go\s+out|goes\s+out|leaves?)\s+(out\s+)?(on\s+)?the\s+next\s+business\s+day\b", re.I)
-# A time whose subject is every order ("In-stock orders leave…", "We ship…"), not one product line.
-EVERY_ORDER = re.compile(r"^\W*((all|most|in[- ]stock|standard|regular|your|our)\s+)?(orders?|items?|packages?|parcels?|everything|shipments?)\b(?!\s+(with|for|containing))|^\W*(we|it|they)\b", re.I)
-# "Orders with a custom embroidered patch take 5-7 business days": some orders, not every order.
-SOME_ORDERS = re.compile(r"^\W*(orders?|items?|products?)\s+(with|for|containing|that\s+(include|contain|have))\b", re.I)
-PROCESS_AFTER = re.compile(r"^\s*(\w+\s+){0,3}(to\s+(process|prepare|make|build|ship)|before\s+(they|it)\s+ships?|before\s+shipping)\b", re.I)
-INTERNATIONAL = re.compile(r"\b(international(ly)?|overseas|worldwide|outside\s+(of\s+)?(the\s+)?(us|u\.s\.?|usa|united\s+states))\b", re.I)
-DOMESTIC = re.compile(r"\b(domestic|within\s+the\s+(us|u\.s\.?|usa|united\s+states|contiguous|lower\s+48)|(us|u\.s\.|usa)\s+(orders|shipping|standard|express|addresses))\b", re.I)
-
-
 def destinations_of(before: str, after: str) -> list[str]:
     """Where a transit time applies, from the words nearest the range: "International orders arrive
     in 7-14 days", "3-5 days within the US", "Canada & EU: 7–14 days". [] = everywhere."""
@@ -390,15 +390,17 @@ def problem_windows(chunks: list[Chunk]) -> list[dict]:
     found = []
     for chunk in chunks:
         asked = " ".join((chunk.title, *chunk.questions))  # not the section heading: "Returns & Damaged Items" covers both
-        for sentence in chunk.sentences:
+        for position, sentence in enumerate(chunk.sentences):
             deadline = REPORT_DEADLINE.search(sentence)
-            if not deadline or not (DAMAGE.search(sentence) or DAMAGE.search(asked)):
+            # "Did your order arrive damaged? Email us photos within 5 days…": the question may be the sentence before.
+            before = chunk.sentences[position - 1] if position and chunk.sentences[position - 1].rstrip().endswith("?") else ""
+            if not deadline or not (DAMAGE.search(sentence) or DAMAGE.search(asked) or DAMAGE.search(before)):
                 continue
             if FINAL_SALE.search(sentence) or re.search(r"\b(returned|returns?\s+(are|is)|return\s+(it|them|items?|your|unworn|unused))\b", sentence, re.I):
                 continue  # "unworn items can be returned within 30 days" is the return window ("… or refund you" is a remedy)
             amount, unit = int(deadline.group(1)), deadline.group(2).lower()
             days = max(1, -(-amount // 24)) if unit.startswith("hour") else amount
-            context = f"{asked} {sentence}"
+            context = f"{asked} {before} {sentence}"
             problems = ["damaged", "defect"]
             if re.search(r"\bwrong\b", context, re.I):
                 problems.append("wrong_item")
@@ -509,7 +511,8 @@ def contact(sentences: list[str]) -> dict | None:
     # The page's own contact line ("Still stuck? Email … or call …") before a damage step that names the address.
     sentence = max(naming, key=lambda s: (bool(PHONE.search(s)), bool(CONTACT_LINE.search(s)), -naming.index(s)))
     phone = PHONE.search(sentence)
-    return {"channel": f"email {address}" + (f" or call {phone.group(0).strip()}" if phone else ""), "source": sentence}
+    verb = "text" if phone and re.search(r"\b(text|sms|whatsapp)\b", sentence[: phone.start()], re.I) else "call"
+    return {"channel": f"email {address}" + (f" or {verb} {phone.group(0).strip()}" if phone else ""), "source": sentence}
 
 
 def infer_policy(chunks: Iterable[Chunk]) -> StorePolicy:

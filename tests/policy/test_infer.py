@@ -403,6 +403,17 @@ def test_the_dispatch_time_of_every_order(store_folder, page, dispatch):
     assert (stage.min, stage.max) == dispatch
 
 
+def test_a_damage_deadline_after_its_question_in_the_same_paragraph(store_folder):
+    page = "Returns\nDid your order arrive damaged or is something missing? Email us photos within 5 days of delivery and we'll send a replacement.\n"
+    (window,) = policy_of(store_folder, page).problems
+    assert (window.days, window.counted_from) == (5, "delivery") and {"damaged", "missing_item"} <= set(window.problems)
+
+
+def test_a_number_to_text_is_not_one_to_call(store_folder):
+    page = "Contact\nHow can I contact you?\nEmail hello@confetti.example or text us at (555) 010-0188, Monday to Friday.\n"
+    assert policy_of(store_folder, page).contact.channel == "email hello@confetti.example or text (555) 010-0188"
+
+
 def test_the_contact_is_the_pages_contact_line_with_its_phone(store_folder):
     page = (
         "Damage\nEmail photos of the damage to help@trail.example within 14 days of delivery.\n"
