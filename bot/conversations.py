@@ -87,9 +87,10 @@ def chat(
         if reply is None:
             policy_pending = pending if pending and pending.get("intent") not in (ORDER_INTENT_NAME, ORDER_CONTEXT) else None
             reply = engine.answer(store, text, today=today, last_source_id=previous, pending=policy_pending, learned=learned_for(db, store))
-            if reply.pending is None and policy_pending is None and pending:
+            if reply.pending is None and pending and pending.get("intent") == ORDER_INTENT_NAME:
                 # A question in the middle of an order lookup ("how long do refunds take?") leaves the
-                # lookup waiting: the email that follows still finishes it.
+                # lookup waiting: the email that follows still finishes it. An order already shown
+                # (ORDER_CONTEXT) is not kept past another question: its details stay with that turn.
                 reply = replace(reply, pending=pending)
         session.pending = reply.pending
         latency_ms = (time.perf_counter() - started) * 1000

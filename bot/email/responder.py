@@ -84,7 +84,7 @@ def one_line(text: str) -> str:
 
 # "The tracking hasn't updated in 4 days": the customer has the status already; a person asks the carrier.
 STALLED = re.compile(
-    r"\b(tracking|it|package|parcel|order)(\s+\S+){0,3}?\s+(still\s+)?(hasn'?t|has\s+not|didn'?t|did\s+not|isn'?t|is\s+not)\s+(been\s+)?(updated|update|moved|move|moving|changed|scanned)\b|\bstuck\b|\bno\s+(tracking\s+)?(updates?|movement)\b",
+    r"\b(tracking|it|package|parcel|order)(\s+\S+){0,3}?\s+(still\s+)?(hasn'?t|has\s+not|didn'?t|did\s+not|isn'?t|is\s+not)\s+(been\s+)?(updated|update|moved|move|moving|changed|scanned)\b|\b(tracking|package|parcel|order|shipment)\b.{0,30}\bstuck\b|\bstuck\s+(in|at)\s+(transit|customs|the\s+(depot|warehouse|post\s+office))\b|\bno\s+(tracking\s+)?(updates?|movement)\b",
     re.I,
 )
 
@@ -99,11 +99,14 @@ def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, nu
         return AnsweredPart(question, "I couldn't find an order with that number for this email address.", "order", 0.0, "no order with that number for the sender")
     desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, LookupLimits())
     described = desk.describe(match, today, question)
-    why = "order details, but Reply-To is not the order's email" if mail.reply_to and mail.reply_to != mail.sender else None
+    reasons = []
+    if mail.reply_to and mail.reply_to != mail.sender:
+        reasons.append("order details, but Reply-To is not the order's email")
     if described.reason.endswith(", late"):
-        why = "the order is late: a person looks into it before the customer hears back"
+        reasons.append("the order is late: a person looks into it before the customer hears back")
     elif STALLED.search(question):
-        why = "the tracking has stalled: a person checks with the carrier (the status alone repeats what the customer sees)"
+        reasons.append("the tracking has stalled: a person checks with the carrier (the status alone repeats what the customer sees)")
+    why = "; ".join(reasons) or None
     return AnsweredPart(question, described.text, "order", 1.0, why, private=described.private)
 
 

@@ -44,7 +44,7 @@ ORDER_INTENT = re.compile(
 # "wher is my ordr": the words an order question hangs on, typed in a hurry (one slip each),
 # and the real words one slip away from them that must stay as they are.
 ORDER_WORDS = ("order", "where", "wheres", "package", "parcel", "shipment", "tracking")
-NOT_SLIPS = frozenset("were here there whee border older odder orders cracking racking trucking parcels packages shipments".split())
+NOT_SLIPS = frozenset("were here there heres theres whereas whee border older odder orders cracking racking trucking tracing parcels packages shipments".split())
 ORDER_INTENT_NAME = "order_status"
 # "When will I get my money back?" after a cancelled order was shown: about that order's refund.
 MONEY_BACK = re.compile(r"\b(money\s+back|my\s+refund|refund\s+for\s+(it|this|that))\b", re.I)
@@ -74,14 +74,20 @@ NOT_CANCELLING = re.compile(r"\b(don'?t|do\s+not|not|never|no\s+need\s+to)\b(\s+
 # An address typed wrong ("bea at example dot com", "bea@example"), not "I'm at work".
 ATTEMPTED_EMAIL = re.compile(r"\S@|@\S|\b\w+\s+at\s+\w+\s+dot\s+\w+\b|\b(gmail|yahoo|hotmail|outlook|icloud|aol|proton)\b", re.I)
 NOT_FOUND = "I couldn't find an order with that number and email."
-# What is left of "DS-4102", "#5501, ann@example.com" once the details are read: nothing but these.
-ONLY_DETAILS = re.compile(r"[\s,.;:!#-]*(?:(?:my\s+)?(?:order\s*)?(?:number\s*)?(?:is\s*)?(?:[A-Za-z]{0,4}-?\s?\d{3,12})?[\s,.;:!-]*)*(?:thanks?|thx|ty)?[\s.!]*", re.I)
+# What may stand beside an order number and an email in a message that gives only those.
+FILLER_WORDS = frozenset("my order number no is it its the and thanks thank you thx ty please pls here email".split())
 LATE = "running late"
 
 
 def only_details(message: str) -> bool:
     """"5502", "DS-4102, kevin@…": a message that holds nothing but an order number and an email."""
-    return bool(ONLY_DETAILS.fullmatch(EMAIL_IN_TEXT.sub("", message)))
+    rest = EMAIL_IN_TEXT.sub(" ", message)
+    bare = re.fullmatch(r"[\s#]*(\d{3,12})[\s.!,]*", rest)  # "5502" alone; find_order_number still refuses a year
+    number = find_order_number(rest) or (find_order_number(bare.group(1), expecting=True) if bare else None)
+    if number:
+        rest = rest.replace(number, " ")
+    left = [word for word in re.findall(r"[a-z0-9']+", rest.lower()) if word not in FILLER_WORDS]
+    return not left and (number is not None or EMAIL_IN_TEXT.search(message) is not None)
 
 
 def mended(message: str) -> str:

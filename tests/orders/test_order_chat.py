@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.api.app import create_app
 from bot.db import Exchange, session_factory
-from bot.orders.conversation import mended
+from bot.orders.conversation import mended, only_details
 
 TODAY = "2026-11-25"
 KEY = "test-key-dissoo"
@@ -267,3 +267,21 @@ def test_order_conversations_as_customers_hold_them(client, store, turns, expect
 @pytest.mark.parametrize("message", ["the border is here, where is the shop?", "were you open on sunday?"])
 def test_real_words_near_the_order_words_are_left_alone(message):
     assert mended(message) == message
+
+
+def test_an_order_shown_is_not_kept_past_another_question(client):
+    """Its details stay with that turn: a later, unrelated question never brings the order (and its tracking) back."""
+    first = say(client, "dissoo", "where is order DS-2002? bea@example.com")
+    assert "771234567890" in first["reply"]
+    say(client, "dissoo", "do you ship to Canada?", first["session_id"])
+    later = say(client, "dissoo", "Is shipping late during the holidays?", first["session_id"])
+    assert later["kind"] != "order" and "771234567890" not in later["reply"]
+
+
+@pytest.mark.parametrize(
+    ("message", "only"),
+    [("DS-4102", True), ("5502", True), ("#5501, ann@example.com", True), ("order number is SS-1001 thanks", True),
+     ("May 2024", False), ("2026", False), ("", False), ("!!!", False), ("is " * 40 + "x", False)],
+)
+def test_a_message_of_only_an_order_number_or_email(message, only):
+    assert only_details(message) is only
