@@ -172,8 +172,8 @@ class Engine:
             if continued is not None:
                 return combine(store, config, [self.policy_part(runtime, rest or message, continued)])
         questions = split_questions(rest or message)
-        asked = in_context(questions)  # "…and how long does it take?" carries the question before it
-        computed = {i: runtime.responder.answer(q, today) for i, q in enumerate(asked)}
+        asked = in_context(questions)  # "…and how long does it take?" is retrieved with the question before it
+        computed = {i: runtime.responder.answer(q, today) for i, q in enumerate(questions)}
         to_retrieve = [i for i, result in computed.items() if result is None]
         parts: list[PartAnswer | None] = [None] * len(questions)
         for i, result in computed.items():

@@ -31,7 +31,7 @@ from bot.index.embedder import Embedder
 from bot.ingest import Chunk, load_store_knowledge
 from bot.ingest.knowledge import hash_sources
 
-FORMAT_VERSION = 7  # bump when ingest or index layout changes: old builds become stale
+FORMAT_VERSION = 8  # bump when ingest or index layout changes: old builds become stale
 CURRENT = "CURRENT"
 
 

@@ -156,7 +156,8 @@ def is_menu(raw_line: str) -> bool:
     """A site's menu or breadcrumb pasted as one line: "Shop  Rods  Reels  Lures  Sale" (words kept
     apart by wide gaps), "☰ Menu   Search   Cart (0)", "Home / Help Center / FAQ"."""
     gapped = [piece for piece in re.split(r"\s{2,}|\t|\s\|\s", raw_line.strip()) if piece]
-    if len(gapped) >= 4 and all(len(piece.split()) <= 3 and not re.search(r"[.?!:]$", piece) for piece in gapped):
+    # A piece with a number ("5-7 business days", "$4.95") is a table row pasted flat; "Cart (0)" is a menu's.
+    if len(gapped) >= 4 and all(len(piece.split()) <= 3 and not re.search(r"[.?!:]$|\d", re.sub(r"\(\d+\)", "", piece)) for piece in gapped):
         return not PAYMENT_NAMES.search(raw_line)  # "Visa  Mastercard  PayPal  Klarna" is the page's answer
     crumbs = [piece for piece in re.split(r"\s+[/>›»]\s+", raw_line.strip()) if piece]
     return len(crumbs) >= 3 and bool(re.match(r"(?i)home\b", crumbs[0])) and all(len(piece.split()) <= 4 for piece in crumbs)
@@ -275,7 +276,9 @@ def html_blocks(source: str) -> list[Block]:
     for table in root.find_all("table"):
         # A table's rows read as lines ("Standard — UPS Ground: 4-7 business days"), not as loose cells.
         rows = [[clean_line(cell.get_text(" ", strip=True)) for cell in tr.find_all(["th", "td"])] for tr in table.find_all("tr")]
-        header = rows[0] if rows and table.find("tr").find("th") else []
+        first = table.find("tr")
+        # Column names only from a row of <th> alone (or <thead>): "<th>Standard</th><td>5-7 days</td>" is a row header.
+        header = rows[0] if rows and (first.find_parent("thead") or not first.find("td")) else []
         lines = [table_row(header, cells) for cells in rows[1 if header else 0 :] if any(cells)]
         replacement = soup.new_tag("ul")
         for text in lines:

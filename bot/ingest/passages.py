@@ -26,7 +26,7 @@ from bot.ingest.documents import Block, BlockKind
 
 STEP_LABEL = re.compile(r"^step\s*\d+\b[^.!?]{0,60}$", re.I)
 # "To return your items, simply" / "as follows": a sentence the next paragraph finishes.
-LEAD_IN = re.compile(r"(:|\b(simply|as\s+follows|below|following|these|this|to|and|or|the|please))\s*$", re.I)
+LEAD_IN = re.compile(r"(:|\b(simply|as\s+follows|below|the\s+following))\s*$", re.I)
 # "3 easy steps on how to process a return!": that many paragraphs follow as its steps.
 STEPS_ANNOUNCED = re.compile(r"^\W*(?P<count>[2-9]|two|three|four|five|six|seven)\s+(?:\w+\s+){0,2}?steps\b", re.I)
 NUMBER_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}

@@ -77,8 +77,9 @@ KINDRED_WORDS = (
     "minimum least over above",
     "terms invoice invoices invoiced net",
     "maximum most limit",
-    "real genuine authentic authenticity legit original fake fakes replica replicas counterfeit",
-    "buy buying bought purchase purchasing consign consignment trade trading",
+    # Only words that say the same claim: "original packaging" names no authenticity, "purchased" no buying back.
+    "real genuine authentic authenticity legit fake fakes replica replicas counterfeit",
+    "buy buying buyback consign consignment trade-in",
     "pet pets cat cats dog dogs animal animals",
     "kid kids child children baby babies toddler toddlers",
 )

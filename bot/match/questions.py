@@ -33,7 +33,7 @@ def split_questions(message: str) -> list[str]:
 
 
 # "Do you ship to Canada and how long does it take?": the second question's "it" is the first's subject.
-REFERS_BACK = re.compile(r"\b(it|there|that|them|they|this|those|these|one)\b", re.I)
+REFERS_BACK = re.compile(r"\b(it|(?<!is\s)(?<!are\s)there|that|them|they|this|those|these)\b", re.I)  # not "is there a …"
 SELF_CONTAINED_TERMS = 3
 
 

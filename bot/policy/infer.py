@@ -56,7 +56,10 @@ def window_clauses(sentences: list[str]) -> list[tuple[str, str]]:
     for sentence in sentences:
         clauses = re.split(r",\s*(?:or|and|but|while)\s+|;\s*", sentence)
         several = len({int(m.group(1)) for m in DAYS.finditer(sentence)}) > 1 and not CREDIT_LATER.search(sentence)
-        if several and all(len(DAYS.findall(clause)) <= 1 for clause in clauses):
+        # Each clause must say what its days are for ("or exchanged within 45 days"); "or within 60 days
+        # for store credit" leans on the first clause's verb, and the sentence is left to the page's words.
+        timed = [clause for clause in clauses if DAYS.search(clause)]
+        if several and all(len(DAYS.findall(clause)) <= 1 and RETURN_WORDS.search(clause) for clause in timed):
             found.extend((clause, sentence) for clause in clauses if DAYS.search(clause))
         else:
             found.append((sentence, sentence))
@@ -339,7 +342,6 @@ def timeline(sentences: list[str]) -> list[dict]:
                 if methods:  # the name nearest before the range in its sentence: "Ground … 3-5 days, and Priority Mail takes 1-3 days"
                     name = methods[-1].group(1).lower()
                     stage["method"] = "express" if name.startswith(FAST_METHODS) else "standard"
-                    stage["named"] = name
                 destinations = destinations_of(before, sentence[match.end() : match.end() + 40])
                 if destinations:
                     stage["destinations"] = destinations
@@ -353,10 +355,10 @@ def timeline(sentences: list[str]) -> list[dict]:
     every: dict[tuple, list[dict]] = {}
     for stage in stages:
         key = (stage["start"], stage["end"], stage.get("method"), tuple(stage.get("destinations", ())))
-        other_name = key in unique and unique[key].get("named") != stage.get("named")
-        if key in unique and (unique[key]["min"], unique[key]["max"]) != (stage["min"], stage["max"]) and not other_name:
+        # Two fast methods by name ("Expedited 2-3 days", "Overnight 1 day") both count as "express": which
+        # one a shopper means is not known, so neither is computed (the page's words answer).
+        if key in unique and (unique[key]["min"], unique[key]["max"]) != (stage["min"], stage["max"]):
             clashes.add(key)
-        # Two fast methods by name ("Expedited 2-3 days", "Overnight 1 day") are no contradiction: the first is "express".
         unique.setdefault(key, stage)
         every.setdefault(key, []).append(stage)
     for key in list(clashes):
@@ -365,7 +367,7 @@ def timeline(sentences: list[str]) -> list[dict]:
         if len({(s["min"], s["max"]) for s in general}) == 1:
             unique[key] = general[0]
             clashes.discard(key)
-    return [{k: v for k, v in s.items() if k != "named"} for key, s in unique.items() if key not in clashes]
+    return [s for key, s in unique.items() if key not in clashes]
 
 
 def destinations_of(before: str, after: str) -> list[str]:

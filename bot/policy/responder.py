@@ -318,7 +318,8 @@ class PolicyResponder:
         outcome = decision.problem
         fact = outcome.fact
         offered = [remedy for remedy in fact.remedies if remedy in ("refund", "exchange", "replacement", "repair")]
-        remedies = f" They will arrange a {' or '.join([', '.join(offered[:-1]), offered[-1]] if len(offered) > 1 else offered)}." if offered else ""
+        named = " or ".join([", ".join(offered[:-1]), offered[-1]] if len(offered) > 1 else offered)
+        remedies = f" They will arrange {'an' if named[:1] in 'aeiou' else 'a'} {named}." if offered else ""
         if outcome.deadline is None and fact.days is None:
             return PolicyAnswer(
                 f"I'm sorry it arrived like that. Please {self.contact} right away — {self.store_name} asks to be told immediately so they can make it right.",

@@ -107,10 +107,10 @@ ORDER_STATES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("shipped", re.compile(r"(already|has|have|was|been|it's|it is|its) (been )?(shipped|sent|dispatched|on (its|the) way|in transit)|on (its|the) way|in transit|tracking (number|link)", re.I)),
 )
 WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple": 2, "a couple of": 2, "a few": 3, "few": 3}
-METHODS = re.compile(r"\b(express|expedited|priority|overnight|next[- ]day|two[- ]day|2[- ]day|second[- ]day|standard|regular|economy|ground|free shipping)\b", re.I)
+METHODS = re.compile(r"\b(express|expedited|priority|overnight|next[- ]day|two[- ]day|2[- ]day|standard|regular|economy|ground|free shipping)\b", re.I)
 METHOD_NAMES = {
     "expedited": "express", "priority": "express", "overnight": "express", "next-day": "express", "next day": "express",
-    "two-day": "express", "two day": "express", "2-day": "express", "2 day": "express", "second-day": "express", "second day": "express",
+    "two-day": "express", "two day": "express", "2-day": "express", "2 day": "express",
     "regular": "standard", "economy": "standard", "ground": "standard", "free shipping": "standard",
 }
 
@@ -343,7 +343,7 @@ def find_method(message: str) -> str | None:
 
 # "If I pick express, when would it arrive?": an order not placed yet, so placed today.
 HYPOTHETICAL_ORDER = re.compile(
-    r"\bif\s+(i|we)\s+(order|ordered|pick|picked|choose|chose|select|buy|bought|place|placed|go\s+with|get)\b|\b(i|we)\s+were\s+to\s+order\b|\bordering\s+(now|today)\b",
+    r"\bif\s+(i|we)\s+(order|pick|choose|select|place\s+(an\s+|my\s+)?order|go\s+with)\b|\b(i|we)\s+were\s+to\s+order\b|\bordering\s+(now|today)\b",
     re.I,
 )
 

@@ -72,6 +72,12 @@ def test_an_introduction_keeps_what_it_introduces(page, texts):
     assert [p.text for p in group_passages(text_blocks(page))] == texts
 
 
+def test_a_table_with_row_headers_keeps_its_first_row():
+    page = "<h2>How fast do you ship?</h2><table><tr><th>Standard</th><td>5-7 business days</td></tr><tr><th>Express</th><td>2 business days</td></tr></table>"
+    passages = group_passages(html_blocks(page))
+    assert passages[0].text.splitlines() == ["• Standard: 5-7 business days", "• Express: 2 business days"]
+
+
 @pytest.mark.parametrize(
     ("read", "page"),
     [
@@ -94,6 +100,7 @@ def test_a_tables_rows_read_as_lines(read, page):
         ("Orders / Shipping", False),  # a section heading
         ("Returns  Exchanges", False),
         ("Visa  Mastercard  PayPal  Klarna", False),  # the page's payment list
+        ("US Standard\t5-7 business days\t$4.95\tFree over $50", False),  # a table row pasted flat
         ("We ship to US, Canada and UK.", False),
     ],
 )

@@ -191,6 +191,9 @@ def test_typos_in_policy_words_are_repaired(message, repaired):
         ("if i order today with ground shipping when will it get here", TODAY, "standard"),
         ("if I order a guitar today with two-day shipping when will it arrive", TODAY, "express"),
         ("when will my order arrive?", None, None),
+        ("If I ordered the wrong size, can I exchange it?", None, None),  # past: the order date is not today
+        ("If I get a damaged item what do I do?", None, None),
+        ("it broke on the second day", None, None),
     ],
 )
 def test_an_order_not_placed_yet_counts_from_today(message, placed, method):
