@@ -248,11 +248,11 @@ class OrderDesk:
         done = "cancelled" if action == "cancel" else "changed"
         if verdict.allowed:
             how = self.policy.orders.how if self.policy.orders and self.policy.orders.how else f"contact {self.contact()}"
-            return [f"It hasn't shipped, so it can still be {done} — I can't do that from this chat: please {how} as soon as possible."]
+            return [f"It hasn't shipped, so it can still be {done} — I can't do that myself: please {how} as soon as possible."]
         if verdict.allowed is False:
             after = {"shipped": " Once it arrives you can return it instead.", "delivered": " You can return it instead."}.get(state, "") if self.policy.returns.windows else ""
             return [f"It can't be {done} any more at this stage.{after} If you have questions about it, please contact {self.contact()}."]
-        return [f"I can't {action} orders from this chat: please contact {self.contact()} as soon as possible."]
+        return [f"I can't {action} orders myself: please contact {self.contact()} as soon as possible."]
 
     def describe(self, order: Order, today: date, message: str = "") -> Reply:
         number = order.order_number if order.order_number.startswith("#") else f"#{order.order_number}"

@@ -189,7 +189,7 @@ def test_order_confirmation_is_not_an_order_lookup(client):
 @pytest.mark.parametrize(
     ("store", "message", "expected"),
     [
-        pytest.param("sessori", "please cancel my order SS-1001, ann@example.com", "can still be cancelled — I can't do that from this chat: please email cs@sessori.com", id="not-shipped-can-be-cancelled"),
+        pytest.param("sessori", "please cancel my order SS-1001, ann@example.com", "can still be cancelled — I can't do that myself: please email cs@sessori.com", id="not-shipped-can-be-cancelled"),
         pytest.param("dissoo", "cancel order DS-2002 bea@example.com", "can't be cancelled any more at this stage. Once it arrives you can return it instead.", id="shipped-too-late"),
         pytest.param("stelladot", "can I cancel order 1001? cy@example.com", "can't be cancelled any more", id="a-store-that-cancels-nothing-in-processing"),
         pytest.param("sessori", "can I change the address on order SS-1001? ann@example.com", "can still be changed", id="change-before-shipping"),
