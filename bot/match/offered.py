@@ -14,6 +14,7 @@ import re
 
 from bot.ingest import Chunk
 from bot.match.lexical import LexicalIndex, QueryTerms
+from bot.match.synonyms import word_groups
 from bot.match.text import content_terms, words
 
 EXISTENCE = re.compile(
@@ -84,11 +85,7 @@ KINDRED_WORDS = (
     "kid kids child children baby babies toddler toddlers",
 )
 AMOUNT_OFF = re.compile(r"(\d\s*%|[$€£]\s*\d+)\s*off\b", re.I)  # "10% off", "$5 off": a discount
-KINDRED: dict[str, frozenset[str]] = {}
-for group in KINDRED_WORDS:
-    spellings = frozenset(words(group)) | frozenset(content_terms(group))
-    for word in spellings:
-        KINDRED[word] = KINDRED.get(word, frozenset()) | spellings
+KINDRED = word_groups(KINDRED_WORDS, lambda group: [*words(group), *content_terms(group)])
 
 
 def asked_thing(question: str) -> list[str]:

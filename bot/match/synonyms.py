@@ -10,6 +10,8 @@ thing in a shop go here: "wrong" (item) and "incorrect" (address), or "charge" (
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from bot.match.text import content_terms
 
 SYNONYM_SIMILARITY = 0.8  # below an exact word, about a close misspelling
@@ -34,11 +36,17 @@ SHOP_SYNONYMS = (
     "checkout purchase buy ordering",
 )
 
-SYNONYMS: dict[str, frozenset[str]] = {}
-for group in SHOP_SYNONYMS:
-    stems = frozenset(content_terms(group))
-    for stem in stems:
-        SYNONYMS[stem] = SYNONYMS.get(stem, frozenset()) | (stems - {stem})
+def word_groups(groups: Iterable[str], spellings: Callable[[str], Iterable[str]]) -> dict[str, frozenset[str]]:
+    """Each spelling of a group's words -> every spelling it shares a group with, itself included."""
+    found: dict[str, frozenset[str]] = {}
+    for group in groups:
+        spelled = frozenset(spellings(group))
+        for word in spelled:
+            found[word] = found.get(word, frozenset()) | spelled
+    return found
+
+
+SYNONYMS = {stem: alike - {stem} for stem, alike in word_groups(SHOP_SYNONYMS, content_terms).items()}
 
 
 def synonyms_of(term: str) -> frozenset[str]:
