@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from bot.ingest import Chunk
 from bot.policy.lexicon import ITEM_KIND_PATTERNS, PAYMENT_PATTERNS, item_terms
 from bot.policy.model import StorePolicy
-from bot.policy.slots import find_country
+from bot.policy.slots import find_country, method_named
 
 RETURN_WORDS = re.compile(r"\b(return(s|ed)?|refund(s|ed)?|exchange(s|d)?|send\s+(it|items?|them)\s+back)\b", re.I)
 DAYS = re.compile(r"\b(\d{1,3})[\s-]*(?:calendar\s+)?days?\b", re.I)
@@ -38,7 +38,6 @@ PAYING = re.compile(r"\b(pay|paying|payment|accept\w*|checkout|check\s+out|insta
 REFUSED_METHOD = re.compile(r"\b(don'?t|do\s+not|cannot|can'?t|no\s+longer|are\s+unable\s+to)\s+(accept|take|support)\b", re.I)
 EXCHANGE_REFUSED = re.compile(r"\b(do\s+not|don'?t|no\s+longer|cannot|can'?t)\s+(accept|offer|do|process)\s+exchanges\b|\bno\s+exchanges\b", re.I)
 METHOD = re.compile(r"\b(express|expedited|standard|priority|overnight|next[\s-]day|2[\s-]day|two[\s-]day|ground|economy)\b", re.I)
-FAST_METHODS = ("express", "expedited", "priority", "overnight", "next", "2", "two")
 
 
 def sentences_of(chunks: Iterable[Chunk]) -> list[str]:
@@ -340,8 +339,7 @@ def timeline(sentences: list[str]) -> list[dict]:
                 stage = {"start": "order_shipped", "end": "delivered", "min": low, "max": high, "unit": unit, "source": sentence}
                 methods = list(METHOD.finditer(re.split(r"[.;!?]\s", before)[-1]))
                 if methods:  # the name nearest before the range in its sentence: "Ground … 3-5 days, and Priority Mail takes 1-3 days"
-                    name = methods[-1].group(1).lower()
-                    stage["method"] = "express" if name.startswith(FAST_METHODS) else "standard"
+                    stage["method"] = method_named(methods[-1].group(1))
                 destinations = destinations_of(before, sentence[match.end() : match.end() + 40])
                 if destinations:
                     stage["destinations"] = destinations

@@ -176,7 +176,6 @@ class Slots:
 
 
 @lru_cache(maxsize=1)
-@lru_cache(maxsize=1)
 def warm_dateparser() -> None:
     """dateparser loads its language data on first use (~90 ms): pay that at start-up, not in a reply."""
     dateparser.parse("March 3", languages=["en"])
@@ -333,12 +332,15 @@ def find_payments(message: str) -> tuple[str, ...]:
     return tuple(specific or names)
 
 
+def method_named(word: str) -> str:
+    """"Priority", "2-day", "ground": the shipping method a calculator knows (standard or express)."""
+    word = re.sub(r"\s+", " ", word.lower())
+    return METHOD_NAMES.get(word, word)
+
+
 def find_method(message: str) -> str | None:
     match = METHODS.search(message)
-    if not match:
-        return None
-    word = match.group(1).lower()
-    return METHOD_NAMES.get(word, word)
+    return method_named(match.group(1)) if match else None
 
 
 # "If I pick express, when would it arrive?": an order not placed yet, so placed today.
