@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from rapidfuzz import process
@@ -25,7 +26,7 @@ from bot.policy.calendar import BusinessCalendar, spoken
 from bot.policy.intents import CANCEL
 from bot.policy.lexicon import ITEM_KIND_PATTERNS
 from bot.policy.model import StorePolicy
-from bot.policy.responder import REFUND_WORDS
+from bot.policy.responder import refund_words
 from bot.reply import Reply, render_reply
 
 ORDER_INTENT = re.compile(
@@ -59,6 +60,11 @@ ABOUT_THE_ORDER = re.compile(
 STATUS_ASK = re.compile(
     r"\b(update|status|check\w*|arriv\w*|ship(ped|ping)?|dispatch\w*|received?|deliver\w*|track\w*|late|delay\w*|where|when|eta|yet)\b", re.I
 )
+# "The tracking hasn't updated in 4 days": the customer has the status already; a person asks the carrier.
+STALLED = re.compile(
+    r"\b(tracking|it|package|parcel|order)(\s+\S+){0,3}?\s+(still\s+)?(hasn'?t|has\s+not|didn'?t|did\s+not|isn'?t|is\s+not)\s+(been\s+)?(updated|update|moved|move|moving|changed|scanned)\b|\b(tracking|package|parcel|order|shipment)\b.{0,30}\bstuck\b|\bstuck\s+(in|at)\s+(transit|customs|the\s+(depot|warehouse|post\s+office))\b|\bno\s+(tracking\s+)?(updates?|movement)\b",
+    re.I,
+)
 HOW_TO = re.compile(r"\s*(how\s+(do|can|should|would)\s+i|what\s+(are\s+the\s+steps|do\s+i\s+do))\b", re.I)
 GENERAL_QUESTION = re.compile(r"^\s*(do|does|can|could)\s+(you|your|u)\b|^\s*(what|how)\s+(is|are|do)\s+(your|you)\b", re.I)
 CARRIER_LINKS = {
@@ -90,6 +96,7 @@ def only_details(message: str) -> bool:
     return not left and (number is not None or EMAIL_IN_TEXT.search(message) is not None)
 
 
+@lru_cache(maxsize=256)  # the desk reads a message twice (wants, then handle)
 def mended(message: str) -> str:
     """The message with one-slip typos of the order words mended ("wher is my ordr" -> "where is my order")."""
 
@@ -126,7 +133,7 @@ class OrderDesk:
             return True
         # "I need help with order DS2003", "I want to return my order SS-1003": a named order is about that order;
         # a message that is only an order number or only an email address is the start of a lookup.
-        if only_details(message) and (find_order_number(message, expecting=True) or find_email(message)):
+        if only_details(message):
             return True
         return find_order_number(message) is not None and bool(re.search(r"\border\b", message, re.I))
 
@@ -320,7 +327,7 @@ class OrderDesk:
         if len({w.deadline for w in dated}) > 1:
             lines = [f"{what} can be returned:"]
             for window in dated:
-                refunds = " or ".join(REFUND_WORDS[r] for r in window.fact.refunds)
+                refunds = refund_words(window.fact.refunds)
                 state = "open" if window.eligible else "closed"
                 lines.append(f"• for {refunds}: until {spoken(window.deadline)} ({state})")
             return lines

@@ -10,6 +10,7 @@ finished on the next turn of the same session.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -195,7 +196,7 @@ class PolicyResponder:
                 closed = max((o for o in decision.windows if o.deadline), key=lambda o: o.deadline, default=None)
                 best = max(still_open, key=lambda o: o.deadline)
                 ended = f"Sorry — the window for a refund ended on {spoken(closed.deadline)}. " if closed else ""
-                refunds = " or ".join(REFUND_WORDS[r] for r in dict.fromkeys(r for o in still_open if o.deadline == best.deadline for r in o.fact.refunds))
+                refunds = refund_words(r for o in still_open if o.deadline == best.deadline for r in o.fact.refunds)
                 return PolicyAnswer(
                     f"{ended}You can still return it for {refunds} until {spoken(best.deadline)}: {counted_span(best)}.",
                     facts=tuple(o.fact for o in (closed, best) if o),
@@ -256,31 +257,31 @@ class PolicyResponder:
         for outcome in decision.windows:
             if outcome.deadline is None:
                 continue  # counted from a date not given; the holiday-gift rule decided
-            refunds = " or ".join(REFUND_WORDS[r] for r in outcome.fact.refunds)
+            refunds = refund_words(outcome.fact.refunds)
             status = "open" if outcome.eligible else "closed"
             details.append(
                 f"• {refunds}: until {spoken(outcome.deadline)} — {counted_span(outcome)} ({status})"
             )
         if decision.gift:
-            refunds = " or ".join(REFUND_WORDS[r] for r in decision.gift.fact.refunds)
+            refunds = refund_words(decision.gift.fact.refunds)
             details.append(f"• holiday gift, {refunds}: until {spoken(decision.gift.deadline)} ({'open' if decision.gift.eligible else 'closed'})")
         best = max((o for o in decision.windows if o.eligible), key=lambda o: o.deadline, default=None)
         if decision.eligible and len(details) == 1 and best is not None:
-            only = "" if "cash" in best.fact.refunds else f" for {' or '.join(REFUND_WORDS[r] for r in best.fact.refunds)}"
+            only = "" if "cash" in best.fact.refunds else f" for {refund_words(best.fact.refunds)}"
             lead = (
                 f"Yes — you can return {item}{only} until {spoken(best.deadline)}: {counted_span(best)}."
             )
             details = []
         elif decision.eligible and best is None and decision.gift:
-            refunds = " or ".join(REFUND_WORDS[r] for r in decision.gift.fact.refunds)
+            refunds = refund_words(decision.gift.fact.refunds)
             lead = f"Yes — as a holiday gift you can return {item} until {spoken(decision.gift.deadline)} for {refunds}, whatever the purchase date."
             details = []
         elif decision.eligible:
             closed = [o for o in decision.windows if o.deadline and not o.eligible]
             if closed and best is not None:
                 # "Yes" alone reads as "yes, a refund": say which option is still open, and which is not.
-                still = " or ".join(dict.fromkeys(REFUND_WORDS[r] for o in decision.windows if o.eligible for r in o.fact.refunds))
-                gone = " or ".join(dict.fromkeys(REFUND_WORDS[r] for o in closed for r in o.fact.refunds))
+                still = refund_words(r for o in decision.windows if o.eligible for r in o.fact.refunds)
+                gone = refund_words(r for o in closed for r in o.fact.refunds)
                 ended = max(o.deadline for o in closed)
                 lead = f"Yes, for {still} — until {spoken(best.deadline)}. The window for {gone} ended on {spoken(ended)}:"
             else:
@@ -372,7 +373,7 @@ class PolicyResponder:
     def ask_for_return_date(self, decision: ReturnDecision, slots: Slots) -> PolicyAnswer:
         windows = decision.windows
         summary = "; ".join(
-            f"{' or '.join(REFUND_WORDS[r] for r in w.fact.refunds)} within {w.fact.days} days of {'delivery' if w.fact.counted_from == 'delivery' else 'purchase'}"
+            f"{refund_words(w.fact.refunds)} within {w.fact.days} days of {'delivery' if w.fact.counted_from == 'delivery' else 'purchase'}"
             for w in windows
         )
         details: tuple[str, ...] = ()
@@ -380,7 +381,7 @@ class PolicyResponder:
         gifts = self.policy.returns.holiday_gifts
         if "gift" in slots.kinds and gifts is not None:
             month, day = map(int, gifts.return_until.split("-"))
-            refunds = " or ".join(REFUND_WORDS[r] for r in gifts.refunds)
+            refunds = refund_words(gifts.refunds)
             details = (f"A gift received in the holiday season can be returned until {date(2000, month, day):%B} {day} for {refunds}, whatever the purchase date.",)
             facts = (gifts, *facts)
         if decision.refund_unavailable:
@@ -607,6 +608,11 @@ CONTIGUOUS_ONLY = re.compile(r"\b(ship|deliver)\w*\s+(only\s+)?(to|within)\s+(th
 PRODUCT_LINES = frozenset({"skincare"})
 
 SUMMARY_VERBS = {"order_shipped": "ships", "delivered": "arrives"}  # "Your order ships 2 business days after…"
+
+
+def refund_words(refunds: Iterable[str]) -> str:
+    """"a refund to your original payment or store credit": refund types as a reply says them, each once."""
+    return " or ".join(dict.fromkeys(REFUND_WORDS[r] for r in refunds))
 
 
 def counted_span(outcome: WindowOutcome) -> str:
