@@ -206,7 +206,8 @@ class Engine:
         return PartAnswer(question, Kind.policy, 1.0, f"policy: {result.reason}", text, sources, result.suggestions, pending)
 
     def answer_part(self, runtime: StoreRuntime, question: str, wording: str, vector) -> PartAnswer:
-        """`wording` is the question as retrieval reads it (payment names spelled out)."""
+        """`wording` is the question as retrieval reads it (payment names spelled out, a follow-up's
+        question before it added)."""
         retrieval = runtime.retriever.retrieve(wording, vector)
         decision = decide(retrieval, wording, self.match_settings, runtime.known_words, runtime.retriever.lexical)
         config = runtime.config

@@ -22,7 +22,7 @@ from bot.email.parse import InboundMail, read_message
 from bot.email.store import record_decision, record_received, replied_recently
 from bot.engine import Engine, StoreRuntime
 from bot.match.questions import split_questions
-from bot.orders.conversation import ABOUT_THE_ORDER, ORDER_INTENT, STATUS_ASK, OrderDesk
+from bot.orders.conversation import ABOUT_THE_ORDER, ORDER_INTENT, STALLED, STATUS_ASK, OrderDesk
 from bot.orders.lookup import LookupLimits, find_order_number, order_with
 from bot.orders.records import masked_email, masked_tracking
 from bot.policy.calendar import store_today
@@ -80,13 +80,6 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
 
 def one_line(text: str) -> str:
     return " ".join(text.split())
-
-
-# "The tracking hasn't updated in 4 days": the customer has the status already; a person asks the carrier.
-STALLED = re.compile(
-    r"\b(tracking|it|package|parcel|order)(\s+\S+){0,3}?\s+(still\s+)?(hasn'?t|has\s+not|didn'?t|did\s+not|isn'?t|is\s+not)\s+(been\s+)?(updated|update|moved|move|moving|changed|scanned)\b|\b(tracking|package|parcel|order|shipment)\b.{0,30}\bstuck\b|\bstuck\s+(in|at)\s+(transit|customs|the\s+(depot|warehouse|post\s+office))\b|\bno\s+(tracking\s+)?(updates?|movement)\b",
-    re.I,
-)
 
 
 def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, number: str | None, mail: InboundMail, today: date) -> AnsweredPart:
