@@ -2,7 +2,7 @@
 
 Each JSONL row: {"store", "question", "expect": "answer" | "policy" | "handoff",
 "passage_contains"?: str | [str, ...], "reply_contains"?: str | [str, ...],
-"today"?: "YYYY-MM-DD"}. An answer (FAQ or policy) is correct when the reply's
+"today"?: "YYYY-MM-DD", "category"?: str}. An answer (FAQ or policy) is correct when the reply's
 first source contains one of the expected phrases and the reply holds every
 `reply_contains` phrase (a computed date, "No —").
 """
@@ -14,14 +14,19 @@ import re
 import statistics
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.conversations import chat
 from bot.engine import Engine
 from bot.errors import BadKnowledge
+from bot.reply import Reply
 
 
 class EvalCase(BaseModel):
@@ -33,6 +38,7 @@ class EvalCase(BaseModel):
     passage_contains: str | list[str] | None = None
     reply_contains: str | list[str] | None = None
     today: date | None = None
+    category: str | None = None  # how the question is asked (terse, typo, date…): for per-category figures
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +48,17 @@ class CaseResult:
     kind: str
     source_title: str
     latency_ms: float
+    confidence: float = 0.0
+
+    @property
+    def right(self) -> bool:
+        return self.outcome in ("correct", "handed_off_correctly")
+
+    @property
+    def confidently_wrong(self) -> bool:
+        """The worst outcome: an answer given as an answer (not a hand-off, not a "did you mean")
+        that is wrong or that answers what the page cannot."""
+        return self.kind in ("answer", "policy") and self.outcome in ("wrong", "wrong_store", "answered_out_of_scope")
 
 
 @dataclass
@@ -73,10 +90,16 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().lower()
 
 
-def judge(engine: Engine, case: EvalCase) -> CaseResult:
+def judge(engine: Engine, case: EvalCase, ask: Callable[[EvalCase], Reply] | None = None) -> CaseResult:
+    """`ask` is the path the question takes (default: the engine alone; a benchmark of the
+    public interface passes the chat turn, order routing included)."""
     started = time.perf_counter()
-    reply = engine.answer(case.store, case.question, today=case.today)
+    reply = ask(case) if ask else engine.answer(case.store, case.question, today=case.today)
     latency = (time.perf_counter() - started) * 1000
+    return grade(engine, case, reply, latency)
+
+
+def grade(engine: Engine, case: EvalCase, reply: Reply, latency: float) -> CaseResult:
     top = reply.sources[0] if reply.sources else None
     chunk = engine.passage(case.store, top.id) if top else None
     if case.expect == "handoff":
@@ -93,17 +116,26 @@ def judge(engine: Engine, case: EvalCase) -> CaseResult:
         outcome = "correct" if chunk and found else "wrong"
         if chunk is None and top is not None:
             outcome = "wrong_store"
-    return CaseResult(case, outcome, reply.kind, top.title if top else "", latency)
+    return CaseResult(case, outcome, reply.kind, top.title if top else "", latency, reply.confidence)
 
 
-def evaluate(engine: Engine, cases: list[EvalCase]) -> dict[str, StoreScore]:
+def ask_by_chat(engine: Engine, sessions: sessionmaker[Session]) -> Callable[[EvalCase], Reply]:
+    """Each question as /v1/chat takes it (order routing included), in a session of its own."""
+
+    def ask(case: EvalCase) -> Reply:
+        return chat(engine, sessions, case.store, case.question, today=case.today, channel="eval").reply
+
+    return ask
+
+
+def evaluate(engine: Engine, cases: list[EvalCase], ask: Callable[[EvalCase], Reply] | None = None) -> dict[str, StoreScore]:
     # Load each store (and the model) before the clock starts: latency is per reply, not start-up.
     for store in dict.fromkeys(case.store for case in cases):
         engine.answer(store, "can I return the ring I got on March 3?")
         engine.answer(store, "how long does shipping take?")
     scores: dict[str, StoreScore] = defaultdict(StoreScore)
     for case in cases:
-        scores[case.store].results.append(judge(engine, case))
+        scores[case.store].results.append(judge(engine, case, ask))
     return dict(scores)
 
 

@@ -1,0 +1,149 @@
+"""The real-shop benchmark: shops' own pages as found, questions written blind, split by shop.
+
+    python -m bench.real                    # both halves: aggregate figures only
+    python -m bench.real --half dev --rows  # the dev half, with every row the bot got wrong
+
+tests/eval/real/<half>/knowledge/<shop>/ holds each shop's pages (the URL on a page's first
+line, the text as the stored copy gave it) and a one-line store.toml: raw pages only, no
+curated.toml, no policy.toml. tests/eval/real/<half>/<shop>.jsonl holds its questions.
+The test half is only ever scored in aggregate: `--rows` refuses it, so no fix is made
+from one of its rows.
+
+Every question goes through the chat turn (`bot.conversations.chat`, the path /v1/chat
+takes, order routing included), each in a fresh session on an in-memory SQLite database.
+Beside the bot, in the same run, a naive retriever: top-1 MiniLM cosine over the pages'
+blank-line paragraphs, handing off below a cosine of 0.3 (fixed before it was run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.db import session_factory, upgrade_database
+from bot.engine import Engine
+from bot.evaluation import CaseResult, EvalCase, ask_by_chat, evaluate, read_cases, squash
+from bot.index import Embedder, load_embedder
+from bot.ingest.documents import DOCUMENT_SUFFIXES
+from bot.settings import MatchSettings, packaged_model_path
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT / "tests" / "eval" / "real"
+HALVES = ("dev", "test")
+NAIVE_HANDOFF_BELOW = 0.3
+
+
+def half_cases(half: str) -> list[EvalCase]:
+    return [case for path in sorted((REAL / half).glob("*.jsonl")) for case in read_cases(path)]
+
+
+def run_bot(half: str, index_dir: Path) -> list[CaseResult]:
+    knowledge = REAL / half / "knowledge"
+    engine = Engine(knowledge, index_dir / half, packaged_model_path(), MatchSettings())
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{scratch}/bench.db"
+        upgrade_database(url)
+        scores = evaluate(engine, half_cases(half), ask_by_chat(engine, session_factory(url)))
+    return [r for score in scores.values() for r in score.results]
+
+
+@dataclass(frozen=True, slots=True)
+class NaiveResult:
+    case: EvalCase
+    right: bool
+
+
+def paragraphs(folder: Path) -> list[str]:
+    found = []
+    for page in sorted(p for p in folder.iterdir() if p.suffix.lower() in DOCUMENT_SUFFIXES):
+        found += [p.strip() for p in re.split(r"\n\s*\n", page.read_text(encoding="utf-8")) if p.strip()]
+    return found
+
+
+def run_naive(half: str, embedder: Embedder) -> list[NaiveResult]:
+    """The 40-line nearest-paragraph retriever the issue compares against: what the bot must beat."""
+    results = []
+    by_shop: dict[str, list[EvalCase]] = defaultdict(list)
+    for case in half_cases(half):
+        by_shop[case.store].append(case)
+    for shop, cases in by_shop.items():
+        texts = paragraphs(REAL / half / "knowledge" / shop)
+        vectors = embedder.encode(texts)
+        asked = embedder.encode([c.question for c in cases])
+        for case, vector in zip(cases, asked, strict=True):
+            scores = vectors @ vector
+            best = int(np.argmax(scores))
+            handed_off = float(scores[best]) < NAIVE_HANDOFF_BELOW
+            if case.expect == "handoff":
+                right = handed_off
+            else:
+                text = squash(texts[best])
+                phrases = [case.passage_contains] if isinstance(case.passage_contains, str) else list(case.passage_contains or [])
+                required = [case.reply_contains] if isinstance(case.reply_contains, str) else list(case.reply_contains or [])
+                right = not handed_off and any(squash(p) in text for p in phrases) and all(squash(r) in text for r in required)
+            results.append(NaiveResult(case, right))
+    return results
+
+
+def share(part: int, whole: int) -> str:
+    return f"{part / whole:.1%}" if whole else "-"
+
+
+def report(half: str, bot: list[CaseResult], naive: list[NaiveResult], rows: bool) -> None:
+    total = len(bot)
+    right = sum(r.right for r in bot)
+    wrong = [r for r in bot if r.confidently_wrong]
+    expected = [r for r in bot if r.case.expect == "handoff"]
+    handed = [r for r in bot if r.kind in ("handoff", "smalltalk")]
+    caught = sum(r.case.expect == "handoff" for r in handed)
+    print(
+        f"real {half} shops={len({r.case.store for r in bot})} questions={total} "
+        f"bot={share(right, total)} naive_top1={share(sum(n.right for n in naive), len(naive))} "
+        f"confident_wrong={len(wrong)} ({share(len(wrong), total)}) "
+        f"handoff_precision={share(caught, len(handed))} handoff_recall={share(caught, len(expected))}"
+    )
+    naive_by = defaultdict(list)
+    for n in naive:
+        naive_by[n.case.category or "-"].append(n.right)
+    by_category = defaultdict(list)
+    for r in bot:
+        by_category[r.case.category or "-"].append(r)
+    for category, results in sorted(by_category.items()):
+        print(
+            f"  category {category:9s} n={len(results):3d} bot={share(sum(r.right for r in results), len(results)):>6s} "
+            f"naive={share(sum(naive_by[category]), len(naive_by[category])):>6s} confident_wrong={sum(r.confidently_wrong for r in results)}"
+        )
+    by_shop = defaultdict(list)
+    for r in bot:
+        by_shop[r.case.store].append(r)
+    for shop, results in sorted(by_shop.items()):
+        print(f"  shop {shop:24s} n={len(results):3d} bot={share(sum(r.right for r in results), len(results)):>6s} confident_wrong={sum(r.confidently_wrong for r in results)}")
+    if rows:
+        for r in bot:
+            if not r.right:
+                flag = "CONFIDENT-WRONG" if r.confidently_wrong else r.outcome
+                print(f"  [{flag}] {r.case.store}: {r.case.question!r} -> {r.kind} {r.source_title!r} ({r.confidence:.2f}); expected {r.case.expect} {r.case.passage_contains or ''} {r.case.reply_contains or ''}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--half", choices=HALVES, action="append", help="which half (default: both)")
+    parser.add_argument("--rows", action="store_true", help="print the dev half's failing rows (refused for the test half)")
+    args = parser.parse_args()
+    halves = args.half or list(HALVES)
+    if args.rows and "test" in halves:
+        parser.error("--rows is for the dev half only: the test half is scored, never studied")
+    embedder = load_embedder(packaged_model_path())
+    with tempfile.TemporaryDirectory() as scratch:
+        for half in halves:
+            report(half, run_bot(half, Path(scratch)), run_naive(half, embedder), args.rows)
+
+
+if __name__ == "__main__":
+    main()
