@@ -20,19 +20,23 @@ from rapidfuzz import fuzz, process
 
 from bot.index import Embedder, build_store_index, index_status, load_embedder, load_store_index
 from bot.ingest import Chunk, StoreConfig, list_stores, load_store_config
+from bot.ingest.curation import CURATION_FILE
 from bot.ingest.knowledge import store_dir
 from bot.match.decide import Kind, decide
 from bot.match.escalate import escalation
 from bot.match.extract import lead_sentences
+from bot.match.language import warm_word_frequencies
 from bot.match.lexical import repair_typos
 from bot.match.questions import in_context, split_questions
 from bot.match.retrieval import Candidate, StoreRetriever
 from bot.match.smalltalk import peel_smalltalk
+from bot.match.exemplars import understanding
 from bot.match.text import content_terms, stem, words
 from bot.policy import StorePolicy, load_policy
 from bot.policy.calendar import BusinessCalendar, store_today
 from bot.policy.citations import cite_facts
 from bot.policy.infer import EMAIL, infer_policy
+from bot.policy.intents import Intent
 from bot.policy.lexicon import PAYMENT_PATTERNS
 from bot.policy.model import POLICY_FILE
 from bot.policy.responder import Pending, PolicyAnswer, PolicyResponder
@@ -44,6 +48,9 @@ LEARNED_SIMILARITY = 92  # rapidfuzz ratio: a taught phrasing with a typo or a w
 TELL_ME_MORE = re.compile(r"^\s*(tell me more|more( details| info(rmation)?)?|show (me )?(the )?full answer|full answer|details)\s*[.!?]*\s*$", re.I)
 MORE_SUGGESTION = "Tell me more"
 PAYING_TALK = re.compile(r"\b(pay|paying|payment|accept|take|use|checkout|card|cards)\b", re.I)
+# The computed dates exemplars recognise (bot/match/computed.toml), as the calculators name them.
+DATE_INTENTS = {"order_dates": Intent.delivery_eta, "refund_date": Intent.refund_eta, "return_deadline": Intent.return_window}
+AGREEING_PASSAGES = 3  # a computed answer on inferred facts must cite one of the question's 3 nearest passages
 ONE_PERIOD = re.compile(r"(?<=\w\.)\.(?!\.)")
 
 
@@ -51,8 +58,10 @@ ONE_PERIOD = re.compile(r"(?<=\w\.)\.(?!\.)")
 class StoreRuntime:
     config: StoreConfig
     retriever: StoreRetriever
-    known_words: frozenset[str]  # English + this store's words: to tell another language apart
+    known_words: frozenset[str]  # English + this store's words: a word in neither is a typo to repair
     store_words: tuple[str, ...]  # words of this store's pages: what a typo is repaired to
+    page_words: frozenset[str]  # the same, to look up: a store's own words are never another language
+    policy_read_from_page: bool  # no policy.toml: the facts are inferred, so a computed answer is checked against retrieval
     policy: StorePolicy
     responder: PolicyResponder
     citations: dict[int, ReplySource]  # id(fact) -> the passage its source words are in
@@ -106,11 +115,23 @@ class Engine:
         if self.build_stale and index_status(self.knowledge_dir, self.index_dir, store, embedder) != "fresh":
             build_store_index(self.knowledge_dir, self.index_dir, store, embedder)
         index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
-        retriever = StoreRetriever(index, self.match_settings.rank_weights, self.match_settings.rank_bias)
+        exemplars = understanding(embedder)
+        # Exemplars of other shops bridge a pasted page's words to shoppers'; a store whose owner curated
+        # its passages has said how shoppers ask for each, and there they only blur its distinctions
+        # (measured: bench/README.md, the curated family loses 2 points with them, raw pages gain 6).
+        curated = (store_dir(self.knowledge_dir, store) / CURATION_FILE).exists()
+        retriever = StoreRetriever(
+            index, self.match_settings.rank_weights, self.match_settings.rank_bias, exemplars, topic_evidence=not curated
+        )
         store_words = {w for chunk in index.chunks for w in words(f"{chunk.title} {' '.join(chunk.questions)} {chunk.text}")}
         folder = store_dir(self.knowledge_dir, store)
-        # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py).
-        policy = load_policy(folder) if (folder / POLICY_FILE).exists() else infer_policy(index.chunks)
+        # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py),
+        # each sentence with the topic exemplars read it as stating.
+        if (folder / POLICY_FILE).exists():
+            policy = load_policy(folder)
+        else:
+            sentences = [sentence.strip() for chunk in index.chunks for sentence in chunk.sentences]
+            policy = infer_policy(index.chunks, dict(zip(sentences, exemplars.stated(index.sentence_vectors), strict=True)))
         page_email = EMAIL.search(policy.contact.channel) if policy.contact else None
         if config.support_email is None and page_email:
             # store.toml names no address, but the page does: hand-offs and replies use the page's.
@@ -119,10 +140,19 @@ class Engine:
         # Libraries that load data on first use pay it here, not in a shopper's reply: holidays (~0.4 s), dateparser.
         calendar.is_business_day(store_today(config.timezone))
         warm_dateparser()
+        warm_word_frequencies()
         responder = PolicyResponder(policy, calendar, config.name, contact_words(config))
         citations = {id(fact): source for fact, source in cite_facts(policy, index.chunks)}
         return StoreRuntime(
-            config, retriever, embedder.vocabulary | frozenset(store_words), tuple(sorted(store_words)), policy, responder, citations
+            config,
+            retriever,
+            embedder.vocabulary | frozenset(store_words),
+            tuple(sorted(store_words)),
+            frozenset(store_words),
+            not (folder / POLICY_FILE).exists(),
+            policy,
+            responder,
+            citations,
         )
 
     def reload(self, store: str) -> None:
@@ -174,21 +204,41 @@ class Engine:
         questions = split_questions(rest or message)
         asked = in_context(questions)  # "…and how long does it take?" is retrieved with the question before it
         computed = {i: runtime.responder.answer(q, today) for i, q in enumerate(questions)}
-        to_retrieve = [i for i, result in computed.items() if result is None]
+        # Facts inferred from a raw page are a reading, not the owner's word: each computed answer
+        # is checked against retrieval, so both are encoded in one batch.
+        to_encode = [i for i, result in computed.items() if result is None or runtime.policy_read_from_page]
         parts: list[PartAnswer | None] = [None] * len(questions)
+        wordings = {i: spelled_out(asked[i]) for i in to_encode}
+        vectors = dict(zip(to_encode, self.embedder_for(config).encode([repair_typos(wordings[i], runtime.known_words, runtime.store_words) for i in to_encode]), strict=True))
         for i, result in computed.items():
-            if result is not None:
+            asked_date = runtime.retriever.understanding.date_asked(vectors[i]) if result is None else None
+            if asked_date in DATE_INTENTS:
+                # What the calculators' patterns missed, matched by meaning ("between which dates should it ship?").
+                result = runtime.responder.answer(questions[i], today, recognised=DATE_INTENTS[asked_date])
+            if result is not None and (i not in vectors or self.retrieval_agrees(runtime, result, wordings[i], vectors[i])):
                 parts[i] = self.policy_part(runtime, questions[i], result)
+        to_retrieve = [i for i in to_encode if parts[i] is None]
         if to_retrieve:
-            embedder = self.embedder_for(config)
-            wordings = {i: spelled_out(asked[i]) for i in to_retrieve}
-            vectors = embedder.encode([repair_typos(wordings[i], runtime.known_words, runtime.store_words) for i in to_retrieve])
-            for i, vector in zip(to_retrieve, vectors, strict=True):
+            for i, vector in ((i, vectors[i]) for i in to_retrieve):
                 taught = self.learned_by_meaning(runtime, questions[i], vector, learned or {}) if len(questions) == 1 else None
                 if taught is not None:
                     return taught
                 parts[i] = self.answer_part(runtime, questions[i], wordings[i], vector)
         return combine(store, config, [p for p in parts if p is not None])
+
+    def retrieval_agrees(self, runtime: StoreRuntime, result: PolicyAnswer, wording: str, vector) -> bool:
+        """A calculator answers from what it recognised in the question; retrieval from what the
+        question means. On facts read off a raw page, a computed answer whose source passage is not
+        among the passages the question retrieves best answers another question (a return window for
+        "the tracking hasn't moved, when do I write to you?"): the page's own words serve it better."""
+        cited = {runtime.citations[id(f)].id for f in result.facts if id(f) in runtime.citations}
+        if not cited:
+            return True
+        by_id = {chunk.id: chunk for chunk in runtime.retriever.index.chunks}
+        cited_passages = {by_id[c].passage_id for c in cited if c in by_id}
+        retrieved = runtime.retriever.retrieve(wording, vector).candidates
+        near = list(dict.fromkeys(c.chunk.passage_id for c in retrieved))[:AGREEING_PASSAGES]
+        return bool(cited_passages & set(near))
 
     def policy_part(self, runtime: StoreRuntime, question: str, result: PolicyAnswer) -> PartAnswer:
         sources = tuple(dict.fromkeys(runtime.citations[id(f)] for f in result.facts if id(f) in runtime.citations))
@@ -209,7 +259,7 @@ class Engine:
         """`wording` is the question as retrieval reads it (payment names spelled out, a follow-up's
         question before it added)."""
         retrieval = runtime.retriever.retrieve(wording, vector)
-        decision = decide(retrieval, wording, self.match_settings, runtime.known_words, runtime.retriever.lexical)
+        decision = decide(retrieval, wording, self.match_settings, runtime.page_words, runtime.retriever.lexical)
         config = runtime.config
 
         def part(text: str, sources: tuple[ReplySource, ...], suggestions: tuple[str, ...]) -> PartAnswer:

@@ -24,16 +24,17 @@ def packaged_model_path() -> Path:
 
 
 RANK_WEIGHTS = {
-    "dense_question": 1.996,
-    "dense_content": 2.645,
-    "dense_sentence": 2.494,
-    "question_cover": 0.961,
-    "text_cover": 1.295,
-    "phrasing": 0.673,
-    "sentence_cover": 1.178,
-    "has_question": -1.401,
-    "dense_best": 3.867,
-    "lexical_best": 0.65,
+    "dense_question": 2.206,
+    "dense_content": 2.616,
+    "dense_sentence": 2.223,
+    "question_cover": 0.417,
+    "text_cover": 1.425,
+    "phrasing": 0.655,
+    "sentence_cover": 1.168,
+    "has_question": -0.784,
+    "dense_best": 3.418,
+    "lexical_best": 0.37,
+    "topic": 2.463,
 }
 
 
@@ -42,7 +43,7 @@ class MatchSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_prefix="FAQBOT_MATCH_", extra="ignore")
 
-    answer_min_confidence: float = 0.3
+    answer_min_confidence: float = 0.35
     # Below answering, "did you mean" is offered only when the best chunk is this
     # close and another distinct answer exists; otherwise the bot hands off.
     clarify_min_confidence: float = 0.25
@@ -50,13 +51,13 @@ class MatchSettings(BaseSettings):
     # The ranker: log-odds that a chunk answers = rank_bias + Σ weight·evidence (bot/match/retrieval.py),
     # a logistic regression fitted by `python -m bench.fit_matcher` on tests/eval (curated and raw pages).
     rank_weights: dict[str, float] = Field(default_factory=lambda: dict(RANK_WEIGHTS))
-    rank_bias: float = -8.156
+    rank_bias: float = -7.92
     # confidence = logistic(top log-odds·w + margin·w + coverage·w + dense·w + bias), fitted the same way.
-    confidence_score_weight: float = 0.491
-    confidence_margin_weight: float = 0.676
-    confidence_coverage_weight: float = 0.043
-    confidence_dense_weight: float = 1.308
-    confidence_bias: float = -0.442
+    confidence_score_weight: float = 0.406
+    confidence_margin_weight: float = 0.629
+    confidence_coverage_weight: float = 0.793
+    confidence_dense_weight: float = 1.703
+    confidence_bias: float = -1.391
     max_suggestions: int = 3
     # A phrasing agents taught answers a message this close by meaning (cosine); rewordings of one
     # request sit above it, other requests about the same thing ("resize" vs "return" a ring) below.

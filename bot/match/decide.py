@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from enum import Enum
 
@@ -21,7 +22,7 @@ from bot.match.answer_type import asked_for, states
 from bot.match.lexical import LexicalIndex
 from bot.match.offered import unnamed_thing
 from bot.match.retrieval import Candidate, Retrieval
-from bot.match.text import ENGLISH_FUNCTION_WORDS, words
+from bot.match.language import written_in_another_language
 from bot.settings import MatchSettings
 
 
@@ -71,33 +72,12 @@ def confidence_of(candidate: Candidate, coverage: float, margin: float, settings
     return 1 / (1 + math.exp(-z))
 
 
-# Spanish opening marks, and short function words no English question uses.
-OTHER_LANGUAGE_MARKS = re.compile(
-    r"[¿¡]|\b(hacen|envíos?|envios|puedo|quiero|pedido|devolución|est-ce|pouvez|vous|livraison|commande|können|versenden|bestellung|rücksendung|spedite|ordine)\b",
-    re.I,
-)
-
-
-def foreign_language(message: str, known_words: frozenset[str]) -> bool:
-    """Another script, or several words and none of English's function words."""
-    letters = [ch for ch in message if ch.isalpha()]
-    if letters and sum(ch.isascii() for ch in letters) / len(letters) < 0.7:
-        return True
-    if OTHER_LANGUAGE_MARKS.search(message):
-        return True
-    tokens = words(message)
-    if len(tokens) < 3:
-        return False
-    # One-letter words ("a", "y", "o") are function words in several languages, not evidence of English.
-    english = sum(t in ENGLISH_FUNCTION_WORDS and len(t) > 1 for t in tokens)
-    known = sum(t in known_words for t in tokens)
-    return english == 0 and known / len(tokens) < 0.6
-
-
-def decide(retrieval: Retrieval, message: str, settings: MatchSettings, known_words: frozenset[str], lexicon: LexicalIndex | None = None) -> Decision:
+def decide(
+    retrieval: Retrieval, message: str, settings: MatchSettings, store_words: Collection[str] = (), lexicon: LexicalIndex | None = None
+) -> Decision:
     if INJECTION.search(message):
         return Decision(Kind.handoff, 0.0, (), "instructions to the bot, not a shopper's question")
-    if foreign_language(message, known_words):
+    if written_in_another_language(message, store_words):
         return Decision(Kind.handoff, 0.0, (), "not written in English")
     if not retrieval.query.terms:
         return Decision(Kind.handoff, 0.0, (), "no words to match")

@@ -1,11 +1,12 @@
 """Dense + lexical evidence per chunk, ranked by one learned linear score per store.
 
-Each chunk gets ten pieces of evidence: how close the question is to its
+Each chunk gets eleven pieces of evidence: how close the question is to its
 questions/title, to its whole text and to its closest sentence (dense, FAISS
 keys and the sentence vectors), how much of the question's weight its
 questions, text and best sentence cover, how it reads against its closest
-question (lexical, rapidfuzz), whether it has a question at all, and the best
-dense and best lexical of those. A logistic ranker fitted on labelled questions
+question (lexical, rapidfuzz), whether it has a question at all, the best
+dense and best lexical of those, and whether its closest sentence is about
+what the question is about by labelled exemplars of many shops (topic). A logistic ranker fitted on labelled questions
 (`python -m bench.fit_matcher`, weights in `MatchSettings`) adds them up.
 
 Adding rather than taking the best of them is the point: on a page whose answers
@@ -26,8 +27,9 @@ import numpy as np
 from bot.index import StoreIndex
 from bot.ingest import Chunk
 from bot.match.lexical import LexicalIndex, QueryTerms
+from bot.match.exemplars import NO_TOPIC, Understanding, topic_shares
 
-DENSE_EVIDENCE = ("dense_question", "dense_content", "dense_sentence", "has_question", "dense_best")
+DENSE_EVIDENCE = ("dense_question", "dense_content", "dense_sentence", "has_question", "dense_best", "topic")
 LEXICAL_EVIDENCE = ("question_cover", "text_cover", "phrasing", "sentence_cover", "has_question", "lexical_best")
 
 
@@ -43,6 +45,7 @@ class Evidence:
     has_question: float  # 1 when the page (or curation) gives the chunk a question
     dense_best: float  # the closest of the three dense keys: one very close key is evidence on its own
     lexical_best: float  # the best of the lexical covers, text and phrasing discounted a little
+    topic: float  # how far the closest sentence is about the question's topic, by labelled exemplars (exemplars.py)
 
     def score(self, weights: Mapping[str, float], bias: float) -> float:
         """Log-odds that this chunk answers the question. A feature without a weight counts 0:
@@ -79,7 +82,9 @@ class Retrieval:
 class StoreRetriever:
     """Everything one store needs to rank its own chunks; holds no other store's data."""
 
-    def __init__(self, index: StoreIndex, weights: Mapping[str, float], bias: float) -> None:
+    def __init__(
+        self, index: StoreIndex, weights: Mapping[str, float], bias: float, understanding: Understanding | None = None, topic_evidence: bool = True
+    ) -> None:
         unknown = set(weights) - set(FEATURES)
         if unknown:
             raise ValueError(f"unknown ranker features {sorted(unknown)}; known: {', '.join(FEATURES)}")
@@ -87,6 +92,11 @@ class StoreRetriever:
         self.lexical = LexicalIndex(index.chunks)
         self.weights = dict(weights)
         self.bias = bias
+        self.understanding = understanding
+        # What each sentence states, as shares of the topics: read once per store.
+        self.sentence_topics = None
+        if understanding is not None and understanding.says.names and topic_evidence:
+            self.sentence_topics = topic_shares(understanding.says.closest(index.sentence_vectors))
 
     @property
     def store(self) -> str:
@@ -96,6 +106,7 @@ class StoreRetriever:
         question, content = self.index.key_scores(vector)
         sentence = self.index.best_sentence_scores(vector)
         lexical = {hit.chunk: hit for hit in self.lexical.search(text, query)}
+        topic = self.same_topic(vector)
         found = []
         for position, chunk in enumerate(self.index.chunks):
             hit = lexical.get(position)
@@ -114,8 +125,22 @@ class StoreRetriever:
                     has_question=float(asks),
                     dense_best=max(dense),
                     lexical_best=max(covers[0], 0.85 * covers[1], 0.9 * covers[2]),
+                    topic=float(topic[position]),
                 )
             )
+        return found
+
+    def same_topic(self, vector: np.ndarray) -> np.ndarray:
+        """Per chunk, how far its closest sentence is about what the question is about (0..1)."""
+        found = np.zeros(len(self.index.chunks), np.float32)
+        if self.sentence_topics is None or not len(self.sentence_topics):
+            return found
+        asked = topic_shares(self.understanding.asks.affinity(vector), none=NO_TOPIC)
+        by_sentence = self.sentence_topics @ asked
+        offsets = self.index.sentence_offsets
+        for i in range(len(self.index.chunks)):
+            if offsets[i + 1] > offsets[i]:
+                found[i] = by_sentence[offsets[i] : offsets[i + 1]].max()
         return found
 
     def retrieve(self, text: str, vector: np.ndarray) -> Retrieval:

@@ -18,12 +18,6 @@ STOP_WORDS = frozenset(
     thank ok okay also get got want wanted need know like still yet anyway really much many one thing something
     us let lets may might must shall would ll re ve s t d m""".split()
 )
-# Function words that nearly every English question of a few words contains: their absence
-# in a longer message is our sign of another language.
-ENGLISH_FUNCTION_WORDS = frozenset(
-    "a an the i my me you your we our is are was do does did can could will would to of in on for with and or "
-    "what when where why how which who it this that have has be if not no any".split()
-)
 WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 SUFFIXES = ("ations", "ation", "ments", "ment", "ings", "ing", "edly", "ies", "ied", "ers", "er", "ed", "es", "ly", "s")
 

@@ -303,6 +303,8 @@ def payment_accepted(policy: StorePolicy, method: str) -> Verdict:
         return Verdict(bool(CARD_BRANDS & set(accepted)), method, accepted)
     if method in CARD_BRANDS and "Credit card" in accepted:
         return Verdict(True, method, accepted)  # "a valid credit card" admits every card brand
+    if method in CARD_BRANDS and "Debit card" in accepted and not CARD_BRANDS & set(accepted):
+        return Verdict(None, method, accepted)  # "debit cards" names no brand: a Visa debit card is one
     if method in ("Gift card", "Store credit"):
         return Verdict(None, method, accepted)  # the store's own credit is no card scheme a list leaves out on purpose
     return Verdict(False if policy.payments.complete else None, method, accepted)

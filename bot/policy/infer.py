@@ -11,17 +11,20 @@ policy.toml for the owner to check and keep.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from bot.ingest import Chunk
+from bot.policy.calculators import CARD_BRANDS
 from bot.policy.lexicon import ITEM_KIND_PATTERNS, PAYMENT_PATTERNS, item_terms
 from bot.policy.model import StorePolicy
 from bot.policy.slots import find_country, method_named
 
 RETURN_WORDS = re.compile(r"\b(return(s|ed)?|refund(s|ed)?|exchange(s|d)?|send\s+(it|items?|them)\s+back)\b", re.I)
 DAYS = re.compile(r"\b(\d{1,3})[\s-]*(?:calendar\s+)?days?\b", re.I)
-FROM_DELIVERY = re.compile(r"\b(of|after|from)\s+(the\s+)?(delivery|receipt|receiving|arrival|date\s+of\s+delivery|delivery\s+date|you\s+(receive|get))", re.I)
-FROM_PURCHASE = re.compile(r"\b(of|after|from)\s+(the\s+)?(original\s+)?(purchase|order(\s+date)?|date\s+of\s+(purchase|order)|ordering|buying)\b", re.I)
+FROM_DELIVERY = re.compile(r"\b(of|after|from)\s+(the\s+|your\s+)?(delivery|receipt|receiving|arrival|date\s+of\s+delivery|delivery\s+date|you\s+(receive|get))", re.I)
+FROM_PURCHASE = re.compile(r"\b(of|after|from)\s+(the\s+|your\s+)?(original\s+)?(purchase|order(\s+date)?|date\s+of\s+(purchase|order)|ordering|buying)\b", re.I)
+# "ship it back within 7 days after return approval": a deadline counted from a step of the return itself.
+FROM_RETURN_STEP = re.compile(r"\b(of|after|from)\s+(the\s+|your\s+)?(return\s+)?(approval|authori[sz]ation|request|issuing|RA\b|RMA\b)", re.I)
 FINAL_SALE = re.compile(r"\b(final\s+sale|non-?returnable|non-?refundable|cannot\s+be\s+returned|can'?t\s+be\s+returned|not\s+(eligible\s+for|accept(ed)?\s+(for\s+)?)\s*(a\s+)?(returns?|refunds?)|do\s+not\s+accept\s+returns\s+on|are\s+not\s+refundable|cannot\s+be\s+refunded)\b", re.I)
 DEFECT_EXCEPTION = re.compile(r"\b(unless|except|excluding)\b[^.]{0,60}\b(defect\w*|damaged|faulty|wrong)", re.I)
 RANGE = re.compile(r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(?:more\s+|additional\s+|extra\s+|further\s+)?(business|working)?\s*days?\b", re.I)
@@ -76,6 +79,8 @@ def window_candidates(sentences: list[str]) -> list[dict]:
             continue
         if PROBLEM.search(sentence):
             continue  # "arrives broken? email a photo within 5 days": a damage report, not the return window
+        if FROM_RETURN_STEP.search(sentence) and not (FROM_DELIVERY.search(sentence) or FROM_PURCHASE.search(sentence)):
+            continue  # counted from the return's approval or request: how long to send it back, not the window
         if re.search(r"\b(process\w*|business|working)\b|\d+\s*(-|–|to)\s*\d+\s*days", sentence, re.I) and not credit_later:
             continue  # a processing time or a range is not a return window
         days = {int(m.group(1)) for m in DAYS.finditer(sentence)}
@@ -291,13 +296,18 @@ def same_or_next_day(sentence: str) -> dict | None:
     return {"start": "order_placed", "end": "order_shipped", "min": 0 if same else 1, "max": 1, "unit": "business_days", "source": sentence}
 
 
-def timeline(sentences: list[str]) -> list[dict]:
+TIMED_TOPICS = ("processing_time", "delivery_time")  # topics whose time is a stage of an order (exemplars.py)
+
+
+def timeline(sentences: list[str], topics: Mapping[str, str] | None = None) -> list[dict]:
+    topics = topics or {}
     stages = []
     for sentence in sentences:
         dispatch = same_or_next_day(sentence)
         if dispatch and not RANGE.search(sentence.split(";")[0]):
             stages.append(dispatch)
-        refund_sentence = bool(REFUND_PAID.search(sentence)) and not WINDOW_WORDING.search(sentence)
+        stated = topics.get(sentence)
+        refund_sentence = bool(REFUND_PAID.search(sentence) or stated == "refund_timing") and not WINDOW_WORDING.search(sentence)
         for match in RANGE.finditer(sentence):
             low, high = int(match.group(1)), int(match.group(2) or match.group(1))
             if high < low or high > 60:
@@ -329,6 +339,8 @@ def timeline(sentences: list[str]) -> list[dict]:
                 # a return, or a damaged item to report "within 7 days of arrival", is no delivery time
                 continue
             processing, transit = nearest(PROCESSING, before), nearest(TRANSIT, before)
+            if processing < 0 and transit < 0 and stated in TIMED_TOPICS:
+                processing, transit = (0, -1) if stated == "processing_time" else (-1, 0)
             if PROCESS_AFTER.match(sentence[match.end() :]):
                 processing = len(before) + 1  # "take 5-7 business days to process before they ship"
             if processing > transit and (ONE_LINE_OF_GOODS.match(sentence) or SOME_ORDERS.match(sentence)):
@@ -467,9 +479,16 @@ def payment_list(chunks: list[Chunk], sentences: list[str]) -> dict | None:
         methods = list(dict.fromkeys(name for line in listed for name, pattern in PAYMENT_PATTERNS.items() if pattern.search(line)))
         if len(methods) >= 2:
             named_elsewhere = methods_named_in([other for other in sentences if other not in listed])
-            specific = [m for m in methods if m not in ("Credit card", "Debit card")] or methods
-            return {"methods": specific, "complete": named_elsewhere <= set(methods), "source": "\n".join(listed)}
+            return {"methods": specific_methods(methods), "complete": named_elsewhere <= set(methods), "source": "\n".join(listed)}
     return None
+
+
+def specific_methods(methods: list[str]) -> list[str]:
+    """"Visa, Mastercard and other credit cards" names its cards: the brands are the list. "Credit
+    and debit cards" names none, and admits every brand, so it stays in the list."""
+    if CARD_BRANDS & set(methods):
+        return [m for m in methods if m not in ("Credit card", "Debit card")]
+    return methods
 
 
 def payment_sentence(sentences: list[str]) -> dict | None:
@@ -478,12 +497,11 @@ def payment_sentence(sentences: list[str]) -> dict | None:
             continue
         methods = [name for name, pattern in PAYMENT_PATTERNS.items() if pattern.search(sentence)]
         if len(methods) >= 2:
-            specific = [m for m in methods if m not in ("Credit card", "Debit card")] or methods
             # The list is the whole story only if it says so and the page names no other method elsewhere
             # ("You can also pay in 4 with Afterpay" two lines down).
             named_elsewhere = methods_named_in([other for other in sentences if other != sentence])
             complete = not re.search(r"\b(such\s+as|including|e\.g\.|like)\b", sentence, re.I) and named_elsewhere <= set(methods)
-            return {"methods": specific, "complete": complete, "source": sentence}
+            return {"methods": specific_methods(methods), "complete": complete, "source": sentence}
     return None
 
 
@@ -515,8 +533,13 @@ def contact(sentences: list[str]) -> dict | None:
     return {"channel": f"email {address}" + (f" or {verb} {phone.group(0).strip()}" if phone else ""), "source": sentence}
 
 
-def infer_policy(chunks: Iterable[Chunk]) -> StorePolicy:
+def infer_policy(chunks: Iterable[Chunk], topics: Mapping[str, str] | None = None) -> StorePolicy:
+    """`topics`: sentence -> the topic it states (`processing_time`, `delivery_time`, `refund_timing`…),
+    as labelled exemplars of many shops read it (bot/match/exemplars.py). The patterns here read the
+    wordings they know; where none of them names the event a time is for ("We ship orders within
+    1-3 business days"), the sentence's topic does."""
     chunks = list(chunks)
+    topics = topics or {}
     sentences = sentences_of(chunks)
     returns: dict = {}
     windows, unsettled = return_windows(sentences)
@@ -530,7 +553,7 @@ def infer_policy(chunks: Iterable[Chunk]) -> StorePolicy:
     refused = exchanges(sentences)
     if refused:
         returns["exchanges"] = refused
-    raw: dict = {"returns": returns, "timeline": timeline(sentences), "problems": problem_windows(chunks)}
+    raw: dict = {"returns": returns, "timeline": timeline(sentences, topics), "problems": problem_windows(chunks)}
     for name, value in (("shipping", shipping(chunks)), ("payments", payments(chunks, sentences)), ("contact", contact(sentences))):
         if value:
             raw[name] = value

@@ -70,7 +70,7 @@ PAYMENT_METHODS: dict[str, str] = {
     "Bank transfer": r"bank transfer|wire( transfer)?|ach|direct debit|sepa",
     "Check": r"cheques?|(by|with) (a )?(personal )?checks?",
     "Cash": r"(by|with|in|pay) cash|cash on delivery|cod",
-    "Credit card": r"credit ?cards?",
+    "Credit card": r"credit(\s*(and|or|/|&)\s*debit)? ?cards?",
     "Debit card": r"debit ?cards?",
     "Gift card": r"gift ?cards?",
     "Store credit": r"store credit",

@@ -105,14 +105,17 @@ class PolicyResponder:
     store_name: str
     contact: str  # how to reach the store, in words: "email cs@sessori.com"
 
-    def answer(self, message: str, today: date, pending: Pending | None = None) -> PolicyAnswer | None:
+    def answer(self, message: str, today: date, pending: Pending | None = None, recognised: Intent | None = None) -> PolicyAnswer | None:
+        """`recognised`: the intent the question's meaning was matched to (by exemplars, in the
+        engine), taken only where the patterns here found none and the message holds a date to
+        count from: a computation needs its date, whoever recognised the question."""
         message = repair_policy_words(message)
         slots = extract_slots(message, today)
         if pending is not None:
             continued = self.continue_pending(pending, message, slots, today)
             if continued is not None:
                 return continued
-        intent = detect_intent(message, slots)
+        intent = detect_intent(message, slots) or (recognised if slots.dates else None)
         if intent is None and RETURN_VERB.search(message):
             # "is stuff from the bargain bin returnable": an item the store lists as final sale, by its own name.
             return self.named_final_sale(message, slots)

@@ -29,7 +29,8 @@ from bot.policy.lexicon import (
 MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?"
 ORDINAL = r"\d{1,2}(?:st|nd|rd|th)?"
-NUMBER_WORD = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|a couple(?: of)?|a few|few)"
+# Spaces as \s+: the patterns it goes into are verbose, where a bare space matches nothing.
+NUMBER_WORD = r"(?:\d+|a\s+couple(?:\s+of)?|a\s+few|few|an|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 # Days shoppers name instead of dates: "it arrived on Thanksgiving", "a Christmas present".
 HOLIDAY_DAYS = {
     "thanksgiving": lambda year: thanksgiving(year),
@@ -186,6 +187,7 @@ def resolve_date(text: str, today: date) -> date | None:
     if re.search(HOLIDAY, text, re.I):
         return holiday_date(text, today)
     span = re.sub(r"^(on|this)\s+", "", text.strip(), flags=re.I)
+    span = re.sub(r"^past\s+", "last ", span, flags=re.I)  # "this past Monday"
     day_only = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", span, re.I)
     if day_only:
         return most_recent_day_of_month(int(day_only.group(1)), today)
@@ -194,7 +196,7 @@ def resolve_date(text: str, today: date) -> date | None:
     # "3 weeks after it was delivered", asked today, means it was delivered 3 weeks ago.
     ago = re.fullmatch(rf"({NUMBER_WORD})\s+(days?|weeks?|months?)\s+(ago|since|after\s+(?:it|they|i|we))", span, re.I)
     if ago:
-        count = ago.group(1) if ago.group(1).isdigit() else WORD_NUMBERS[ago.group(1).lower()]
+        count = ago.group(1) if ago.group(1).isdigit() else WORD_NUMBERS[" ".join(ago.group(1).lower().split())]
         span = f"{count} {ago.group(2)} ago"
     warm_dateparser()
     base = datetime(today.year, today.month, today.day, 12, 0)

@@ -150,6 +150,10 @@ def test_a_timeline_without_a_date_says_what_happens_when(store_folder, tmp_path
             "do you take afterpay?", id="a-method-named-in-another-sentence",
         ),
         pytest.param(
+            "Payment\nWe accept credit and debit cards, PayPal, Apple Pay and store gift cards.\n",
+            "can I pay with visa?", id="cards-by-kind-admit-every-brand",
+        ),
+        pytest.param(
             "Shipping\nDo you ship outside the US?\nWe ship to Canada only. Canadian orders pay a flat $18.\n",
             "do you ship to the US?", id="only-one-country-beside-the-unsaid-home",
         ),
@@ -199,6 +203,15 @@ def test_a_window_for_unused_items_refuses_a_used_one(store_folder, tmp_path):
         pytest.param(
             "Returns\nWe offer a 30-day guarantee. Even if it's opened, you can return it within 30 days of purchase for a full refund.\n",
             [(30, "purchase", ["cash"])], id="the-start-said-in-a-sibling-sentence",
+        ),
+        pytest.param(
+            "Returns\nUnused items can be returned within 30 days of your purchase.\n",
+            [(30, "purchase", ["cash"])], id="of-your-purchase",
+        ),
+        pytest.param(
+            "Returns\nReturn requests must be submitted within 15 days of receiving the order.\n"
+            "Items must be shipped back within 7 days after return approval.\n",
+            [(15, "delivery", ["cash"])], id="a-deadline-counted-from-the-approval-is-no-second-window",
         ),
         pytest.param(
             "Returns\nUnworn items can be returned within 45 days of delivery for a full refund.\n"

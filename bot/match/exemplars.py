@@ -1,0 +1,142 @@
+"""Understanding by labelled exemplars: what a question is about, and what a passage states.
+
+MiniLM alone puts "which carriers do u use" far from "Orders are shipped using USPS, UPS, or
+Fedex" (cosine 0.16): the shopper names a kind of thing, the page names instances of it, and no
+word is shared. A page that lost its questions gives retrieval nothing else to go on. Both
+sides are near their own kind of text, though: the question is near the ways shoppers ask
+about carriers, and the sentence near the ways shops name theirs. So understanding is data,
+encoded once and compared by nearest neighbours, never a pattern per phrasing:
+
+- topics.toml: per topic a shop's page covers, `asks` (shoppers' words, typos included) and
+  `says` (shops' sentences), written across trades (bikes to chocolate), never from a test
+  question. A chunk's topic evidence is how far its best sentence is about the topic the
+  question is about: both turned into shares of the topics, and the shares multiplied.
+- computed.toml: questions that ask for a date about the shopper's own case (when will my
+  order ship / arrive, my refund, my last day to return) beside general ones the page's words
+  answer ("how long does shipping take?"), for the calculators to take what their patterns missed.
+
+A new way of asking is taught by adding an exemplar to a file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from bot.index import Embedder
+
+TOPICS_FILE = Path(__file__).with_name("topics.toml")
+COMPUTED_FILE = Path(__file__).with_name("computed.toml")
+NEIGHBOURS = 3  # a label's closeness is the mean of its 3 closest exemplars: one odd exemplar does not decide
+# Closeness to topics becomes a distribution over them at this temperature: a sentence near one
+# topic's exemplars by 0.05 more than any other's is that topic's, not "a bit of everything".
+TOPIC_TEMPERATURE = 0.02
+
+
+STATED_SHARE = 0.5  # a sentence states a topic when more than half its share is that topic's
+# A question no shopper exemplar comes this close to is about none of the topics (the weather, a
+# poem: 0.2-0.3; shop questions sit at 0.6 and above): "none" is one more topic, at this closeness.
+NO_TOPIC = 0.45
+
+
+def topic_shares(scores: np.ndarray, none: float | None = None) -> np.ndarray:
+    """Softmax over the last axis: how much each topic, rather than the others, a text is about.
+    With `none`, a share also goes to no topic at all, and is left out: shares then sum below 1."""
+    if none is not None:
+        scores = np.concatenate([scores, np.full((*scores.shape[:-1], 1), none, scores.dtype)], axis=-1)
+    raised = np.exp((scores - scores.max(axis=-1, keepdims=True)) / TOPIC_TEMPERATURE)
+    shares = raised / raised.sum(axis=-1, keepdims=True)
+    return shares[..., :-1] if none is not None else shares
+
+
+@dataclass(frozen=True)
+class Exemplars:
+    """Labelled sentences, encoded: unit rows grouped label by label."""
+
+    names: tuple[str, ...]
+    vectors: np.ndarray
+    starts: np.ndarray  # label i's rows are starts[i]:starts[i+1]
+
+    def closest(self, vectors: np.ndarray) -> np.ndarray:
+        """Rows x labels: each row's cosine to the label's closest exemplar."""
+        if not self.names or not len(vectors):
+            return np.zeros((len(vectors), len(self.names)), np.float32)
+        return np.maximum.reduceat(vectors @ self.vectors.T, self.starts[:-1], axis=1)
+
+    def affinity(self, vector: np.ndarray) -> np.ndarray:
+        """Per label, the mean cosine of one vector to the label's closest exemplars."""
+        scores = self.vectors @ vector
+        return np.array(
+            [np.sort(scores[a:b])[-NEIGHBOURS:].mean() for a, b in zip(self.starts[:-1], self.starts[1:], strict=True)], np.float32
+        )
+
+
+# A label wins when its exemplars are this close and clearly closer than any other label's: below
+# either, the question is left to the patterns and the page (Rasa's FallbackClassifier draws the same
+# two lines, a threshold and an ambiguity margin).
+LABEL_MIN_SIMILARITY = 0.6
+LABEL_MIN_MARGIN = 0.05
+
+
+@dataclass(frozen=True)
+class Understanding:
+    asks: Exemplars  # topics, as shoppers ask about them
+    says: Exemplars  # topics, as shops state them
+    computed: Exemplars  # which computed date a question asks for (`order_dates`, `refund_date`…), or `general`
+
+    def stated(self, vectors: np.ndarray) -> list[str | None]:
+        """Per sentence vector, the topic it states, when most of its share is one topic's."""
+        if not self.says.names or not len(vectors):
+            return [None] * len(vectors)
+        shares = topic_shares(self.says.closest(vectors))
+        return [self.says.names[int(row.argmax())] if row.max() >= STATED_SHARE else None for row in shares]
+
+    def date_asked(self, vector: np.ndarray) -> str | None:
+        """The computed date a question asks for (`order_dates`, `refund_date`…), or None when it is a
+        general question, or no label is clearly the closest."""
+        if len(self.computed.names) < 2:
+            return None
+        scores = self.computed.affinity(vector)
+        second, best = np.argsort(scores)[-2:]
+        if scores[best] < LABEL_MIN_SIMILARITY or scores[best] - scores[second] < LABEL_MIN_MARGIN:
+            return None
+        name = self.computed.names[best]
+        return None if name == "general" else name
+
+
+def encode(embedder: Embedder, groups: list[tuple[str, list[str]]]) -> Exemplars:
+    texts = [t for _, texts in groups for t in texts]
+    return Exemplars(tuple(name for name, _ in groups), embedder.encode(texts), np.cumsum([0, *(len(t) for _, t in groups)]))
+
+
+def read_entries(path: Path, table: str, *keys: str) -> list[dict]:
+    """The file's entries that have every key: a topic's `asks` and `says` stay aligned label by label."""
+    with path.open("rb") as handle:
+        return [entry for entry in tomllib.load(handle).get(table, []) if all(entry.get(key) for key in keys)]
+
+
+def grouped(entries: list[dict], key: str) -> list[tuple[str, list[str]]]:
+    """Entries that share `key` (default: their own name) as one label, in the file's order."""
+    groups: dict[str, list[str]] = {}
+    for entry in entries:
+        groups.setdefault(entry.get(key, entry["name"]), []).extend(entry["asks"])
+    return list(groups.items())
+
+
+LOADED: dict[str, Understanding] = {}
+
+
+def understanding(embedder: Embedder) -> Understanding:
+    """Encoded once per model (about a second, at the first store's load), then shared by every store."""
+    if embedder.fingerprint not in LOADED:
+        topics = read_entries(TOPICS_FILE, "topic", "asks", "says")
+        labels = read_entries(COMPUTED_FILE, "label", "asks")
+        LOADED[embedder.fingerprint] = Understanding(
+            encode(embedder, [(t["name"], t["asks"]) for t in topics]),
+            encode(embedder, [(t["name"], t["says"]) for t in topics]),
+            encode(embedder, grouped(labels, "computes")),
+        )
+    return LOADED[embedder.fingerprint]
