@@ -38,6 +38,7 @@ bench: build
 	$(BIN)/python -m bench.match
 	$(BIN)/python -m bench.policy
 	$(BIN)/python -m bench.email
+	$(BIN)/python -m bench.real
 
 clean:
 	rm -rf $(VENV) index/*/ var/

@@ -19,7 +19,9 @@ from __future__ import annotations
 
 import argparse
 import re
+import statistics
 import tempfile
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,14 +45,30 @@ def half_cases(half: str) -> list[EvalCase]:
     return [case for path in sorted((REAL / half).glob("*.jsonl")) for case in read_cases(path)]
 
 
-def run_bot(half: str, index_dir: Path) -> list[CaseResult]:
+def run_bot(half: str, index_dir: Path, embedder: Embedder) -> list[CaseResult]:
     knowledge = REAL / half / "knowledge"
     engine = Engine(knowledge, index_dir / half, packaged_model_path(), MatchSettings())
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{scratch}/bench.db"
         upgrade_database(url)
         scores = evaluate(engine, half_cases(half), ask_by_chat(engine, session_factory(url)))
+    print_latency(half, engine, embedder)
     return [r for score in scores.values() for r in score.results]
+
+
+def print_latency(half: str, engine: Engine, embedder: Embedder) -> None:
+    """The engine's reply beside one bare encode of the same question, interleaved in one run: on
+    pasted pages every reply also weighs topics and may check a computed answer against retrieval."""
+    encode_ms, reply_ms = [], []
+    for case in half_cases(half):
+        started = time.perf_counter()
+        embedder.encode([case.question])
+        encoded = time.perf_counter()
+        engine.answer(case.store, case.question, today=case.today)
+        encode_ms.append((encoded - started) * 1000)
+        reply_ms.append((time.perf_counter() - encoded) * 1000)
+    ratio = statistics.median(reply_ms) / statistics.median(encode_ms)
+    print(f"latency {half} n={len(reply_ms)} reply_p50={statistics.median(reply_ms):.2f}ms bare_encode_p50={statistics.median(encode_ms):.2f}ms ratio_p50={ratio:.2f}x")
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +160,7 @@ def main() -> None:
     embedder = load_embedder(packaged_model_path())
     with tempfile.TemporaryDirectory() as scratch:
         for half in halves:
-            report(half, run_bot(half, Path(scratch)), run_naive(half, embedder), args.rows)
+            report(half, run_bot(half, Path(scratch), embedder), run_naive(half, embedder), args.rows)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from bot.db import ChatSession, Exchange, last_source_id, learned_for, utcnow
 from bot.engine import Engine
 from bot.errors import EmptyMessage, FaqbotError, MessageTooLong
 from bot.orders.conversation import ORDER_CONTEXT, ORDER_INTENT_NAME, OrderDesk
-from bot.orders.lookup import EMAIL_IN_TEXT, LookupLimits
+from bot.orders.lookup import EMAIL_IN_TEXT, LookupLimits, find_email, find_order_number
 from bot.orders.records import masked_email, masked_tracking
 from bot.policy.calendar import store_today
 from bot.reply import Reply
@@ -83,7 +83,11 @@ def chat(
         today = today or store_today(runtime.config.timezone)
         pending = session.pending
         desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, limits)
-        reply = desk.handle(db, session.id, text, today, pending, client) if desk.wants(text, pending) else None
+        wants = desk.wants(text, pending)
+        if wants and not pending and find_order_number(text) is None and find_email(text) is None:
+            # Words such as "tracking number" also ask how tracking works: the meaning decides, once.
+            wants = engine.asks_about_own_order(store, text) is not False
+        reply = desk.handle(db, session.id, text, today, pending, client) if wants else None
         if reply is None:
             policy_pending = pending if pending and pending.get("intent") not in (ORDER_INTENT_NAME, ORDER_CONTEXT) else None
             reply = engine.answer(store, text, today=today, last_source_id=previous, pending=policy_pending, learned=learned_for(db, store))

@@ -27,7 +27,7 @@ from bot.match.escalate import escalation
 from bot.match.extract import lead_sentences
 from bot.match.language import warm_word_frequencies
 from bot.match.lexical import repair_typos
-from bot.match.questions import in_context, split_questions
+from bot.match.questions import focus_of, in_context, split_questions
 from bot.match.retrieval import Candidate, StoreRetriever
 from bot.match.smalltalk import peel_smalltalk
 from bot.match.exemplars import understanding
@@ -218,13 +218,26 @@ class Engine:
             if result is not None and (i not in vectors or self.retrieval_agrees(runtime, result, wordings[i], vectors[i])):
                 parts[i] = self.policy_part(runtime, questions[i], result)
         to_retrieve = [i for i in to_encode if parts[i] is None]
-        if to_retrieve:
-            for i, vector in ((i, vectors[i]) for i in to_retrieve):
-                taught = self.learned_by_meaning(runtime, questions[i], vector, learned or {}) if len(questions) == 1 else None
-                if taught is not None:
-                    return taught
-                parts[i] = self.answer_part(runtime, questions[i], wordings[i], vector)
+        # A long message's own question is retrieved beside the whole of it; the surer of the two answers.
+        focused = {i: spelled_out(focus) for i in to_retrieve if (focus := focus_of(questions[i]))}
+        focus_vectors = dict(zip(focused, self.embedder_for(config).encode([repair_typos(f, runtime.known_words, runtime.store_words) for f in focused.values()]), strict=True))
+        for i in to_retrieve:
+            taught = self.learned_by_meaning(runtime, questions[i], vectors[i], learned or {}) if len(questions) == 1 else None
+            if taught is not None:
+                return taught
+            parts[i] = self.answer_part(runtime, questions[i], wordings[i], vectors[i])
+            if i in focused:
+                narrow = self.answer_part(runtime, questions[i], focused[i], focus_vectors[i])
+                if narrow.kind == Kind.answer and (parts[i].kind != Kind.answer or narrow.confidence > parts[i].confidence):
+                    parts[i] = narrow
         return combine(store, config, [p for p in parts if p is not None])
+
+    def asks_about_own_order(self, store: str, message: str) -> bool | None:
+        """Whether a message the order desk's patterns took is about the shopper's own order or about
+        how tracking works ("will I get a tracking number?"); None when the exemplars cannot tell."""
+        runtime = self.runtime(store)
+        vector = self.embedder_for(runtime.config).encode([repair_typos(message, runtime.known_words, runtime.store_words)])[0]
+        return runtime.retriever.understanding.asks_about_own_order(vector)
 
     def retrieval_agrees(self, runtime: StoreRuntime, result: PolicyAnswer, wording: str, vector) -> bool:
         """A calculator answers from what it recognised in the question; retrieval from what the

@@ -14,6 +14,8 @@ encoded once and compared by nearest neighbours, never a pattern per phrasing:
 - computed.toml: questions that ask for a date about the shopper's own case (when will my
   order ship / arrive, my refund, my last day to return) beside general ones the page's words
   answer ("how long does shipping take?"), for the calculators to take what their patterns missed.
+- lookup.toml: questions about the shopper's own order beside general ones about tracking and
+  shipping, for the order desk, whose patterns fire on "tracking number" in both.
 
 A new way of asking is taught by adding an exemplar to a file.
 """
@@ -30,6 +32,7 @@ from bot.index import Embedder
 
 TOPICS_FILE = Path(__file__).with_name("topics.toml")
 COMPUTED_FILE = Path(__file__).with_name("computed.toml")
+LOOKUP_FILE = Path(__file__).with_name("lookup.toml")
 NEIGHBOURS = 3  # a label's closeness is the mean of its 3 closest exemplars: one odd exemplar does not decide
 # Closeness to topics becomes a distribution over them at this temperature: a sentence near one
 # topic's exemplars by 0.05 more than any other's is that topic's, not "a bit of everything".
@@ -86,6 +89,15 @@ class Understanding:
     asks: Exemplars  # topics, as shoppers ask about them
     says: Exemplars  # topics, as shops state them
     computed: Exemplars  # which computed date a question asks for (`order_dates`, `refund_date`…), or `general`
+    lookup: Exemplars  # `own_order` (the order desk looks it up) or `general` (the page answers)
+
+    def asks_about_own_order(self, vector: np.ndarray) -> bool | None:
+        """True or False when one side is clearly the closer; None leaves the decision to the desk's patterns."""
+        if len(self.lookup.names) != 2:
+            return None
+        scores = dict(zip(self.lookup.names, self.lookup.affinity(vector), strict=True))
+        lead = scores.get("own_order", 0.0) - scores.get("general", 0.0)
+        return None if abs(lead) < LABEL_MIN_MARGIN else bool(lead > 0)
 
     def stated(self, vectors: np.ndarray) -> list[str | None]:
         """Per sentence vector, the topic it states, when most of its share is one topic's."""
@@ -134,9 +146,11 @@ def understanding(embedder: Embedder) -> Understanding:
     if embedder.fingerprint not in LOADED:
         topics = read_entries(TOPICS_FILE, "topic", "asks", "says")
         labels = read_entries(COMPUTED_FILE, "label", "asks")
+        lookup = read_entries(LOOKUP_FILE, "label", "asks")
         LOADED[embedder.fingerprint] = Understanding(
             encode(embedder, [(t["name"], t["asks"]) for t in topics]),
             encode(embedder, [(t["name"], t["says"]) for t in topics]),
             encode(embedder, grouped(labels, "computes")),
+            encode(embedder, grouped(lookup, "name")),
         )
     return LOADED[embedder.fingerprint]

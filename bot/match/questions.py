@@ -46,3 +46,24 @@ def in_context(questions: list[str]) -> list[str]:
         if REFERS_BACK.search(part) and len(content_terms(part)) <= SELF_CONTAINED_TERMS:
             asked[i] = f"{part} ({questions[i - 1].rstrip('?. ')})"
     return asked
+
+
+FOCUS_MIN_WORDS = 25  # a message this long tells a story around its question
+SHORT_QUESTION_WORDS = 6  # "is that normal?" needs the sentence before it to say what "that" is
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def focus_of(message: str) -> str | None:
+    """The question a long message asks, without the story around it ("…I'm totally fine paying
+    extra — but can you actually send it to Alaska?"): retrieved beside the whole message, whose
+    context words otherwise outweigh the few words that ask. None for a message that is short or
+    asks nothing with a question mark."""
+    if len(message.split()) < FOCUS_MIN_WORDS:
+        return None
+    sentences = [s for s in SENTENCE_END.split(message.strip()) if s]
+    asking = [i for i, s in enumerate(sentences) if s.rstrip().endswith("?")]
+    if len(sentences) < 2 or not asking:
+        return None
+    last = asking[-1]
+    start = last - 1 if len(sentences[last].split()) < SHORT_QUESTION_WORDS and last > 0 else last
+    return " ".join(sentences[start : last + 1])

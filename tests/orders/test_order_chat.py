@@ -187,6 +187,19 @@ def test_order_confirmation_is_not_an_order_lookup(client):
 
 
 @pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        pytest.param("will I get a tracking number?", "answer", id="how-tracking-works-is-the-page"),
+        pytest.param("can you give me the tracking number for my order?", "order", id="my-own-tracking-number-is-a-lookup"),
+        pytest.param("where's my package? it hasn't arrived", "order", id="my-own-parcel-is-a-lookup"),
+    ],
+)
+def test_tracking_words_start_a_lookup_only_about_the_shoppers_own_order(client, message, kind):
+    """The desk's patterns fire on "tracking number" either way; the message's meaning decides (lookup.toml)."""
+    assert say(client, "dissoo", message)["kind"] == kind
+
+
+@pytest.mark.parametrize(
     ("store", "message", "expected"),
     [
         pytest.param("sessori", "please cancel my order SS-1001, ann@example.com", "can still be cancelled — I can't do that myself: please email cs@sessori.com", id="not-shipped-can-be-cancelled"),
