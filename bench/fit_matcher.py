@@ -45,6 +45,11 @@ RANKER_C = 0.3  # regularisation: the weights must carry to stores not fitted on
 THRESHOLDS = tuple(round(t, 2) for t in np.arange(0.2, 0.71, 0.05))
 SETTINGS = MatchSettings()
 ABLATIONS = {"hybrid": FEATURES, "dense-only": DENSE_EVIDENCE, "fuzzy-only": LEXICAL_EVIDENCE}
+FAMILIES = ("jewelry", "pages", "real")
+
+
+def family_of(variant: str) -> str:
+    return "jewelry" if variant in ("curated", "raw") else variant
 
 
 @dataclass(frozen=True)
@@ -89,11 +94,11 @@ def raw_knowledge(target: Path) -> Path:
     return target
 
 
-def collect(cases: list[EvalCase], scratch: Path) -> list[Asked]:
+def collect(cases: list[EvalCase], scratch: Path, off_topic: bool = True) -> list[Asked]:
     """The shipped stores' questions, asked with curated knowledge and with the raw page alone."""
     curated = scratch / "curated"
     shutil.copytree(ROOT / "knowledge", curated)
-    return ask_all("curated", curated, cases, scratch) + ask_all("raw", raw_knowledge(scratch / "raw"), cases, scratch)
+    return ask_all("curated", curated, cases, scratch, off_topic) + ask_all("raw", raw_knowledge(scratch / "raw"), cases, scratch, off_topic)
 
 
 def collect_family(variant: str, folder: Path, scratch: Path) -> list[Asked]:
@@ -106,19 +111,24 @@ OFF_TOPIC = ROOT / "bench" / "data" / "off_topic.txt"
 OFF_TOPIC_PER_STORE = 4
 
 
-def off_topic_cases(stores: list[str]) -> list[EvalCase]:
-    """A few questions no shop page answers, per store, each store its own few (in turn through the
-    list): the confidence learns that a question near no shop topic hands off, whatever it lands on."""
+def off_topic_cases(stores: list[str], family: str) -> list[EvalCase]:
+    """A few questions no shop page answers, per store, in turn through the family's own third of the
+    file: the confidence learns that a question near no shop topic hands off, and a family held out
+    of the fit is asked off-topic questions the fit never saw."""
     lines = [line.strip() for line in OFF_TOPIC.read_text(encoding="utf-8").splitlines() if line.strip() and not line.startswith("#")]
+    third = len(lines) // len(FAMILIES)
+    own = lines[FAMILIES.index(family) * third : (FAMILIES.index(family) + 1) * third]
     return [
-        EvalCase(store=store, question=lines[(i * OFF_TOPIC_PER_STORE + k) % len(lines)], expect="handoff", category="off_topic")
+        EvalCase(store=store, question=own[(i * OFF_TOPIC_PER_STORE + k) % len(own)], expect="handoff", category="off_topic")
         for i, store in enumerate(stores)
         for k in range(OFF_TOPIC_PER_STORE)
     ]
 
 
-def ask_all(variant: str, knowledge: Path, cases: list[EvalCase], scratch: Path) -> list[Asked]:
-    cases = cases + off_topic_cases(list(dict.fromkeys(case.store for case in cases)))
+def ask_all(variant: str, knowledge: Path, cases: list[EvalCase], scratch: Path, off_topic: bool = True) -> list[Asked]:
+    """`off_topic`: add the family's off-topic questions (fitting), or not (a held-out set is as written)."""
+    if off_topic:
+        cases = cases + off_topic_cases(list(dict.fromkeys(case.store for case in cases)), family_of(variant))
     embedder = load_embedder(packaged_model_path())
     index_dir = scratch / f"index-{variant}"
     for store in dict.fromkeys(case.store for case in cases):
@@ -190,11 +200,8 @@ def accuracy(asked: list[Asked], model: Model, threshold: float | None = None) -
     return good / len(asked) if asked else 0.0
 
 
-FAMILIES = ("jewelry", "pages", "real")
-
-
 def family(asked: Asked) -> str:
-    return "jewelry" if asked.variant in ("curated", "raw") else asked.variant
+    return family_of(asked.variant)
 
 
 def leave_one_family_out(asked: list[Asked], features: tuple[str, ...]) -> dict[str, float]:
@@ -214,7 +221,7 @@ def main() -> None:
     held_out = [c for store in STORES for c in read_cases(ROOT / "tests" / "eval" / "dev" / f"{store}.jsonl")]
     with tempfile.TemporaryDirectory() as scratch:
         asked = collect_training(Path(scratch))
-        dev = collect(held_out, Path(scratch) / "dev")
+        dev = collect(held_out, Path(scratch) / "dev", off_topic=False)
     print(f"questions: fitted {len(asked)} (" + ", ".join(f"{v} {sum(a.variant == v for a in asked)}" for v in ("curated", "raw", "pages", "real")) + f"), held out {len(dev)}")
     models = {}
     for label, features in ABLATIONS.items():

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.index import Embedder, build_store_index, index_status, load_embedder, load_store_index
+from bot.index import Embedder, StoreIndex, build_store_index, index_status, load_embedder, load_store_index
 from bot.ingest import Chunk, StoreConfig, list_stores, load_store_config
 from bot.ingest.curation import CURATION_FILE
 from bot.ingest.knowledge import store_dir
@@ -28,9 +28,9 @@ from bot.match.extract import lead_sentences
 from bot.match.language import warm_word_frequencies
 from bot.match.lexical import repair_typos
 from bot.match.questions import focus_of, in_context, split_questions
-from bot.match.retrieval import Candidate, StoreRetriever
+from bot.match.retrieval import Candidate, Retrieval, StoreRetriever
 from bot.match.smalltalk import peel_smalltalk
-from bot.match.exemplars import understanding
+from bot.match.exemplars import Understanding, understanding
 from bot.match.text import content_terms, stem, words
 from bot.policy import StorePolicy, load_policy
 from bot.policy.calendar import BusinessCalendar, store_today
@@ -115,10 +115,10 @@ class Engine:
         if self.build_stale and index_status(self.knowledge_dir, self.index_dir, store, embedder) != "fresh":
             build_store_index(self.knowledge_dir, self.index_dir, store, embedder)
         index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
-        exemplars = understanding(embedder)
+        exemplars = understanding(embedder, self.index_dir)
         # Exemplars of other shops bridge a pasted page's words to shoppers'; a store whose owner curated
         # its passages has said how shoppers ask for each, and there they only blur its distinctions
-        # (measured: bench/README.md, the curated family loses 2 points with them, raw pages gain 6).
+        # (bench/README.md, session 6: the curated family's matcher accuracy fell 2 points with them; real shops' gained 5-8).
         curated = (store_dir(self.knowledge_dir, store) / CURATION_FILE).exists()
         retriever = StoreRetriever(
             index, self.match_settings.rank_weights, self.match_settings.rank_bias, exemplars, topic_evidence=not curated
@@ -127,11 +127,7 @@ class Engine:
         folder = store_dir(self.knowledge_dir, store)
         # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py),
         # each sentence with the topic exemplars read it as stating.
-        if (folder / POLICY_FILE).exists():
-            policy = load_policy(folder)
-        else:
-            sentences = [sentence.strip() for chunk in index.chunks for sentence in chunk.sentences]
-            policy = infer_policy(index.chunks, dict(zip(sentences, exemplars.stated(index.sentence_vectors), strict=True)))
+        policy = load_policy(folder) if (folder / POLICY_FILE).exists() else policy_read_off(index, exemplars)
         page_email = EMAIL.search(policy.contact.channel) if policy.contact else None
         if config.support_email is None and page_email:
             # store.toml names no address, but the page does: hand-offs and replies use the page's.
@@ -154,6 +150,11 @@ class Engine:
             responder,
             citations,
         )
+
+    def page_policy(self, store: str) -> StorePolicy:
+        """The facts the page states, as the bot reads them when the store has no policy.toml."""
+        runtime_index = self.runtime(store).retriever.index
+        return policy_read_off(runtime_index, self.runtime(store).retriever.understanding)
 
     def reload(self, store: str) -> None:
         """Serve a rebuilt index from the next question on."""
@@ -210,12 +211,14 @@ class Engine:
         parts: list[PartAnswer | None] = [None] * len(questions)
         wordings = {i: spelled_out(asked[i]) for i in to_encode}
         vectors = dict(zip(to_encode, self.embedder_for(config).encode([repair_typos(wordings[i], runtime.known_words, runtime.store_words) for i in to_encode]), strict=True))
+        retrievals = {i: runtime.retriever.retrieve(wordings[i], vectors[i]) for i in to_encode}
         for i, result in computed.items():
             asked_date = runtime.retriever.understanding.date_asked(vectors[i]) if result is None else None
             if asked_date in DATE_INTENTS:
                 # What the calculators' patterns missed, matched by meaning ("between which dates should it ship?").
                 result = runtime.responder.answer(questions[i], today, recognised=DATE_INTENTS[asked_date])
-            if result is not None and (i not in vectors or self.retrieval_agrees(runtime, result, wordings[i], vectors[i])):
+            checked = runtime.policy_read_from_page or asked_date in DATE_INTENTS  # the owner's policy.toml, recognised by its patterns, is trusted
+            if result is not None and (not checked or self.retrieval_agrees(runtime, result, retrievals[i])):
                 parts[i] = self.policy_part(runtime, questions[i], result)
         to_retrieve = [i for i in to_encode if parts[i] is None]
         # A long message's own question is retrieved beside the whole of it; the surer of the two answers.
@@ -225,7 +228,7 @@ class Engine:
             taught = self.learned_by_meaning(runtime, questions[i], vectors[i], learned or {}) if len(questions) == 1 else None
             if taught is not None:
                 return taught
-            parts[i] = self.answer_part(runtime, questions[i], wordings[i], vectors[i])
+            parts[i] = self.answer_part(runtime, questions[i], wordings[i], vectors[i], retrievals[i])
             if i in focused:
                 narrow = self.answer_part(runtime, questions[i], focused[i], focus_vectors[i])
                 if narrow.kind == Kind.answer and (parts[i].kind != Kind.answer or narrow.confidence > parts[i].confidence):
@@ -239,7 +242,7 @@ class Engine:
         vector = self.embedder_for(runtime.config).encode([repair_typos(message, runtime.known_words, runtime.store_words)])[0]
         return runtime.retriever.understanding.asks_about_own_order(vector)
 
-    def retrieval_agrees(self, runtime: StoreRuntime, result: PolicyAnswer, wording: str, vector) -> bool:
+    def retrieval_agrees(self, runtime: StoreRuntime, result: PolicyAnswer, retrieval: Retrieval) -> bool:
         """A calculator answers from what it recognised in the question; retrieval from what the
         question means. On facts read off a raw page, a computed answer whose source passage is not
         among the passages the question retrieves best answers another question (a return window for
@@ -247,10 +250,8 @@ class Engine:
         cited = {runtime.citations[id(f)].id for f in result.facts if id(f) in runtime.citations}
         if not cited:
             return True
-        by_id = {chunk.id: chunk for chunk in runtime.retriever.index.chunks}
-        cited_passages = {by_id[c].passage_id for c in cited if c in by_id}
-        retrieved = runtime.retriever.retrieve(wording, vector).candidates
-        near = list(dict.fromkeys(c.chunk.passage_id for c in retrieved))[:AGREEING_PASSAGES]
+        cited_passages = {c.chunk.passage_id for c in retrieval.candidates if c.chunk.id in cited}
+        near = list(dict.fromkeys(c.chunk.passage_id for c in retrieval.candidates))[:AGREEING_PASSAGES]
         return bool(cited_passages & set(near))
 
     def policy_part(self, runtime: StoreRuntime, question: str, result: PolicyAnswer) -> PartAnswer:
@@ -268,10 +269,10 @@ class Engine:
         pending = result.pending.to_json() if result.pending else None
         return PartAnswer(question, Kind.policy, 1.0, f"policy: {result.reason}", text, sources, result.suggestions, pending)
 
-    def answer_part(self, runtime: StoreRuntime, question: str, wording: str, vector) -> PartAnswer:
+    def answer_part(self, runtime: StoreRuntime, question: str, wording: str, vector, retrieval: Retrieval | None = None) -> PartAnswer:
         """`wording` is the question as retrieval reads it (payment names spelled out, a follow-up's
-        question before it added)."""
-        retrieval = runtime.retriever.retrieve(wording, vector)
+        question before it added); `retrieval`, when the turn already ranked the store for it."""
+        retrieval = retrieval or runtime.retriever.retrieve(wording, vector)
         decision = decide(retrieval, wording, self.match_settings, runtime.page_words, runtime.retriever.lexical)
         config = runtime.config
 
@@ -377,6 +378,12 @@ class Engine:
 
     def passage(self, store: str, chunk_id: str) -> Chunk | None:
         return next((c for c in self.runtime(store).retriever.index.chunks if c.id == chunk_id), None)
+
+
+def policy_read_off(index: StoreIndex, exemplars: Understanding) -> StorePolicy:
+    """The page's facts, each sentence with the topic labelled exemplars read it as stating."""
+    sentences = [sentence.strip() for chunk in index.chunks for sentence in chunk.sentences]
+    return infer_policy(index.chunks, dict(zip(sentences, exemplars.stated(index.sentence_vectors), strict=True)))
 
 
 def swaps_a_word(message: str, taught: str) -> bool:

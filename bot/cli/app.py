@@ -67,6 +67,7 @@ def build(
     from bot.index import build_store_index, load_embedder
     from bot.ingest import list_stores, load_store_config
     from bot.ingest.knowledge import store_dir
+    from bot.match.exemplars import understanding
 
     settings = settings_with(knowledge, index)
     console = Console(stderr=True)
@@ -83,6 +84,7 @@ def build(
                     settings.knowledge_dir, settings.index_dir, name, embedder, force=force,
                     on_progress=lambda done, total, task=task: progress.update(task, completed=done, total=total or 1),
                 )
+                understanding(embedder, settings.index_dir)  # the exemplars' vectors, kept beside the indexes
                 progress.remove_task(task)
                 state = f"built {result.chunk_count} chunks in {result.seconds:.1f}s" if result.rebuilt else "up to date"
                 typer.echo(f"{name}: {state}")
@@ -232,19 +234,17 @@ def orders_import(
 def policy_draft(
     store: Annotated[str, typer.Option("--store", help="store id")],
     knowledge: KnowledgeOpt = None,
+    index: IndexOpt = None,
 ) -> None:
     """Print the policy facts read off the store's FAQ page, as a policy.toml to check and keep."""
     import tomli_w
 
-    from bot.ingest.knowledge import load_store_knowledge
-    from bot.policy.infer import infer_policy
-
-    settings = settings_with(knowledge)
+    settings = settings_with(knowledge, index)
     try:
-        chunks = load_store_knowledge(settings.knowledge_dir, store).chunks
+        # The facts the bot serves without a policy.toml: read off the page with each sentence's topic.
+        policy = make_engine(settings).page_policy(store)
     except FaqbotError as exc:
         fail(exc)
-    policy = infer_policy(chunks)
     typer.echo(f"# Drafted from {store}'s FAQ page by `faqbot policy draft`: check every fact, then save as")
     typer.echo(f"# knowledge/{store}/policy.toml (the bot uses these facts until a policy.toml exists).")
     typer.echo(tomli_w.dumps(policy.model_dump(exclude_defaults=True, exclude_none=True)))

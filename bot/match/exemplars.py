@@ -22,12 +22,14 @@ A new way of asking is taught by adding an exemplar to a file.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from bot.errors import FaqbotError
 from bot.index import Embedder
 
 TOPICS_FILE = Path(__file__).with_name("topics.toml")
@@ -55,7 +57,7 @@ def topic_shares(scores: np.ndarray, none: float | None = None) -> np.ndarray:
     return shares[..., :-1] if none is not None else shares
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Exemplars:
     """Labelled sentences, encoded: unit rows grouped label by label."""
 
@@ -84,7 +86,7 @@ LABEL_MIN_SIMILARITY = 0.6
 LABEL_MIN_MARGIN = 0.05
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Understanding:
     asks: Exemplars  # topics, as shoppers ask about them
     says: Exemplars  # topics, as shops state them
@@ -103,7 +105,7 @@ class Understanding:
         """Per sentence vector, the topic it states, when most of its share is one topic's."""
         if not self.says.names or not len(vectors):
             return [None] * len(vectors)
-        shares = topic_shares(self.says.closest(vectors))
+        shares = topic_shares(self.says.closest(vectors), none=NO_TOPIC)  # "Our founder loves dogs" states none
         return [self.says.names[int(row.argmax())] if row.max() >= STATED_SHARE else None for row in shares]
 
     def date_asked(self, vector: np.ndarray) -> str | None:
@@ -119,15 +121,20 @@ class Understanding:
         return None if name == "general" else name
 
 
-def encode(embedder: Embedder, groups: list[tuple[str, list[str]]]) -> Exemplars:
-    texts = [t for _, texts in groups for t in texts]
-    return Exemplars(tuple(name for name, _ in groups), embedder.encode(texts), np.cumsum([0, *(len(t) for _, t in groups)]))
+class BadExemplars(FaqbotError):
+    code, http_status = "bad_exemplars", 500
 
 
 def read_entries(path: Path, table: str, *keys: str) -> list[dict]:
-    """The file's entries that have every key: a topic's `asks` and `says` stay aligned label by label."""
+    """Every entry with a name and each key filled: a topic missing its `says` would shift every
+    topic after it out of line with its `asks`, so a file like that is refused, not read around."""
     with path.open("rb") as handle:
-        return [entry for entry in tomllib.load(handle).get(table, []) if all(entry.get(key) for key in keys)]
+        entries = tomllib.load(handle).get(table, [])
+    for number, entry in enumerate(entries):
+        missing = [key for key in ("name", *keys) if not entry.get(key)]
+        if missing:
+            raise BadExemplars(f"{path.name}: {table}[{number}] has no {', '.join(missing)}")
+    return entries
 
 
 def grouped(entries: list[dict], key: str) -> list[tuple[str, list[str]]]:
@@ -139,18 +146,44 @@ def grouped(entries: list[dict], key: str) -> list[tuple[str, list[str]]]:
 
 
 LOADED: dict[str, Understanding] = {}
+FILES = (TOPICS_FILE, COMPUTED_FILE, LOOKUP_FILE)
 
 
-def understanding(embedder: Embedder) -> Understanding:
-    """Encoded once per model (about a second, at the first store's load), then shared by every store."""
-    if embedder.fingerprint not in LOADED:
-        topics = read_entries(TOPICS_FILE, "topic", "asks", "says")
-        labels = read_entries(COMPUTED_FILE, "label", "asks")
-        lookup = read_entries(LOOKUP_FILE, "label", "asks")
-        LOADED[embedder.fingerprint] = Understanding(
-            encode(embedder, [(t["name"], t["asks"]) for t in topics]),
-            encode(embedder, [(t["name"], t["says"]) for t in topics]),
-            encode(embedder, grouped(labels, "computes")),
-            encode(embedder, grouped(lookup, "name")),
-        )
-    return LOADED[embedder.fingerprint]
+def understanding(embedder: Embedder, cache_dir: Path | None = None) -> Understanding:
+    """Encoded once per model and version of the files, then shared by every store. Encoding the
+    1,400 exemplars takes seconds on a small machine, so with `cache_dir` (the index folder) the
+    vectors are kept on disk beside the indexes, under the model's fingerprint and the files' hash:
+    a start, `faqbot ask` or a worker after the first reads them instead."""
+    key = hashlib.sha256(embedder.fingerprint.encode() + b"".join(path.read_bytes() for path in FILES)).hexdigest()[:16]
+    if key not in LOADED:
+        LOADED[key] = read_or_encode(embedder, cache_dir / EXEMPLAR_DIR / f"{key}.npz" if cache_dir else None)
+    return LOADED[key]
+
+
+EXEMPLAR_DIR = "_exemplars"  # beside the stores' folders; a store id never starts with "_"
+
+
+def read_or_encode(embedder: Embedder, cached: Path | None) -> Understanding:
+    topics = read_entries(TOPICS_FILE, "topic", "asks", "says")
+    groups = {
+        "asks": [(t["name"], t["asks"]) for t in topics],
+        "says": [(t["name"], t["says"]) for t in topics],
+        "computed": grouped(read_entries(COMPUTED_FILE, "label", "asks"), "computes"),
+        "lookup": grouped(read_entries(LOOKUP_FILE, "label", "asks"), "name"),
+    }
+    vectors = {}
+    if cached is not None and cached.exists():
+        with np.load(cached) as stored:
+            vectors = {name: stored[name] for name in groups if name in stored.files}
+    if len(vectors) != len(groups):
+        vectors = {name: embedder.encode([t for _, texts in group for t in texts]) for name, group in groups.items()}
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            staging = cached.with_suffix(".tmp.npz")
+            np.savez(staging, **vectors)
+            staging.replace(cached)  # atomic: a reader sees the old file or the whole new one
+    return Understanding(**{name: labelled(group, vectors[name]) for name, group in groups.items()})
+
+
+def labelled(groups: list[tuple[str, list[str]]], vectors: np.ndarray) -> Exemplars:
+    return Exemplars(tuple(name for name, _ in groups), vectors, np.cumsum([0, *(len(t) for _, t in groups)]))

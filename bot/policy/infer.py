@@ -296,7 +296,8 @@ def same_or_next_day(sentence: str) -> dict | None:
     return {"start": "order_placed", "end": "order_shipped", "min": 0 if same else 1, "max": 1, "unit": "business_days", "source": sentence}
 
 
-TIMED_TOPICS = ("processing_time", "delivery_time")  # topics whose time is a stage of an order (exemplars.py)
+TIMED_TOPICS = ("processing_time", "delivery_time")  # topics (bot/match/topics.toml) whose time is a stage of an order
+REFUND_TOPIC = "refund_timing"  # the topic whose time runs from the return to the refund
 
 
 def timeline(sentences: list[str], topics: Mapping[str, str] | None = None) -> list[dict]:
@@ -307,7 +308,7 @@ def timeline(sentences: list[str], topics: Mapping[str, str] | None = None) -> l
         if dispatch and not RANGE.search(sentence.split(";")[0]):
             stages.append(dispatch)
         stated = topics.get(sentence)
-        refund_sentence = bool(REFUND_PAID.search(sentence) or stated == "refund_timing") and not WINDOW_WORDING.search(sentence)
+        refund_sentence = bool(REFUND_PAID.search(sentence) or stated == REFUND_TOPIC) and not WINDOW_WORDING.search(sentence)
         for match in RANGE.finditer(sentence):
             low, high = int(match.group(1)), int(match.group(2) or match.group(1))
             if high < low or high > 60:

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
+from pathlib import Path
 
 import pytest
+from rapidfuzz import fuzz, process
 
-from bot.engine import Engine
+from bot.engine import DATE_INTENTS, Engine
 from bot.index import load_embedder
-from bot.match.exemplars import understanding
+from bot.match.exemplars import COMPUTED_FILE, LOOKUP_FILE, TOPICS_FILE, BadExemplars, read_entries, understanding
+from bot.policy.infer import REFUND_TOPIC, TIMED_TOPICS
 from bot.settings import packaged_model_path
+
+REAL = Path(__file__).parents[1] / "eval" / "real"
 
 # A pasted page that lost its questions: no sentence shares a word with the shoppers' questions below.
 BIKE_SHOP = (
@@ -71,3 +77,52 @@ def test_a_time_no_pattern_names_is_read_by_its_topic_and_computed(store_folder,
 def test_a_curated_store_ranks_by_its_own_phrasings_alone(engine):
     """Sessori's passages carry the owner's phrasings (curated.toml): exemplars of other shops would blur them."""
     assert engine.runtime("sessori").retriever.sentence_topics is None
+
+
+def test_every_name_the_code_reads_is_in_the_files():
+    """Code names topics and labels that live in the data files: a rename there must fail here, not
+    silently turn a reading off."""
+    topics = {entry["name"] for entry in read_entries(TOPICS_FILE, "topic", "asks", "says")}
+    assert {*TIMED_TOPICS, REFUND_TOPIC} <= topics
+    computed = {entry.get("computes", entry["name"]) for entry in read_entries(COMPUTED_FILE, "label", "asks")}
+    assert {*DATE_INTENTS, "general"} <= computed
+    assert {entry["name"] for entry in read_entries(LOOKUP_FILE, "label", "asks")} == {"own_order", "general"}
+
+
+def test_a_topic_missing_its_shop_sentences_is_refused(tmp_path):
+    path = tmp_path / "topics.toml"
+    path.write_text('[[topic]]\nname = "carriers"\nasks = ["who do you ship with"]\n', encoding="utf-8")
+    with pytest.raises(BadExemplars, match=r"topic\[0\] has no says"):
+        read_entries(path, "topic", "asks", "says")
+
+
+def test_no_exemplar_is_a_benchmark_question():
+    """The real-shop benchmark measures what exemplars teach; none of them may be one of its questions
+    (written apart, some terse ones came out the same: those were dropped from the exemplars)."""
+    questions = [json.loads(line)["question"].lower() for path in REAL.glob("*/*.jsonl") for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    exemplars = [
+        text
+        for path, table, keys in ((TOPICS_FILE, "topic", ("asks", "says")), (COMPUTED_FILE, "label", ("asks",)), (LOOKUP_FILE, "label", ("asks",)))
+        for entry in read_entries(path, table, *keys)
+        for key in keys
+        for text in entry[key]
+    ]
+    assert len(questions) >= 500
+    near = [text for text in exemplars if process.extractOne(text.lower(), questions, scorer=fuzz.ratio, score_cutoff=95)]
+    assert not near
+
+
+def test_the_exemplars_vectors_are_kept_beside_the_indexes(tmp_path):
+    """Encoding 1,400 exemplars takes seconds: a second start reads them from the index folder."""
+    from bot.match import exemplars as module
+
+    embedder = load_embedder(packaged_model_path())
+    first = module.read_or_encode(embedder, tmp_path / "cached.npz")
+    assert (tmp_path / "cached.npz").exists()
+
+    class EncodesNothing:
+        def encode(self, texts):
+            raise AssertionError("the cached vectors were not read")
+
+    second = module.read_or_encode(EncodesNothing(), tmp_path / "cached.npz")
+    assert second.says.names == first.says.names and (second.says.vectors == first.says.vectors).all()

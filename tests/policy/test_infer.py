@@ -83,10 +83,18 @@ def test_a_new_store_with_only_a_page_answers_with_dates(store_folder, tmp_path)
     assert engine.answer("acme", "do you ship to Germany?").text.startswith("Sorry — Acme Rings doesn't ship to Germany")
 
 
-def test_policy_draft_prints_a_policy_toml(store_folder):
+def test_policy_draft_prints_a_policy_toml(store_folder, tmp_path):
     knowledge = store_folder(PAGE)
-    result = CliRunner().invoke(app, ["policy", "draft", "--store", "acme", "--knowledge", str(knowledge)])
+    result = CliRunner().invoke(app, ["policy", "draft", "--store", "acme", "--knowledge", str(knowledge), "--index", str(tmp_path / "index")])
     assert result.exit_code == 0 and "[[returns.windows]]" in result.output and "days = 30" in result.output
+
+
+def test_policy_draft_holds_the_facts_the_bot_serves(store_folder, tmp_path):
+    """A dispatch time read by its sentence's topic ("We ship orders within 1-3 business days") is in
+    the draft too: an owner who saves the draft keeps every answer the bot gave from the page."""
+    knowledge = store_folder("Shipping\nWe ship orders within 1-3 business days.\n")
+    result = CliRunner().invoke(app, ["policy", "draft", "--store", "acme", "--knowledge", str(knowledge), "--index", str(tmp_path / "index")])
+    assert result.exit_code == 0 and 'start = "order_placed"' in result.output and 'end = "order_shipped"' in result.output
 
 
 def test_refunds_are_issued_within_counts_from_receipt(store_folder):

@@ -423,6 +423,19 @@ def test_stella_card_brand_counts_as_a_credit_card(brand) -> None:
 
 
 @pytest.mark.parametrize(
+    ("methods", "accepted"),
+    [
+        pytest.param(["Debit card", "PayPal"], None, id="debit-cards-name-no-brand-so-no-no"),
+        pytest.param(["Credit card", "Debit card", "PayPal"], True, id="credit-cards-admit-every-brand"),
+        pytest.param(["Mastercard", "PayPal"], False, id="brands-named-and-the-list-complete"),
+    ],
+)
+def test_a_card_brand_against_cards_named_by_kind(methods, accepted) -> None:
+    page = StorePolicy.model_validate({"payments": {"methods": methods, "source": "We accept these methods at checkout."}})
+    assert payment_accepted(page, "Visa").allowed is accepted
+
+
+@pytest.mark.parametrize(
     ("store", "country", "ships"),
     [
         *[pytest.param("sessori", c, c in ("US", "CA", "GB"), id=f"sessori-{c}") for c in ("US", "CA", "GB", "AU", "FR")],
