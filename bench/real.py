@@ -91,7 +91,7 @@ def run_naive(half: str, embedder: Embedder) -> list[NaiveResult]:
     for case in half_cases(half):
         by_shop[case.store].append(case)
     for shop, cases in by_shop.items():
-        texts = paragraphs(REAL / half / "knowledge" / shop)
+        texts = paragraphs(REAL / half / "knowledge" / shop) or [""]  # a page of no text: nothing is close
         vectors = embedder.encode(texts)
         asked = embedder.encode([c.question for c in cases])
         for case, vector in zip(cases, asked, strict=True):
