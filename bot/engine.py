@@ -62,6 +62,7 @@ class StoreRuntime:
     store_words: tuple[str, ...]  # words of this store's pages: what a typo is repaired to
     page_words: frozenset[str]  # the same, to look up: a store's own words are never another language
     policy_read_from_page: bool  # no policy.toml: the facts are inferred, so a computed answer is checked against retrieval
+    exemplars: Understanding  # what questions ask and sentences state, by labelled exemplars of many shops
     policy: StorePolicy
     responder: PolicyResponder
     citations: dict[int, ReplySource]  # id(fact) -> the passage its source words are in
@@ -146,6 +147,7 @@ class Engine:
             tuple(sorted(store_words)),
             frozenset(store_words),
             not (folder / POLICY_FILE).exists(),
+            exemplars,
             policy,
             responder,
             citations,
@@ -153,8 +155,8 @@ class Engine:
 
     def page_policy(self, store: str) -> StorePolicy:
         """The facts the page states, as the bot reads them when the store has no policy.toml."""
-        runtime_index = self.runtime(store).retriever.index
-        return policy_read_off(runtime_index, self.runtime(store).retriever.understanding)
+        runtime = self.runtime(store)
+        return policy_read_off(runtime.retriever.index, runtime.exemplars)
 
     def reload(self, store: str) -> None:
         """Serve a rebuilt index from the next question on."""
@@ -213,7 +215,7 @@ class Engine:
         vectors = dict(zip(to_encode, self.embedder_for(config).encode([repair_typos(wordings[i], runtime.known_words, runtime.store_words) for i in to_encode]), strict=True))
         retrievals = {i: runtime.retriever.retrieve(wordings[i], vectors[i]) for i in to_encode}
         for i, result in computed.items():
-            asked_date = runtime.retriever.understanding.date_asked(vectors[i]) if result is None else None
+            asked_date = runtime.exemplars.date_asked(vectors[i]) if result is None else None
             if asked_date in DATE_INTENTS:
                 # What the calculators' patterns missed, matched by meaning ("between which dates should it ship?").
                 result = runtime.responder.answer(questions[i], today, recognised=DATE_INTENTS[asked_date])
@@ -240,7 +242,7 @@ class Engine:
         how tracking works ("will I get a tracking number?"); None when the exemplars cannot tell."""
         runtime = self.runtime(store)
         vector = self.embedder_for(runtime.config).encode([repair_typos(message, runtime.known_words, runtime.store_words)])[0]
-        return runtime.retriever.understanding.asks_about_own_order(vector)
+        return runtime.exemplars.asks_about_own_order(vector)
 
     def retrieval_agrees(self, runtime: StoreRuntime, result: PolicyAnswer, retrieval: Retrieval) -> bool:
         """A calculator answers from what it recognised in the question; retrieval from what the
