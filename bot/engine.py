@@ -117,18 +117,19 @@ class Engine:
             build_store_index(self.knowledge_dir, self.index_dir, store, embedder)
         index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
         exemplars = understanding(embedder, self.index_dir)
+        folder = store_dir(self.knowledge_dir, store)
+        has_policy = (folder / POLICY_FILE).exists()
         # Exemplars of other shops bridge a pasted page's words to shoppers'; a store whose owner curated
         # its passages has said how shoppers ask for each, and there they only blur its distinctions
         # (bench/README.md, session 6: the curated family's matcher accuracy fell 2 points with them; real shops' gained 5-8).
-        curated = (store_dir(self.knowledge_dir, store) / CURATION_FILE).exists()
+        curated = (folder / CURATION_FILE).exists()
         retriever = StoreRetriever(
             index, self.match_settings.rank_weights, self.match_settings.rank_bias, exemplars, topic_evidence=not curated
         )
         store_words = {w for chunk in index.chunks for w in words(f"{chunk.title} {' '.join(chunk.questions)} {chunk.text}")}
-        folder = store_dir(self.knowledge_dir, store)
         # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py),
         # each sentence with the topic exemplars read it as stating.
-        policy = load_policy(folder) if (folder / POLICY_FILE).exists() else policy_read_off(index, exemplars)
+        policy = load_policy(folder) if has_policy else policy_read_off(index, exemplars)
         page_email = EMAIL.search(policy.contact.channel) if policy.contact else None
         if config.support_email is None and page_email:
             # store.toml names no address, but the page does: hand-offs and replies use the page's.
@@ -146,7 +147,7 @@ class Engine:
             embedder.vocabulary | frozenset(store_words),
             tuple(sorted(store_words)),
             frozenset(store_words),
-            not (folder / POLICY_FILE).exists(),
+            not has_policy,
             exemplars,
             policy,
             responder,
@@ -212,7 +213,7 @@ class Engine:
         to_encode = [i for i, result in computed.items() if result is None or runtime.policy_read_from_page]
         parts: list[PartAnswer | None] = [None] * len(questions)
         wordings = {i: spelled_out(asked[i]) for i in to_encode}
-        vectors = dict(zip(to_encode, self.embedder_for(config).encode([repair_typos(wordings[i], runtime.known_words, runtime.store_words) for i in to_encode]), strict=True))
+        vectors = dict(zip(to_encode, self.encode_asked(runtime, [wordings[i] for i in to_encode]), strict=True))
         retrievals = {i: runtime.retriever.retrieve(wordings[i], vectors[i]) for i in to_encode}
         for i, result in computed.items():
             asked_date = runtime.exemplars.date_asked(vectors[i]) if result is None else None
@@ -225,7 +226,7 @@ class Engine:
         to_retrieve = [i for i in to_encode if parts[i] is None]
         # A long message's own question is retrieved beside the whole of it; the surer of the two answers.
         focused = {i: spelled_out(focus) for i in to_retrieve if (focus := focus_of(questions[i]))}
-        focus_vectors = dict(zip(focused, self.embedder_for(config).encode([repair_typos(f, runtime.known_words, runtime.store_words) for f in focused.values()]), strict=True))
+        focus_vectors = dict(zip(focused, self.encode_asked(runtime, list(focused.values())), strict=True))
         for i in to_retrieve:
             taught = self.learned_by_meaning(runtime, questions[i], vectors[i], learned or {}) if len(questions) == 1 else None
             if taught is not None:
@@ -237,12 +238,15 @@ class Engine:
                     parts[i] = narrow
         return combine(store, config, [p for p in parts if p is not None])
 
+    def encode_asked(self, runtime: StoreRuntime, texts: list[str]):
+        """Shoppers' words as retrieval reads them: typos repaired to the store's words, then encoded."""
+        return self.embedder_for(runtime.config).encode([repair_typos(t, runtime.known_words, runtime.store_words) for t in texts])
+
     def asks_about_own_order(self, store: str, message: str) -> bool | None:
         """Whether a message the order desk's patterns took is about the shopper's own order or about
         how tracking works ("will I get a tracking number?"); None when the exemplars cannot tell."""
         runtime = self.runtime(store)
-        vector = self.embedder_for(runtime.config).encode([repair_typos(message, runtime.known_words, runtime.store_words)])[0]
-        return runtime.exemplars.asks_about_own_order(vector)
+        return runtime.exemplars.asks_about_own_order(self.encode_asked(runtime, [message])[0])
 
     def retrieval_agrees(self, runtime: StoreRuntime, result: PolicyAnswer, retrieval: Retrieval) -> bool:
         """A calculator answers from what it recognised in the question; retrieval from what the
@@ -352,9 +356,7 @@ class Engine:
         first = self.answer(store, message, today=today, learned=learned)
         replies = [first] if first.kind not in (Kind.handoff.value, Kind.clarify.value) else []
         runtime = self.runtime(store)
-        config = runtime.config
-        embedder = self.embedder_for(config)
-        vector = embedder.encode([repair_typos(message, runtime.known_words, runtime.store_words)])[0]
+        vector = self.encode_asked(runtime, [message])[0]
         retrieval = runtime.retriever.retrieve(message, vector)
         seen = {s.id for r in replies for s in r.sources}
         for candidate in retrieval.candidates:

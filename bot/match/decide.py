@@ -73,7 +73,7 @@ def confidence_of(candidate: Candidate, coverage: float, margin: float, settings
 
 
 def decide(
-    retrieval: Retrieval, message: str, settings: MatchSettings, store_words: Collection[str] = (), lexicon: LexicalIndex | None = None
+    retrieval: Retrieval, message: str, settings: MatchSettings, store_words: Collection[str], lexicon: LexicalIndex | None = None
 ) -> Decision:
     if INJECTION.search(message):
         return Decision(Kind.handoff, 0.0, (), "instructions to the bot, not a shopper's question")

@@ -147,6 +147,7 @@ def grouped(entries: list[dict], key: str) -> list[tuple[str, list[str]]]:
 
 LOADED: dict[str, Understanding] = {}
 FILES = (TOPICS_FILE, COMPUTED_FILE, LOOKUP_FILE)
+EXEMPLAR_DIR = "_exemplars"  # beside the stores' folders; a store id never starts with "_"
 
 
 def understanding(embedder: Embedder, cache_dir: Path | None = None) -> Understanding:
@@ -158,9 +159,6 @@ def understanding(embedder: Embedder, cache_dir: Path | None = None) -> Understa
     if key not in LOADED:
         LOADED[key] = read_or_encode(embedder, cache_dir / EXEMPLAR_DIR / f"{key}.npz" if cache_dir else None)
     return LOADED[key]
-
-
-EXEMPLAR_DIR = "_exemplars"  # beside the stores' folders; a store id never starts with "_"
 
 
 def read_or_encode(embedder: Embedder, cached: Path | None) -> Understanding:
