@@ -2,6 +2,7 @@
 
     python -m bench.real                    # both halves: aggregate figures only
     python -m bench.real --half dev --rows  # the dev half, with every row the bot got wrong
+    python -m bench.real --model PATH       # another sentence-transformers folder in MiniLM's place
 
 tests/eval/real/<half>/knowledge/<shop>/ holds each shop's pages (the URL on a page's first
 line, the text as the stored copy gave it) and a one-line store.toml: raw pages only, no
@@ -11,7 +12,7 @@ from one of its rows.
 
 Every question goes through the chat turn (`bot.conversations.chat`, the path /v1/chat
 takes, order routing included), each in a fresh session on an in-memory SQLite database.
-Beside the bot, in the same run, a naive retriever: top-1 MiniLM cosine over the pages'
+Beside the bot, in the same run, a naive retriever: top-1 cosine (the same encoder) over the pages'
 blank-line paragraphs, handing off below a cosine of 0.3 (fixed before it was run).
 """
 
@@ -47,7 +48,7 @@ def half_cases(half: str) -> list[EvalCase]:
 
 def run_bot(half: str, index_dir: Path, embedder: Embedder) -> list[CaseResult]:
     knowledge = REAL / half / "knowledge"
-    engine = Engine(knowledge, index_dir / half, packaged_model_path(), MatchSettings())
+    engine = Engine(knowledge, index_dir / half, embedder.path, MatchSettings())
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{scratch}/bench.db"
         upgrade_database(url)
@@ -153,11 +154,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--half", choices=HALVES, action="append", help="which half (default: both)")
     parser.add_argument("--rows", action="store_true", help="print the dev half's failing rows (refused for the test half)")
+    parser.add_argument("--model", type=Path, default=None, help="sentence-transformers model folder for the bot and the naive retriever (default: the packaged MiniLM)")
     args = parser.parse_args()
     halves = args.half or list(HALVES)
     if args.rows and "test" in halves:
         parser.error("--rows is for the dev half only: the test half is scored, never studied")
-    embedder = load_embedder(packaged_model_path())
+    embedder = load_embedder((args.model or packaged_model_path()).resolve())
     with tempfile.TemporaryDirectory() as scratch:
         for half in halves:
             report(half, run_bot(half, Path(scratch), embedder), run_naive(half, embedder), args.rows)
