@@ -39,8 +39,9 @@ from bot.policy.infer import EMAIL, infer_policy
 from bot.policy.intents import Intent
 from bot.policy.lexicon import PAYMENT_PATTERNS
 from bot.policy.model import POLICY_FILE
-from bot.policy.responder import Pending, PolicyAnswer, PolicyResponder
-from bot.policy.slots import warm_dateparser
+from bot.policy.responder import Pending, PolicyAnswer, PolicyResponder, repair_policy_words
+from bot.policy.slots import extract_slots, warm_dateparser
+from bot.policy.spans import candidate_sentences, count_from_sentence
 from bot.reply import Reply, ReplySource, render_reply
 from bot.settings import MatchSettings
 
@@ -50,6 +51,11 @@ MORE_SUGGESTION = "Tell me more"
 PAYING_TALK = re.compile(r"\b(pay|paying|payment|accept|take|use|checkout|card|cards)\b", re.I)
 # The computed dates exemplars recognise (bot/match/computed.toml), as the calculators name them.
 DATE_INTENTS = {"order_dates": Intent.delivery_eta, "refund_date": Intent.refund_eta, "return_deadline": Intent.return_window}
+# Deadlines are one span from one event, so the answering sentence's span gives them; an order's
+# dates are a chain of stages (cut-off, processing, transit) the timeline calculator owns.
+SPAN_DATES = ("return_deadline", "report_deadline", "refund_date")
+SPAN_PASSAGES = 3  # a date counted from a page's span: the sentence is sought in the 3 nearest passages
+SPAN_PASSAGE_WEIGHT = 0.2  # a sentence's closeness, lifted by how sure retrieval is of its passage
 AGREEING_PASSAGES = 3  # a computed answer on inferred facts must cite one of the question's 3 nearest passages
 ONE_PERIOD = re.compile(r"(?<=\w\.)\.(?!\.)")
 
@@ -223,6 +229,9 @@ class Engine:
             checked = runtime.policy_read_from_page or asked_date in DATE_INTENTS  # the owner's policy.toml, recognised by its patterns, is trusted
             if result is not None and (not checked or self.retrieval_agrees(runtime, result, retrievals[i])):
                 parts[i] = self.policy_part(runtime, questions[i], result)
+            elif asked_date in SPAN_DATES:
+                # A deadline asked for that no recognised rule gives: the span the answering sentence states.
+                parts[i] = self.span_part(runtime, questions[i], vectors[i], retrievals[i], today)
         to_retrieve = [i for i in to_encode if parts[i] is None]
         # A long message's own question is retrieved beside the whole of it; the surer of the two answers.
         focused = {i: spelled_out(focus) for i in to_retrieve if (focus := focus_of(questions[i]))}
@@ -274,6 +283,20 @@ class Engine:
         )
         pending = result.pending.to_json() if result.pending else None
         return PartAnswer(question, Kind.policy, 1.0, f"policy: {result.reason}", text, sources, result.suggestions, pending)
+
+    def span_part(self, runtime: StoreRuntime, question: str, vector, retrieval: Retrieval, today: date) -> PartAnswer | None:
+        """The shopper's date counted by the span the best answering sentence of the nearest passages states."""
+        near = retrieval.candidates[:SPAN_PASSAGES]
+        index = runtime.retriever.index
+        rows = [(c.chunk.sentences, index.sentence_scores(c.position, vector), SPAN_PASSAGE_WEIGHT * c.probability) for c in near]
+        slots = extract_slots(repair_policy_words(question), today)
+        found = count_from_sentence(candidate_sentences(rows), question, slots, today, runtime.responder.calendar)
+        if found is None:
+            return None
+        source = next(c for c in near if found.sentence in c.chunk.sentences)
+        text = render_reply("policy", lead=found.lead(), details=(), ask=None, quotes=(found.sentence,), title=source.chunk.title, citation=source.chunk.citation)
+        confidence = round(source.probability, 4)
+        return PartAnswer(question, Kind.policy, confidence, f"policy: {found.span.words} from {found.start_words}", text, (source_of(source, confidence),), ())
 
     def answer_part(self, runtime: StoreRuntime, question: str, wording: str, vector, retrieval: Retrieval | None = None) -> PartAnswer:
         """`wording` is the question as retrieval reads it (payment names spelled out, a follow-up's

@@ -1,0 +1,141 @@
+"""A date the page states as a span from an event, counted from the shopper's own date.
+
+The calculators (responder.py) answer what the page reader recognised as a rule: a return
+window, a delivery time. A page states many more spans than those — a hold order's cancel
+window, "ship it back within 7 days after approval", "pre-owned watches: 14 days", "we retry
+the card five days later" — and a shopper who gives a date asks for the same arithmetic on
+whichever sentence answers the question. So the sentence is chosen by meaning (retrieval's
+ranking and the sentence vectors, the same as a quoted answer), the span is read off it, and
+the counting is the calendar's. Reading "within 30 days" is a rule that is the truth; which
+sentence answers is not a rule, and is left to the models.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+from dateutil.relativedelta import relativedelta
+
+from bot.match.text import content_terms
+from bot.policy.calendar import BusinessCalendar, spoken
+from bot.policy.slots import WORD_NUMBERS, Slots
+
+NUMBER_WORDS = WORD_NUMBERS | {
+    "fourteen": 14, "fifteen": 15, "twenty": 20, "twenty-one": 21, "thirty": 30, "forty-five": 45, "sixty": 60, "ninety": 90,
+}
+NUMBER = r"\d{1,3}|" + "|".join(sorted((w for w in NUMBER_WORDS if " " not in w and w not in ("a", "an", "few")), key=len, reverse=True))
+SPAN = re.compile(
+    rf"\b(?P<low>{NUMBER})(?:\s*(?:-|–|to)\s*(?P<high>{NUMBER}))?\s*(?P<kind>business|working|calendar)?\s*(?P<unit>hours?|days?|weeks?|months?)\b",
+    re.I,
+)
+SPELLED_TWICE = re.compile(r"\b[a-z]+(?:-[a-z]+)?\s*\((\d{1,3})\)", re.I)  # "thirty (30) days"
+NOT_A_SPAN_AFTER = re.compile(r"^\s*(ago|old)\b", re.I)  # "2 days ago" is a date, not a span
+NOW = re.compile(r"\b(today|tonight|right\s+now|now|this\s+(morning|afternoon|evening)|just)\b", re.I)
+CLAUSE_END = re.compile(r"[.;:!?]|,\s|\b(?:and|then|but|or)\b", re.I)  # the next clause counts its own span
+ROOT_LETTERS = 5
+FOLLOWING_WORDS = 8  # what a span counts from is said in the words after it: "of order date", "after approval"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    low: int
+    high: int
+    unit: str  # days | business_days | hours | weeks | months
+    words: str  # as the page says it: "30 days"
+    after: str  # the words that follow it: what it counts from
+
+
+@dataclass(frozen=True, slots=True)
+class CountedDate:
+    sentence: str
+    span: Span
+    start: date
+    start_words: str  # how the shopper said the date: "March 10", "today"
+    earliest: date
+    latest: date
+
+    def lead(self) -> str:
+        when = spoken(self.latest) if self.earliest == self.latest else f"between {spoken(self.earliest)} and {spoken(self.latest)}"
+        return f"Counting {self.span.words} from {self.start_words} ({spoken(self.start)}): {when}."
+
+
+def spans_in(sentence: str) -> list[Span]:
+    text = SPELLED_TWICE.sub(r"\1", sentence)
+    found = []
+    for match in SPAN.finditer(text):
+        if NOT_A_SPAN_AFTER.match(text[match.end() :]):
+            continue
+        low, high = number(match["low"]), number(match["high"] or match["low"])
+        if low is None or high is None or high < low or low == 0:
+            continue
+        unit = match["unit"].lower().rstrip("s") + "s"
+        if unit == "days" and (match["kind"] or "").lower() in ("business", "working"):
+            unit = "business_days"
+        after = " ".join(CLAUSE_END.split(text[match.end() :], maxsplit=1)[0].split()[:FOLLOWING_WORDS])
+        found.append(Span(low, high, unit, " ".join(match.group(0).split()), after))
+    return found
+
+
+def number(word: str) -> int | None:
+    return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower())
+
+
+def counted(start: date, amount: int, unit: str, calendar: BusinessCalendar) -> date:
+    if unit == "months":
+        return start + relativedelta(months=amount)
+    if unit == "weeks":
+        return start + timedelta(weeks=amount)
+    return calendar.add(start, amount, unit)
+
+
+def start_of(slots: Slots, message: str, today: date) -> tuple[date, str] | None:
+    """The shopper's own date: the one they name, or today when they speak of now."""
+    if slots.dates:
+        mention = slots.dates[0]
+        return mention.day, mention.text
+    if NOW.search(message):
+        return today, "today"
+    return None
+
+
+def best_span(sentence: str, question: str) -> Span | None:
+    """One sentence may state two spans ("request within 15 days; ship within 7 days of approval"):
+    the one whose following words the question shares most, the first on a tie."""
+    spans = spans_in(sentence)
+    if len(spans) <= 1:
+        return spans[0] if spans else None
+    asked = {root(term) for term in content_terms(question)}
+    return max(spans, key=lambda s: len(asked & {root(term) for term in content_terms(s.after)}))
+
+
+def root(term: str) -> str:
+    """"approved" and "approval", "delivered" and "delivery": one root, by their first letters."""
+    return term[:ROOT_LETTERS]
+
+
+def count_from_sentence(
+    sentences: list[tuple[str, float]], question: str, slots: Slots, today: date, calendar: BusinessCalendar
+) -> CountedDate | None:
+    """`sentences`: the candidate answering sentences with how close each is to the question,
+    closest first is not assumed. The closest one stating a span is counted from the shopper's date."""
+    start = start_of(slots, question, today)
+    if start is None:
+        return None
+    stating = [(s, score) for s, score in sentences if spans_in(s)]
+    if not stating:
+        return None
+    sentence, _ = max(stating, key=lambda pair: pair[1])
+    span = best_span(sentence, question)
+    if span is None:
+        return None
+    day, words = start
+    return CountedDate(sentence, span, day, words, counted(day, span.low, span.unit, calendar), counted(day, span.high, span.unit, calendar))
+
+
+def candidate_sentences(chunks_sentences: list[tuple[tuple[str, ...], np.ndarray, float]]) -> list[tuple[str, float]]:
+    """Each retrieved passage's sentences with their closeness to the question, lifted by how
+    sure retrieval is of the passage: a close sentence in an unlikely passage is a neighbour."""
+    return [(s, float(score) + passage) for sentences, scores, passage in chunks_sentences for s, score in zip(sentences, scores, strict=True)]
