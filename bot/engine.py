@@ -290,7 +290,7 @@ class Engine:
         index = runtime.retriever.index
         rows = [(c.chunk.sentences, index.sentence_scores(c.position, vector), SPAN_PASSAGE_WEIGHT * c.probability) for c in near]
         slots = extract_slots(repair_policy_words(question), today)
-        found = count_from_sentence(candidate_sentences(rows), question, slots, today, runtime.responder.calendar)
+        found = count_from_sentence(candidate_sentences(rows), question, slots, runtime.responder.calendar)
         if found is None:
             return None
         source = next(c for c in near if found.sentence in c.chunk.sentences)

@@ -33,7 +33,6 @@ SPAN = re.compile(
 )
 SPELLED_TWICE = re.compile(r"\b[a-z]+(?:-[a-z]+)?\s*\((\d{1,3})\)", re.I)  # "thirty (30) days"
 NOT_A_SPAN_AFTER = re.compile(r"^\s*(ago|old)\b", re.I)  # "2 days ago" is a date, not a span
-NOW = re.compile(r"\b(today|tonight|right\s+now|now|this\s+(morning|afternoon|evening)|just)\b", re.I)
 CLAUSE_END = re.compile(r"[.;:!?]|,\s|\b(?:and|then|but|or)\b", re.I)  # the next clause counts its own span
 ROOT_LETTERS = 5
 FOLLOWING_WORDS = 8  # what a span counts from is said in the words after it: "of order date", "after approval"
@@ -91,14 +90,12 @@ def counted(start: date, amount: int, unit: str, calendar: BusinessCalendar) -> 
     return calendar.add(start, amount, unit)
 
 
-def start_of(slots: Slots, message: str, today: date) -> tuple[date, str] | None:
-    """The shopper's own date: the one they name, or today when they speak of now."""
-    if slots.dates:
-        mention = slots.dates[0]
-        return mention.day, mention.text
-    if NOW.search(message):
-        return today, "today"
-    return None
+def start_of(slots: Slots) -> tuple[date, str] | None:
+    """The shopper's own date, as they named it ("March 10", "today"): the first one they give."""
+    if not slots.dates:
+        return None
+    mention = slots.dates[0]
+    return mention.day, mention.text
 
 
 def best_span(sentence: str, question: str) -> Span | None:
@@ -117,11 +114,11 @@ def root(term: str) -> str:
 
 
 def count_from_sentence(
-    sentences: list[tuple[str, float]], question: str, slots: Slots, today: date, calendar: BusinessCalendar
+    sentences: list[tuple[str, float]], question: str, slots: Slots, calendar: BusinessCalendar
 ) -> CountedDate | None:
-    """`sentences`: the candidate answering sentences with how close each is to the question,
-    closest first is not assumed. The closest one stating a span is counted from the shopper's date."""
-    start = start_of(slots, question, today)
+    """`sentences`: candidate answering sentences, each with how close it is to the question (in any
+    order). The closest one stating a span is counted from the date the shopper gave (`slots`)."""
+    start = start_of(slots)
     if start is None:
         return None
     stating = [(s, score) for s, score in sentences if spans_in(s)]

@@ -43,7 +43,7 @@ def test_spans_are_read_as_the_page_writes_them(sentence, expected):
     ],
 )
 def test_the_shoppers_date_is_counted_by_the_sentences_span(question, sentence, earliest, latest):
-    found = count_from_sentence([(sentence, 0.6)], question, extract_slots(question, TODAY), TODAY, BusinessCalendar())
+    found = count_from_sentence([(sentence, 0.6)], question, extract_slots(question, TODAY), BusinessCalendar())
     assert (found.earliest, found.latest) == (earliest, latest)
 
 
@@ -55,13 +55,13 @@ def test_the_shoppers_date_is_counted_by_the_sentences_span(question, sentence, 
     ],
 )
 def test_nothing_is_counted_without_a_date_and_a_span(question, sentences):
-    assert count_from_sentence(sentences, question, extract_slots(question, TODAY), TODAY, BusinessCalendar()) is None
+    assert count_from_sentence(sentences, question, extract_slots(question, TODAY), BusinessCalendar()) is None
 
 
 def test_the_closest_sentence_stating_a_span_is_the_one_counted():
     question = "my package was delivered May 28 but is missing, by when must I report it?"
     sentences = [("Missing packages must be reported within 7 days of delivery.", 0.62), ("Orders ship within 2 days.", 0.31)]
-    found = count_from_sentence(sentences, question, extract_slots(question, TODAY), TODAY, BusinessCalendar())
+    found = count_from_sentence(sentences, question, extract_slots(question, TODAY), BusinessCalendar())
     assert found.latest == date(2026, 6, 4) and found.sentence.startswith("Missing packages")
 
 
