@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+from dateutil.relativedelta import relativedelta
 
 
 def store_today(timezone: str, now: datetime | None = None) -> date:
@@ -55,6 +56,11 @@ class BusinessCalendar:
         return day
 
     def add(self, start: date, amount: float, unit: str) -> date:
+        """`unit`: business_days, days, hours (a started day counts whole), weeks or months (calendar months)."""
+        if unit == "months":
+            return start + relativedelta(months=math.ceil(amount))
+        if unit == "weeks":
+            return start + timedelta(weeks=math.ceil(amount))
         if unit == "business_days":
             return self.add_business_days(start, math.ceil(amount))
         if unit == "hours":

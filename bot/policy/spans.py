@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
-from dateutil.relativedelta import relativedelta
 
 from bot.match.text import content_terms
 from bot.policy.calendar import BusinessCalendar, spoken
@@ -82,14 +81,6 @@ def number(word: str) -> int | None:
     return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower())
 
 
-def counted(start: date, amount: int, unit: str, calendar: BusinessCalendar) -> date:
-    if unit == "months":
-        return start + relativedelta(months=amount)
-    if unit == "weeks":
-        return start + timedelta(weeks=amount)
-    return calendar.add(start, amount, unit)
-
-
 def start_of(slots: Slots) -> tuple[date, str] | None:
     """The shopper's own date, as they named it ("March 10", "today"): the first one they give."""
     if not slots.dates:
@@ -129,7 +120,7 @@ def count_from_sentence(
     if span is None:
         return None
     day, words = start
-    return CountedDate(sentence, span, day, words, counted(day, span.low, span.unit, calendar), counted(day, span.high, span.unit, calendar))
+    return CountedDate(sentence, span, day, words, calendar.add(day, span.low, span.unit), calendar.add(day, span.high, span.unit))
 
 
 def candidate_sentences(chunks_sentences: list[tuple[tuple[str, ...], np.ndarray, float]]) -> list[tuple[str, float]]:

@@ -32,6 +32,21 @@ def test_add_business_days(start, count, expected):
     assert US.add_business_days(start, count) == expected
 
 
+@pytest.mark.parametrize(
+    ("amount", "unit", "expected"),
+    [
+        pytest.param(30, "days", date(2026, 2, 28), id="days-are-calendar-days"),
+        pytest.param(3, "business_days", date(2026, 2, 3), id="business-days-skip-the-weekend"),
+        pytest.param(48, "hours", date(2026, 1, 31), id="hours-count-whole-days"),
+        pytest.param(25, "hours", date(2026, 1, 31), id="a-started-day-counts-whole"),
+        pytest.param(2, "weeks", date(2026, 2, 12), id="weeks"),
+        pytest.param(1, "months", date(2026, 2, 28), id="a-month-from-jan-29-ends-in-february"),
+    ],
+)
+def test_add_counts_each_unit_from_a_date(amount, unit, expected):
+    assert US.add(date(2026, 1, 29), amount, unit) == expected
+
+
 @settings(max_examples=200, deadline=None)
 @given(start=st.dates(date(2024, 1, 1), date(2030, 12, 31)), count=st.integers(1, 40))
 def test_business_days_land_on_a_business_day_after_exactly_count_of_them(start, count):
