@@ -107,7 +107,7 @@ ORDER_STATES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("delivered", re.compile(r"(was|been|got|already) delivered|(it|order|package) (arrived|came)|received (it|my order)", re.I)),
     ("shipped", re.compile(r"(already|has|have|was|been|it's|it is|its) (been )?(shipped|sent|dispatched|on (its|the) way|in transit)|on (its|the) way|in transit|tracking (number|link)", re.I)),
 )
-WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a couple": 2, "a couple of": 2, "a few": 3, "few": 3}
+WORD_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fourteen": 14, "fifteen": 15, "twenty": 20, "twenty-one": 21, "thirty": 30, "forty-five": 45, "sixty": 60, "ninety": 90, "a couple": 2, "a couple of": 2, "a few": 3, "few": 3}
 METHODS = re.compile(r"\b(express|expedited|priority|overnight|next[- ]day|two[- ]day|2[- ]day|standard|regular|economy|ground|free shipping)\b", re.I)
 METHOD_NAMES = {
     "expedited": "express", "priority": "express", "overnight": "express", "next-day": "express", "next day": "express",

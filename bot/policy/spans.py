@@ -22,10 +22,7 @@ from bot.match.text import content_terms
 from bot.policy.calendar import BusinessCalendar, spoken
 from bot.policy.slots import WORD_NUMBERS, Slots
 
-NUMBER_WORDS = WORD_NUMBERS | {
-    "fourteen": 14, "fifteen": 15, "twenty": 20, "twenty-one": 21, "thirty": 30, "forty-five": 45, "sixty": 60, "ninety": 90,
-}
-NUMBER = r"\d{1,3}|" + "|".join(sorted((w for w in NUMBER_WORDS if " " not in w and w not in ("a", "an", "few")), key=len, reverse=True))
+NUMBER = r"\d{1,3}|" + "|".join(sorted((w for w in WORD_NUMBERS if " " not in w and w not in ("a", "an", "few")), key=len, reverse=True))
 SPAN = re.compile(
     rf"\b(?P<low>{NUMBER})(?:\s*(?:-|–|to)\s*(?P<high>{NUMBER}))?\s*(?P<kind>business|working|calendar)?\s*(?P<unit>hours?|days?|weeks?|months?)\b",
     re.I,
@@ -78,7 +75,7 @@ def spans_in(sentence: str) -> list[Span]:
 
 
 def number(word: str) -> int | None:
-    return int(word) if word.isdigit() else NUMBER_WORDS.get(word.lower())
+    return int(word) if word.isdigit() else WORD_NUMBERS.get(word.lower())
 
 
 def start_of(slots: Slots) -> tuple[date, str] | None:
