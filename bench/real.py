@@ -12,8 +12,9 @@ from one of its rows.
 
 Every question goes through the chat turn (`bot.conversations.chat`, the path /v1/chat
 takes, order routing included), each in a fresh session on an in-memory SQLite database.
-Beside the bot, in the same run, a naive retriever: top-1 cosine (the same encoder) over the pages'
-blank-line paragraphs, handing off below a cosine of 0.3 (fixed before it was run).
+Beside the bot, in the same run, a naive retriever: top-1 cosine (the same encoder, as its package
+ships it: without the bot's tuning) over the pages' blank-line paragraphs, handing off below a
+cosine of 0.3 (fixed before it was run).
 """
 
 from __future__ import annotations
@@ -159,10 +160,11 @@ def main() -> None:
     halves = args.half or list(HALVES)
     if args.rows and "test" in halves:
         parser.error("--rows is for the dev half only: the test half is scored, never studied")
-    embedder = load_embedder((args.model or packaged_model_path()).resolve())
+    model = (args.model or packaged_model_path()).resolve()
+    embedder, untuned = load_embedder(model), load_embedder(model, tuning=None)
     with tempfile.TemporaryDirectory() as scratch:
         for half in halves:
-            report(half, run_bot(half, Path(scratch), embedder), run_naive(half, embedder), args.rows)
+            report(half, run_bot(half, Path(scratch), embedder), run_naive(half, untuned), args.rows)
 
 
 if __name__ == "__main__":

@@ -52,8 +52,28 @@ def model_fingerprint(path: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+# MiniLM's biases and layer norms refitted on shoppers' questions and the page sentences that
+# answer them, across many shops and trades (`python -m bench.fit_encoder`): a few tens of thousands
+# of numbers applied on top of the packaged weights, which stay where the package put them.
+TUNING_FILE = Path(__file__).with_name("minilm-shops.safetensors")
+
+
+def read_tuning(path: Path | None, base_fingerprint: str) -> tuple[dict, str] | None:
+    """The tuned tensors and their digest, when the file was fitted on this very base model."""
+    if path is None or not path.exists():
+        return None
+    from safetensors import safe_open
+
+    with safe_open(str(path), framework="pt") as tuned:
+        if (tuned.metadata() or {}).get("base_fingerprint") != base_fingerprint:
+            return None
+        tensors = {name: tuned.get_tensor(name) for name in tuned.keys()}
+    return tensors, hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
 @lru_cache(maxsize=4)
-def load_embedder(path: Path) -> Embedder:
+def load_embedder(path: Path, tuning: Path | None = TUNING_FILE) -> Embedder:
+    """`tuning`: tensors fitted on top of this model (None: the model as its folder has it)."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     if not (path / "modules.json").exists() and not (path / "config.json").exists():
@@ -68,4 +88,18 @@ def load_embedder(path: Path) -> Embedder:
     vocabulary = frozenset(
         word for word in (vocab_file.read_text(encoding="utf-8").split() if vocab_file.exists() else []) if word.isalpha()
     )
-    return Embedder(path, model_fingerprint(path), model, vocabulary, threading.Lock())
+    fingerprint = model_fingerprint(path)
+    tuned = read_tuning(tuning, fingerprint)
+    if tuned is not None:
+        tensors, digest = tuned
+        parameters = dict(model.named_parameters())
+        unknown = set(tensors) - set(parameters)
+        if unknown:
+            raise ModelNotFound(f"{tuning} tunes parameters {sorted(unknown)[:3]} the model in {path} does not have")
+        import torch
+
+        with torch.no_grad():
+            for name, value in tensors.items():
+                parameters[name].copy_(value)
+        fingerprint = f"{fingerprint}+{digest}"  # an index built with the base model is stale under the tuned one
+    return Embedder(path, fingerprint, model, vocabulary, threading.Lock())
