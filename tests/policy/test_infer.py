@@ -339,6 +339,26 @@ def test_an_item_the_store_lists_as_final_sale_in_its_own_words_is_refused(store
     assert reply.kind == "policy" and reply.text.startswith("No — that's final sale") == refused, reply.text
 
 
+@pytest.mark.parametrize(
+    ("question", "kind", "says"),
+    [
+        # Retrieval is sure the sizing passage answers: the window read off the page answers another question.
+        ("I had a jeweler take two links out of the bracelet. Can I still return the watch?", "answer", "no sizing changes"),
+        # Retrieval is unsure between the two: the computed window stands.
+        ("can I return the watch I got on November 20?", "policy", "December 20, 2026"),
+    ],
+)
+def test_a_window_read_off_the_page_yields_to_a_passage_retrieval_is_sure_of(store_folder, tmp_path, question, kind, says):
+    page = (
+        "Returns\nYou can return regular purchases for up to 30 days after delivery for a full refund.\n"
+        "Sizing\nWe size bracelets before shipping on request. Watches must come back unworn with no sizing changes: "
+        "a bracelet a jeweler has shortened cannot be returned.\n"
+    )
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", question, today=__import__("datetime").date(2026, 12, 1))
+    assert reply.kind == kind and says in reply.text, reply.text
+
+
 def test_a_product_line_no_rule_names_takes_the_general_window(store_folder, tmp_path):
     """A skincare shop's serum is just its product: the window counts, not "the policy doesn't say"."""
     page = "Returns\nWhat is your return policy?\nYou can return any product within 30 days of purchase for a full refund, even if it's opened.\n"
