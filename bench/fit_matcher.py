@@ -10,7 +10,8 @@ Data, every answerable and out-of-scope question (date rows are the calculators'
 - real: tests/eval/real/dev/, 18 real shops' own pages as found (the benchmark's dev half).
 tests/eval/dev/ and the real benchmark's test half are never fitted on. Printed:
 
-- leave-one-family-out accuracy (fit on the other families, measure on this one) for the
+- leave-one-family-out accuracy and confident-wrong share (fit on the other families, measure on
+  this one; the threshold counts a confident wrong answer twice) for the
   hybrid and the dense-only and fuzzy-only ablations: the honest estimate for a kind of
   shop never seen;
 - the weights fitted on all families, to copy into `MatchSettings` (bot/settings.py).
@@ -35,7 +36,7 @@ from bot.engine import Engine
 from bot.evaluation import EvalCase, read_cases, squash
 from bot.index import build_store_index, load_embedder
 from bot.ingest import Chunk
-from bot.match.decide import MAX_MARGIN, confidence_of, distinct_rivals, lead
+from bot.match.decide import MAX_MARGIN, confidence_of, distinct_rivals, lead, length_input
 from bot.match.lexical import repair_typos
 from bot.match.retrieval import DENSE_EVIDENCE, FEATURES, LEXICAL_EVIDENCE, Candidate, Evidence
 from bot.settings import MatchSettings, packaged_model_path
@@ -71,15 +72,16 @@ class Model:
     features: tuple[str, ...]
     rank_weights: dict[str, float]
     rank_bias: float
-    confidence: tuple[float, ...]  # score, margin, coverage, dense weights
+    confidence: tuple[float, ...]  # in the order of confidence_inputs: score, margin, coverage, dense, evidence…, length
     confidence_bias: float
     threshold: float
 
     def settings(self) -> MatchSettings:
-        score, margin, coverage, dense = self.confidence
+        score, margin, coverage, dense, *evidence, length = self.confidence
         return MatchSettings(
             rank_weights=self.rank_weights, rank_bias=self.rank_bias, confidence_score_weight=score,
             confidence_margin_weight=margin, confidence_coverage_weight=coverage, confidence_dense_weight=dense,
+            confidence_evidence_weights=dict(zip(FEATURES, evidence, strict=True)), confidence_length_weight=length,
             confidence_bias=self.confidence_bias, answer_min_confidence=self.threshold,
         )
 
@@ -165,10 +167,10 @@ def fit(asked: list[Asked], features: tuple[str, ...]) -> Model:
     bias = round(float(ranker.intercept_[0]), 3)
     tops = [(a, *top_of(a, weights, bias)) for a in asked]
     confidence = LogisticRegression(C=1.0, max_iter=5000).fit(
-        [confidence_inputs(top, margin, a.coverage) for a, top, margin, _ in tops], [right for *_, right in tops]
+        [confidence_inputs(top, margin, a.coverage, words(a)) for a, top, margin, _ in tops], [right for *_, right in tops]
     )
     partial = Model(features, weights, bias, tuple(round(float(w), 3) for w in confidence.coef_[0]), round(float(confidence.intercept_[0]), 3), 0.5)
-    best = max(THRESHOLDS, key=lambda t: (accuracy(asked, partial, t), -abs(t - 0.4)))
+    best = max(THRESHOLDS, key=lambda t: (worth(asked, partial, t), -abs(t - 0.4)))
     return Model(partial.features, weights, bias, partial.confidence, partial.confidence_bias, best)
 
 
@@ -184,29 +186,47 @@ def top_of(asked: Asked, weights: dict[str, float], bias: float) -> tuple[Candid
     return top, lead(top, distinct_rivals(tuple(ranked), SETTINGS)), bool(good)
 
 
-def confidence_inputs(top: Candidate, margin: float, coverage: float) -> list[float]:
+def confidence_inputs(top: Candidate, margin: float, coverage: float, length: int) -> list[float]:
     """What confidence_of weighs, in the order of Model.confidence."""
-    return [top.score, min(margin, MAX_MARGIN), coverage, top.dense]
+    return [top.score, min(margin, MAX_MARGIN), coverage, top.dense, *(getattr(top.evidence, name) for name in FEATURES), length_input(length)]
+
+
+def words(asked: Asked) -> int:
+    """The message's length as decide() counts it."""
+    return len(asked.case.question.split())
+
+
+def outcomes(asked: list[Asked], model: Model, threshold: float | None = None) -> tuple[float, float]:
+    """What the engine would decide with these weights, its own confidence_of against the threshold:
+    the share right, and the share answered wrongly above it (confident wrong)."""
+    settings = model.settings()
+    threshold = model.threshold if threshold is None else threshold
+    good = wrong = 0
+    for a in asked:
+        top, margin, right = top_of(a, model.rank_weights, model.rank_bias)
+        sure = confidence_of(top, a.coverage, margin, words(a), settings) >= threshold
+        good += (sure and right) or (not sure and a.case.expect == "handoff")
+        wrong += sure and not right
+    return (good / len(asked), wrong / len(asked)) if asked else (0.0, 0.0)
 
 
 def accuracy(asked: list[Asked], model: Model, threshold: float | None = None) -> float:
-    """What the engine would decide with these weights: its own confidence_of against the threshold."""
-    settings = model.settings()
-    threshold = model.threshold if threshold is None else threshold
-    good = 0
-    for a in asked:
-        top, margin, right = top_of(a, model.rank_weights, model.rank_bias)
-        sure = confidence_of(top, a.coverage, margin, settings) >= threshold
-        good += (sure and right) or (not sure and a.case.expect == "handoff")
-    return good / len(asked) if asked else 0.0
+    return outcomes(asked, model, threshold)[0]
+
+
+def worth(asked: list[Asked], model: Model, threshold: float) -> float:
+    """Right answers, less confident wrong ones once more: a wrong answer given as sure is worse than a hand-off."""
+    right, wrong = outcomes(asked, model, threshold)
+    return right - wrong
 
 
 def family(asked: Asked) -> str:
     return family_of(asked.variant)
 
 
-def leave_one_family_out(asked: list[Asked], features: tuple[str, ...]) -> dict[str, float]:
-    return {name: accuracy([a for a in asked if family(a) == name], fit([a for a in asked if family(a) != name], features)) for name in FAMILIES}
+def leave_one_family_out(asked: list[Asked], features: tuple[str, ...]) -> dict[str, tuple[float, float]]:
+    """Per family: (right, confident wrong) when fitted on the other families."""
+    return {name: outcomes([a for a in asked if family(a) == name], fit([a for a in asked if family(a) != name], features)) for name in FAMILIES}
 
 
 def collect_training(scratch: Path) -> list[Asked]:
@@ -231,13 +251,15 @@ def main() -> None:
         lofo = leave_one_family_out(asked, features)
         fitted = " ".join(f"{v}={accuracy([a for a in asked if a.variant == v], model):.1%}" for v in ("curated", "raw", "pages", "train", "real"))
         held = " ".join(f"dev-{v}={accuracy([a for a in dev if a.variant == v], model):.1%}" for v in ("curated", "raw"))
-        print(f"{label:10s} leave-one-family-out " + " ".join(f"{s}={v:.1%}" for s, v in lofo.items()) + f" | fit {fitted} | {held}")
+        print(f"{label:10s} leave-one-family-out " + " ".join(f"{s}={v:.1%} (cw {w:.1%})" for s, (v, w) in lofo.items()) + f" | fit {fitted} | {held}")
     hybrid = models["hybrid"]
     print("\n# MatchSettings (bot/settings.py)")
     print("RANK_WEIGHTS =", hybrid.rank_weights)
     print(f"rank_bias = {hybrid.rank_bias}")
-    for name, weight in zip(("score", "margin", "coverage", "dense"), hybrid.confidence, strict=True):
+    score, margin, coverage, dense, *evidence, length = hybrid.confidence
+    for name, weight in (("score", score), ("margin", margin), ("coverage", coverage), ("dense", dense), ("length", length)):
         print(f"confidence_{name}_weight = {weight}")
+    print("CONFIDENCE_EVIDENCE_WEIGHTS =", dict(zip(FEATURES, evidence, strict=True)))
     print(f"confidence_bias = {hybrid.confidence_bias}")
     print(f"answer_min_confidence = {hybrid.threshold}")
 

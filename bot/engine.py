@@ -28,7 +28,7 @@ from bot.match.extract import lead_sentences
 from bot.match.language import warm_word_frequencies
 from bot.match.lexical import repair_typos
 from bot.match.questions import focus_of, in_context, split_questions
-from bot.match.retrieval import Candidate, Retrieval, StoreRetriever
+from bot.match.retrieval import Candidate, Retrieval, StoreRetriever, check_features
 from bot.match.smalltalk import peel_smalltalk
 from bot.match.exemplars import Understanding, understanding
 from bot.match.text import content_terms, stem, words
@@ -97,6 +97,9 @@ class Engine:
     _runtimes: dict[str, StoreRuntime] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _phrase_vectors: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        check_features(self.match_settings.confidence_evidence_weights, "confidence")
 
     def embedder_for(self, config: StoreConfig) -> Embedder:
         """A store may name its own model folder; the others share the default."""

@@ -2,9 +2,10 @@
 
 Top-1 similarity alone is not evidence that a question is in scope (QnA Maker
 famously answered wholly unrelated questions with confidence 95). So the
-confidence combines four signals: the ranker's score for the best chunk, its
-lead over the next distinct answer, how close it is by meaning (dense), and
-how much of the question the store's knowledge mentions anywhere (coverage).
+confidence combines the ranker's score for the best chunk, its lead over the
+next distinct answer, how close it is by meaning (dense), how much of the
+question the store's knowledge mentions anywhere (coverage), the best chunk's
+evidence piece by piece and the message's length, by weights fitted on many shops.
 Guards for other languages, prompt injection and gibberish come first.
 """
 
@@ -57,16 +58,35 @@ def lead(top: Candidate, rivals: list[Candidate]) -> float:
     return top.score - rivals[0].score if rivals else MAX_MARGIN
 
 
-def confidence_of(candidate: Candidate, coverage: float, margin: float, settings: MatchSettings) -> float:
-    """Logistic blend of four signals, weights fitted on tests/eval (raw pages and curated
-    ones; `python -m bench.fit_matcher`): the ranker's log-odds for the best chunk, its lead
-    over the next distinct answer, how much of the question the store talks about at all
-    (coverage), and how close the best chunk is by meaning (dense)."""
+LENGTH_SCALE = 20  # words: a message's length enters the confidence as words / 20, so its weight reads like the others'
+LENGTH_CAP = 40  # words: beyond a couple of sentences, length says no more about whether the page answers
+
+
+def length_input(words: int) -> float:
+    """The message's length as the confidence weighs it: capped, so a long email is not made sure by its length alone."""
+    return min(words, LENGTH_CAP) / LENGTH_SCALE
+
+
+def confidence_of(candidate: Candidate, coverage: float, margin: float, length: int, settings: MatchSettings) -> float:
+    """Logistic blend, weights fitted on many shops' labelled questions (`python -m bench.fit_matcher`):
+    the ranker's log-odds for the best chunk, its lead over the next distinct answer, how much of the
+    question the store talks about at all (coverage), how close the best chunk is by meaning (dense),
+    each piece of the best chunk's evidence on its own, and the message's length in words.
+
+    The ranker weighs evidence for *which* chunk answers; whether the best one answers at all depends
+    on it differently: a terse question sits far from every passage by cosine even when its words are
+    all in one sentence, and a long message sits near many. Measured end to end over the shipped
+    stores' sets, the jewelry dev set, tests/eval/pages and the real dev half, these inputs (length
+    capped) took confident wrong answers from 82 to 74 at equal or better accuracy on each set
+    (bench/README.md, sessions 9-10)."""
+    evidence = candidate.evidence
     z = (
         settings.confidence_score_weight * candidate.score
         + settings.confidence_margin_weight * min(margin, MAX_MARGIN)
         + settings.confidence_coverage_weight * coverage
         + settings.confidence_dense_weight * candidate.dense
+        + sum(weight * getattr(evidence, name) for name, weight in settings.confidence_evidence_weights.items())
+        + settings.confidence_length_weight * length_input(length)
         + settings.confidence_bias
     )
     return 1 / (1 + math.exp(-z))
@@ -87,7 +107,7 @@ def decide(
     coverage = retrieval.query.coverage
     top = ranked[0]
     rivals = distinct_rivals(ranked, settings)
-    confidence = confidence_of(top, coverage, lead(top, rivals), settings)
+    confidence = confidence_of(top, coverage, lead(top, rivals), len(message.split()), settings)
     wanted = asked_for(message)
     if wanted is not None and not states(f"{top.chunk.title} {top.chunk.text}", wanted):
         return Decision(Kind.handoff, confidence, tuple(ranked[:1]), f"the page states no {wanted.value}")

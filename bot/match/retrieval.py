@@ -56,6 +56,13 @@ class Evidence:
 FEATURES = tuple(f.name for f in fields(Evidence))
 
 
+def check_features(weights: Mapping[str, float], what: str) -> None:
+    """Weights come from settings (FAQBOT_MATCH_*): a misspelt feature would silently weigh nothing."""
+    unknown = set(weights) - set(FEATURES)
+    if unknown:
+        raise ValueError(f"unknown {what} features {sorted(unknown)}; known: {', '.join(FEATURES)}")
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     chunk: Chunk
@@ -85,9 +92,7 @@ class StoreRetriever:
     def __init__(
         self, index: StoreIndex, weights: Mapping[str, float], bias: float, understanding: Understanding | None = None, topic_evidence: bool = True
     ) -> None:
-        unknown = set(weights) - set(FEATURES)
-        if unknown:
-            raise ValueError(f"unknown ranker features {sorted(unknown)}; known: {', '.join(FEATURES)}")
+        check_features(weights, "ranker")
         self.index = index
         self.lexical = LexicalIndex(index.chunks)
         self.weights = dict(weights)

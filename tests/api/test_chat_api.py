@@ -91,7 +91,7 @@ def test_stores_health_docs_and_passages(client):
 
 
 def test_tell_me_more_after_did_you_mean_opens_the_first_option(client):
-    first = client.post("/v1/chat", json={"store": "sessori", "message": "how do returns work"}).json()
+    first = client.post("/v1/chat", json={"store": "sessori", "message": "is it possible to swap an item"}).json()
     assert first["kind"] in ("clarify", "answer")
     more = client.post("/v1/chat", json={"store": "sessori", "message": "tell me more", "session_id": first["session_id"]}).json()
     assert more["kind"] == "answer" and more["sources"][0]["id"] == first["sources"][0]["id"]

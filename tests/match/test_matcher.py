@@ -170,6 +170,46 @@ def test_an_unknown_ranker_feature_is_refused_by_name(engine):
         StoreRetriever(index, {"dense_titel": 1.0}, 0.0)
 
 
+def test_an_unknown_confidence_feature_is_refused_when_the_engine_is_made(tmp_path):
+    from bot.engine import Engine
+    from bot.settings import MatchSettings, packaged_model_path
+
+    settings = MatchSettings(confidence_evidence_weights={"topik": 1.0})
+    with pytest.raises(ValueError, match=r"unknown confidence features \['topik'\]"):
+        Engine(tmp_path, tmp_path, packaged_model_path(), settings)
+
+
+@pytest.mark.parametrize(
+    ("weights", "length_weight", "words", "moves"),
+    [
+        ({}, 0.0, 3, 0.0),  # the four signals alone
+        ({"topic": 2.0}, 0.0, 3, 2.0 * 0.5),  # each piece of the best chunk's evidence by its own weight
+        ({"sentence_cover": -1.0}, 0.0, 3, -1.0 * 0.25),
+        ({}, 0.6, 40, 0.6 * 40 / 20),  # the message's length, in twenties of words
+    ],
+)
+def test_confidence_weighs_the_best_chunks_evidence_and_the_messages_length(weights, length_weight, words, moves):
+    """The log-odds of confidence move by exactly weight x input for each input the fit gives a weight."""
+    import math
+
+    from bot.ingest import Chunk
+    from bot.match.decide import confidence_of
+    from bot.match.retrieval import Candidate, Evidence
+    from bot.settings import MatchSettings
+
+    evidence = Evidence(
+        dense_question=0.5, dense_content=0.6, dense_sentence=0.7, question_cover=0.1, text_cover=0.2, phrasing=0.3,
+        sentence_cover=0.25, has_question=1.0, dense_best=0.7, lexical_best=0.3, topic=0.5,
+    )
+    chunk = Chunk("c1", "shop", "Returns", None, (), "Returns within 30 days.", "faq.txt", 1, 2, "p1", ("Returns within 30 days.",))
+    candidate = Candidate(chunk, 0, evidence, 1.5)
+    base = MatchSettings(confidence_evidence_weights={}, confidence_length_weight=0.0)
+    fitted = MatchSettings(confidence_evidence_weights=weights, confidence_length_weight=length_weight)
+    logit = lambda p: math.log(p / (1 - p))  # noqa: E731
+    shift = logit(confidence_of(candidate, 0.8, 2.0, words, fitted)) - logit(confidence_of(candidate, 0.8, 2.0, words, base))
+    assert shift == pytest.approx(moves)
+
+
 def test_a_payment_methods_short_name_finds_the_page_that_spells_it_out(store_folder, tmp_path):
     """"amex" shares no letters with "American Express": the page's spelling is searched too."""
     from bot.engine import Engine
