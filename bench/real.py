@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 
 from bot.db import session_factory, upgrade_database
-from bot.engine import Engine
-from bot.evaluation import CaseResult, EvalCase, ask_by_chat, evaluate, read_cases, squash
+from bot.engine import Engine, spelled_out
+from bot.evaluation import CaseResult, EvalCase, ask_by_chat, evaluate, expected_phrases, read_cases, squash
 from bot.index import Embedder, load_embedder
 from bot.ingest.documents import DOCUMENT_SUFFIXES
 from bot.settings import MatchSettings, packaged_model_path
@@ -47,7 +47,7 @@ def half_cases(half: str) -> list[EvalCase]:
     return [case for path in sorted((REAL / half).glob("*.jsonl")) for case in read_cases(path)]
 
 
-def run_bot(half: str, index_dir: Path, embedder: Embedder) -> list[CaseResult]:
+def run_bot(half: str, index_dir: Path, embedder: Embedder) -> tuple[list[CaseResult], dict[str, RankerHit]]:
     knowledge = REAL / half / "knowledge"
     engine = Engine(knowledge, index_dir / half, embedder.path, MatchSettings())
     with tempfile.TemporaryDirectory() as scratch:
@@ -55,7 +55,36 @@ def run_bot(half: str, index_dir: Path, embedder: Embedder) -> list[CaseResult]:
         upgrade_database(url)
         scores = evaluate(engine, half_cases(half), ask_by_chat(engine, session_factory(url)))
     print_latency(half, engine, embedder)
-    return [r for score in scores.values() for r in score.results]
+    return [r for score in scores.values() for r in score.results], ranker_hits(engine, half_cases(half))
+
+
+@dataclass(frozen=True, slots=True)
+class RankerHit:
+    first: bool  # the ranker's first passage holds an expected phrase
+    top3: bool  # ... one of its first three distinct passages does
+
+
+def ranker_hits(engine: Engine, cases: list[EvalCase]) -> dict[str, RankerHit]:
+    """What retrieval alone finds for each answerable question (keyed by store + question): the
+    ranker's order, before any decision, guard or reply is made. The bot's own figure on the same
+    questions below it is the loss after retrieval."""
+    hits = {}
+    for case in cases:
+        phrases = [squash(p) for p in expected_phrases(case)]
+        if case.expect == "handoff" or not phrases:
+            continue
+        runtime = engine.runtime(case.store)
+        wording = spelled_out(case.question)
+        ranked = runtime.retriever.retrieve(wording, engine.encode_asked(runtime, [wording])[0]).candidates
+        firsts = list({c.chunk.passage_id: c for c in reversed(ranked)}.values())  # each passage by its best chunk
+        firsts.sort(key=lambda c: c.score, reverse=True)
+        holds = [any(p in squash(f"{c.chunk.title} {c.chunk.text}") for p in phrases) for c in firsts[:3]]
+        hits[case_key(case)] = RankerHit(bool(holds) and holds[0], any(holds))
+    return hits
+
+
+def case_key(case: EvalCase) -> str:
+    return f"{case.store}\t{case.question}"
 
 
 def print_latency(half: str, engine: Engine, embedder: Embedder) -> None:
@@ -104,7 +133,7 @@ def run_naive(half: str, embedder: Embedder) -> list[NaiveResult]:
                 right = handed_off
             else:
                 text = squash(texts[best])
-                phrases = [case.passage_contains] if isinstance(case.passage_contains, str) else list(case.passage_contains or [])
+                phrases = expected_phrases(case)
                 required = [case.reply_contains] if isinstance(case.reply_contains, str) else list(case.reply_contains or [])
                 right = not handed_off and any(squash(p) in text for p in phrases) and all(squash(r) in text for r in required)
             results.append(NaiveResult(case, right))
@@ -115,7 +144,7 @@ def share(part: int, whole: int) -> str:
     return f"{part / whole:.1%}" if whole else "-"
 
 
-def report(half: str, bot: list[CaseResult], naive: list[NaiveResult], rows: bool) -> None:
+def report(half: str, bot: list[CaseResult], ranker: dict[str, RankerHit], naive: list[NaiveResult], rows: bool) -> None:
     total = len(bot)
     right = sum(r.right for r in bot)
     wrong = [r for r in bot if r.confidently_wrong]
@@ -124,10 +153,11 @@ def report(half: str, bot: list[CaseResult], naive: list[NaiveResult], rows: boo
     caught = sum(r.case.expect == "handoff" for r in handed)
     print(
         f"real {half} shops={len({r.case.store for r in bot})} questions={total} "
-        f"bot={share(right, total)} naive_top1={share(sum(n.right for n in naive), len(naive))} "
+        f"bot={share(right, total)} carries={share(sum(r.carried for r in bot), total)} naive_top1={share(sum(n.right for n in naive), len(naive))} "
         f"confident_wrong={len(wrong)} ({share(len(wrong), total)}) "
         f"handoff_precision={share(caught, len(handed))} handoff_recall={share(caught, len(expected))}"
     )
+    print_loss_after_retrieval(half, bot, ranker)
     naive_by = defaultdict(list)
     for n in naive:
         naive_by[n.case.category or "-"].append(n.right)
@@ -146,9 +176,23 @@ def report(half: str, bot: list[CaseResult], naive: list[NaiveResult], rows: boo
         print(f"  shop {shop:24s} n={len(results):3d} bot={share(sum(r.right for r in results), len(results)):>6s} confident_wrong={sum(r.confidently_wrong for r in results)}")
     if rows:
         for r in bot:
-            if not r.right:
-                flag = "CONFIDENT-WRONG" if r.confidently_wrong else r.outcome
+            if not r.carried:
+                flag = "CONFIDENT-WRONG" if r.confidently_wrong else r.outcome if not r.right else "NOT-SHOWN"
                 print(f"  [{flag}] {r.case.store}: {r.case.question!r} -> {r.kind} {r.source_title!r} ({r.confidence:.2f}); expected {r.case.expect} {r.case.passage_contains or ''} {r.case.reply_contains or ''}")
+
+
+def print_loss_after_retrieval(half: str, bot: list[CaseResult], ranker: dict[str, RankerHit]) -> None:
+    """On the same answerable questions: how often the ranker's first passage (and its first three)
+    holds the answer, against how often the bot's reply is right (cites it) and carries it (the
+    words shown hold it). Date questions apart: their answer is a count, not a passage."""
+    for label, dated in (("no-date", False), ("date", True)):
+        asked = [r for r in bot if case_key(r.case) in ranker and (r.case.category == "date") == dated]
+        hits = [ranker[case_key(r.case)] for r in asked]
+        print(
+            f"  retrieval {label:7s} n={len(asked):3d} ranker_first={share(sum(h.first for h in hits), len(hits))} "
+            f"ranker_top3={share(sum(h.top3 for h in hits), len(hits))} bot_right={share(sum(r.right for r in asked), len(asked))} "
+            f"bot_carries={share(sum(r.carried for r in asked), len(asked))}"
+        )
 
 
 def main() -> None:
@@ -164,7 +208,8 @@ def main() -> None:
     embedder, untuned = load_embedder(model), load_embedder(model, tuning=None)
     with tempfile.TemporaryDirectory() as scratch:
         for half in halves:
-            report(half, run_bot(half, Path(scratch), embedder), run_naive(half, untuned), args.rows)
+            results, ranker = run_bot(half, Path(scratch), embedder)
+            report(half, results, ranker, run_naive(half, untuned), args.rows)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ class CaseResult:
     source_title: str
     latency_ms: float
     confidence: float = 0.0
+    carried: bool = False  # right, and the words a shopper reads hold an expected phrase (not only the passage cited)
 
     @property
     def right(self) -> bool:
@@ -107,7 +108,7 @@ def grade(engine: Engine, case: EvalCase, reply: Reply, latency: float) -> CaseR
     elif reply.kind not in ("answer", "policy") or (case.expect == "policy" and reply.kind != "policy"):
         outcome = "missed"
     else:
-        phrases = [case.passage_contains] if isinstance(case.passage_contains, str) else list(case.passage_contains or [])
+        phrases = expected_phrases(case)
         # A computed answer cites every passage its rules come from; any of them may be the expected one.
         cited = [engine.passage(case.store, s.id) for s in reply.sources] if reply.kind == "policy" else [chunk]
         text = " ".join(squash(f"{c.title} {c.text}") for c in cited if c)
@@ -116,7 +117,20 @@ def grade(engine: Engine, case: EvalCase, reply: Reply, latency: float) -> CaseR
         outcome = "correct" if chunk and found else "wrong"
         if chunk is None and top is not None:
             outcome = "wrong_store"
-    return CaseResult(case, outcome, reply.kind, top.title if top else "", latency, reply.confidence)
+    return CaseResult(case, outcome, reply.kind, top.title if top else "", latency, reply.confidence, carries(case, reply, outcome))
+
+
+def expected_phrases(case: EvalCase) -> list[str]:
+    return [case.passage_contains] if isinstance(case.passage_contains, str) else list(case.passage_contains or [])
+
+
+def carries(case: EvalCase, reply: Reply, outcome: str) -> bool:
+    """Whether the shopper reads the answer, not only whether the cited passage holds it: a reply led
+    by another sentence of the right passage is graded right, yet the shopper must ask again."""
+    if outcome == "handed_off_correctly":
+        return True
+    phrases = expected_phrases(case)
+    return outcome == "correct" and (not phrases or any(squash(p) in squash(reply.text) for p in phrases))
 
 
 def ask_by_chat(engine: Engine, sessions: sessionmaker[Session]) -> Callable[[EvalCase], Reply]:

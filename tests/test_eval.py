@@ -127,3 +127,21 @@ def test_the_real_benchmark_is_split_by_shop():
     assert not halves["dev"] & halves["test"] and len(halves["dev"]) + len(halves["test"]) >= 30
     for half, shops in halves.items():
         assert shops == {p.name for p in (REAL / half / "knowledge").iterdir()}
+
+
+@pytest.mark.parametrize(
+    ("expect", "text", "outcome", "carried"),
+    [
+        pytest.param("answer", "Returns are accepted within 30 days of delivery.", "correct", True, id="the-answering-sentence-shown"),
+        pytest.param("answer", "We ship with UPS. (say tell me more)", "correct", False, id="right-passage-other-sentence-shown"),
+        pytest.param("answer", "Returns are accepted within 30 days of delivery.", "wrong", False, id="shown-but-cited-wrong"),
+        pytest.param("handoff", "Let me get a person.", "handed_off_correctly", True, id="an-honest-hand-off"),
+    ],
+)
+def test_a_reply_carries_the_answer_only_when_its_words_hold_it(expect, text, outcome, carried):
+    """The benchmark grades the cited passage; a shopper reads the reply. `carried` is what they read."""
+    from bot.evaluation import EvalCase, carries
+    from bot.reply import Reply
+
+    case = EvalCase(store="s", question="how long to return?", expect=expect, passage_contains=["within 30 days of  delivery"] if expect != "handoff" else None)
+    assert carries(case, Reply("s", "answer", text, 0.9, (), (), "confident match"), outcome) is carried
