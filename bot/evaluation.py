@@ -2,7 +2,7 @@
 
 Each JSONL row: {"store", "question", "expect": "answer" | "policy" | "handoff",
 "passage_contains"?: str | [str, ...], "reply_contains"?: str | [str, ...],
-"today"?: "YYYY-MM-DD", "category"?: str}. An answer (FAQ or policy) is correct when the reply's
+"today"?: "YYYY-MM-DD", "category"?: str, "answer_sentence"?: str}. An answer (FAQ or policy) is correct when the reply's
 first source contains one of the expected phrases and the reply holds every
 `reply_contains` phrase (a computed date, "No —").
 """
@@ -39,6 +39,7 @@ class EvalCase(BaseModel):
     reply_contains: str | list[str] | None = None
     today: date | None = None
     category: str | None = None  # how the question is asked (terse, typo, date…): for per-category figures
+    answer_sentence: str | None = None  # the page's one sentence that answers, verbatim (training rows): what a reply should lead with
 
 
 @dataclass(frozen=True, slots=True)
