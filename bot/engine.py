@@ -24,7 +24,7 @@ from bot.ingest.curation import CURATION_FILE
 from bot.ingest.knowledge import store_dir
 from bot.match.decide import Kind, decide
 from bot.match.escalate import escalation
-from bot.match.extract import lead_sentences
+from bot.match.extract import SENTENCE_FEATURES, lead_sentences
 from bot.match.language import warm_word_frequencies
 from bot.match.lexical import repair_typos
 from bot.match.questions import focus_of, in_context, split_questions
@@ -100,6 +100,7 @@ class Engine:
 
     def __post_init__(self) -> None:
         check_features(self.match_settings.confidence_evidence_weights, "confidence")
+        check_features(self.match_settings.sentence_weights, "sentence", SENTENCE_FEATURES)
 
     def embedder_for(self, config: StoreConfig) -> Embedder:
         """A store may name its own model folder; the others share the default."""
@@ -320,7 +321,7 @@ class Engine:
 
         if decision.kind == Kind.answer:
             top = decision.candidates[0]
-            lead, more = lead_sentences(runtime.retriever.index, top, vector, retrieval.query)
+            lead, more = self.lead_of(runtime, top, retrieval, wording)
             text = render_reply("answer", lead=lead, more=more, title=top.chunk.title, citation=top.chunk.citation)
             return part(text, (source_of(top, decision.confidence),), (MORE_SUGGESTION,) if more else ())
         if decision.kind == Kind.clarify:
@@ -332,6 +333,12 @@ class Engine:
             "handoff", reason=decision.reason, store_name=config.name, support_email=config.support_email, website=config.website
         )
         return part(text, (), ())
+
+    def lead_of(self, runtime: StoreRuntime, candidate: Candidate, retrieval: Retrieval, question: str) -> tuple[tuple[str, ...], bool]:
+        settings = self.match_settings
+        return lead_sentences(
+            runtime.retriever.index, candidate, retrieval, question, settings.sentence_weights, settings.sentence_bias, settings.sentence_runner_margin
+        )
 
     def learned_reply(self, runtime: StoreRuntime, message: str, learned: dict[str, str | None]) -> Reply | None:
         """A wording an agent attached to a passage is answered from it; one marked out of scope hands off."""
@@ -398,7 +405,7 @@ class Engine:
             if candidate.chunk.id in seen:
                 continue
             seen.add(candidate.chunk.id)
-            lead, more = lead_sentences(runtime.retriever.index, candidate, vector, retrieval.query)
+            lead, more = self.lead_of(runtime, candidate, retrieval, message)
             text = render_reply("answer", lead=lead, more=more, title=candidate.chunk.title, citation=candidate.chunk.citation)
             score = round(candidate.probability, 4)
             source = ReplySource(candidate.chunk.id, candidate.chunk.title, score, candidate.chunk.citation)

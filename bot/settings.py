@@ -51,6 +51,21 @@ CONFIDENCE_EVIDENCE_WEIGHTS = {
     "topic": -0.715,
 }
 
+SENTENCE_WEIGHTS = {
+    "dense": 4.829,
+    "dense_gap": 4.829,
+    "cover": 0.943,
+    "cover_gap": 0.943,
+    "topic": 0.978,
+    "label": -1.581,
+    "after_label": 0.835,
+    "first": -0.259,
+    "position": -0.02,
+    "states_asked": 1.073,
+    "number": 0.32,
+    "words": 0.45,
+}
+
 
 class MatchSettings(BaseSettings):
     """Where the matcher draws its lines; measured on tests/eval (see bench/README.md)."""
@@ -83,6 +98,13 @@ class MatchSettings(BaseSettings):
     confidence_length_weight: float = 1.758
     confidence_bias: float = -0.54
     max_suggestions: int = 3
+    # Which sentences of the answering passage lead the reply (bot/match/extract.py): a scorer over each
+    # sentence's evidence, fitted listwise (a softmax within each passage) on 3,159 labelled answering
+    # sentences of four families by `python -m bench.fit_sentences`; a runner-up within
+    # `sentence_runner_margin` of the best is shown beside it (1.0: as many sentences shown as before, 1.9).
+    sentence_weights: dict[str, float] = Field(default_factory=lambda: dict(SENTENCE_WEIGHTS))
+    sentence_bias: float = 0.0
+    sentence_runner_margin: float = 1.0
     # A phrasing agents taught answers a message this close by meaning (cosine); rewordings of one
     # request sit above it, other requests about the same thing ("resize" vs "return" a ring) below.
     learned_min_similarity: float = 0.9

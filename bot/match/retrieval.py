@@ -56,11 +56,11 @@ class Evidence:
 FEATURES = tuple(f.name for f in fields(Evidence))
 
 
-def check_features(weights: Mapping[str, float], what: str) -> None:
+def check_features(weights: Mapping[str, float], what: str, known: tuple[str, ...] = FEATURES) -> None:
     """Weights come from settings (FAQBOT_MATCH_*): a misspelt feature would silently weigh nothing."""
-    unknown = set(weights) - set(FEATURES)
+    unknown = set(weights) - set(known)
     if unknown:
-        raise ValueError(f"unknown {what} features {sorted(unknown)}; known: {', '.join(FEATURES)}")
+        raise ValueError(f"unknown {what} features {sorted(unknown)}; known: {', '.join(known)}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +84,7 @@ class Retrieval:
     candidates: tuple[Candidate, ...]  # best first
     query: QueryTerms
     vector: np.ndarray
+    sentence_topic: np.ndarray  # per sentence of the store: agreement with the question's topic (StoreRetriever.sentence_topic)
 
 
 class StoreRetriever:
@@ -107,11 +108,12 @@ class StoreRetriever:
     def store(self) -> str:
         return self.index.store
 
-    def evidence(self, text: str, vector: np.ndarray, query: QueryTerms) -> list[Evidence]:
+    def evidence(self, text: str, vector: np.ndarray, query: QueryTerms, sentence_topic: np.ndarray | None = None) -> list[Evidence]:
+        """`sentence_topic`: each sentence's agreement with the question's topic, when the caller has it already."""
         question, content = self.index.key_scores(vector)
         sentence = self.index.best_sentence_scores(vector)
         lexical = {hit.chunk: hit for hit in self.lexical.search(text, query)}
-        topic = self.same_topic(vector)
+        topic = self.same_topic(self.sentence_topic(vector) if sentence_topic is None else sentence_topic)
         found = []
         for position, chunk in enumerate(self.index.chunks):
             hit = lexical.get(position)
@@ -135,13 +137,16 @@ class StoreRetriever:
             )
         return found
 
-    def same_topic(self, vector: np.ndarray) -> np.ndarray:
+    def sentence_topic(self, vector: np.ndarray) -> np.ndarray:
+        """Per sentence of the store, how far it is about what the question is about (0..1); all 0
+        where the store ranks without topics."""
+        if self.sentence_topics is None or not len(self.sentence_topics):
+            return np.zeros(len(self.index.sentence_vectors), np.float32)
+        return self.sentence_topics @ topic_shares(self.understanding.asks.affinity(vector), none=NO_TOPIC)
+
+    def same_topic(self, by_sentence: np.ndarray) -> np.ndarray:
         """Per chunk, how far its closest sentence is about what the question is about (0..1)."""
         found = np.zeros(len(self.index.chunks), np.float32)
-        if self.sentence_topics is None or not len(self.sentence_topics):
-            return found
-        asked = topic_shares(self.understanding.asks.affinity(vector), none=NO_TOPIC)
-        by_sentence = self.sentence_topics @ asked
         offsets = self.index.sentence_offsets
         for i in range(len(self.index.chunks)):
             if offsets[i + 1] > offsets[i]:
@@ -150,9 +155,10 @@ class StoreRetriever:
 
     def retrieve(self, text: str, vector: np.ndarray) -> Retrieval:
         query = self.lexical.query_terms(text)
+        sentence_topic = self.sentence_topic(vector)
         candidates = [
             Candidate(self.index.chunks[position], position, evidence, evidence.score(self.weights, self.bias))
-            for position, evidence in enumerate(self.evidence(text, vector, query))
+            for position, evidence in enumerate(self.evidence(text, vector, query, sentence_topic))
         ]
         candidates.sort(key=lambda c: c.score, reverse=True)
-        return Retrieval(tuple(candidates), query, vector)
+        return Retrieval(tuple(candidates), query, vector, sentence_topic)

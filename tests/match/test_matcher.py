@@ -222,3 +222,37 @@ def test_a_payment_methods_short_name_finds_the_page_that_spells_it_out(store_fo
     engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
     reply = engine.answer("acme", "do you take amex?")
     assert reply.kind == "answer" and "American Express" in reply.text
+
+
+WARRANTY_PAGE = """Warranty
+
+Our tents are built to last and tested on long trips in every season.
+We want to fix rare problems quickly and we answer every email.
+All sewn gear is warranted for 2 years against manufacturing and material defects.
+Depending on the problem, we may repair, replace or refund a warranty return.
+Ultralight gear needs reasonable care on the trail.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "leads_with"),
+    [
+        pytest.param("how long is the warranty on a tent?", "warranted for 2 years", id="the-number-two-lines-below"),
+        pytest.param("will you repair my tent or refund it?", "repair, replace or refund", id="a-later-sentence"),
+    ],
+)
+def test_the_reply_leads_with_the_answering_sentence_not_the_passages_first(store_folder, tmp_path, question, leads_with):
+    """Issue 26: a sentence scorer fitted on labelled answering sentences picks the lead; the
+    passage's first sentence names the topic and is no answer by default."""
+    knowledge = store_folder(WARRANTY_PAGE)
+    engine = Engine(knowledge, tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", question)
+    assert reply.kind == "answer", reply
+    assert leads_with in reply.text.split("\n")[0]
+
+
+def test_an_unknown_sentence_feature_is_refused_when_the_engine_is_made(tmp_path):
+    from bot.settings import MatchSettings
+
+    with pytest.raises(ValueError, match=r"unknown sentence features \['dense_sentence'\]"):
+        Engine(tmp_path, tmp_path, packaged_model_path(), MatchSettings(sentence_weights={"dense_sentence": 1.0}))
