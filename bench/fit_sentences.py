@@ -10,7 +10,7 @@ Passages of one sentence, or where no single sentence holds the phrase, teach no
 
 Printed, leave-one-family-out (fit on the other families, measure on this one) and over all:
 - `lead`: the top-scored sentence is a positive;
-- `shown`: what the reply shows holds a positive (passages of up to 3 sentences are shown whole;
+- `shown`: what the reply shows holds a positive (passages of up to 3 sentences, or of up to `whole_passage_words` words, are shown whole;
   longer ones the lead, a runner-up within the margin and a label's next sentence), with the mean
   number of sentences shown, per runner-up margin;
 for the scorer in `MatchSettings` now and the fitted one; then the fitted weights to copy into
@@ -37,6 +37,7 @@ from bot.match.extract import LEAD_SENTENCES, SENTENCE_FEATURES, SHORT_PASSAGE_S
 from bot.settings import MatchSettings, packaged_model_path
 
 MARGINS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.5)
+WHOLE_WORDS = (0, 40, 60, 80, 100)  # a passage this short is shown whole
 C = 0.5  # regularisation: the weights must carry to shops not fitted on
 
 
@@ -127,26 +128,27 @@ def fit_listwise(found: list[Passage], decay: float = 1e-3) -> tuple[dict[str, f
     return {name: round(float(v), 3) for name, v in zip(SENTENCE_FEATURES, w.detach(), strict=True)}, 0.0
 
 
-def shown(p: Passage, weights: dict[str, float], bias: float, margin: float) -> tuple[bool, bool, int]:
-    """(lead right, shown right, sentences shown), as extract.lead_sentences shows them."""
+def shown(p: Passage, weights: dict[str, float], bias: float, margin: float, whole_words: int = 0) -> tuple[bool, bool, int]:
+    """(lead right, shown right, words shown), as extract.lead_sentences shows them."""
     scores = [e.score(weights, bias) for e in p.evidence]
     order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)
     best = order[0]
-    if len(p.sentences) <= SHORT_PASSAGE_SENTENCES:
-        return p.right[best], any(p.right), len(p.sentences)
+    words = [len(s.split()) for s in p.sentences]
+    if len(p.sentences) <= SHORT_PASSAGE_SENTENCES or sum(words) <= whole_words:
+        return p.right[best], any(p.right), sum(words)
     chosen = {best}
     if scores[order[1]] >= scores[best] - margin:
         chosen.add(order[1])
     if is_label(p.sentences[best]) and best + 1 < len(p.sentences):
         chosen.add(best + 1)
     lead = sorted(chosen)[: LEAD_SENTENCES + 1]
-    return p.right[best], any(p.right[i] for i in lead), len(lead)
+    return p.right[best], any(p.right[i] for i in lead), sum(words[i] for i in lead)
 
 
-def figures(found: list[Passage], weights: dict[str, float], bias: float, margin: float) -> str:
-    rows = [shown(p, weights, bias, margin) for p in found]
+def figures(found: list[Passage], weights: dict[str, float], bias: float, margin: float, whole_words: int = 0) -> str:
+    rows = [shown(p, weights, bias, margin, whole_words) for p in found]
     n = len(rows) or 1
-    return f"lead={sum(r[0] for r in rows) / n:.1%} shown={sum(r[1] for r in rows) / n:.1%} sentences={sum(r[2] for r in rows) / n:.2f}"
+    return f"lead={sum(r[0] for r in rows) / n:.1%} shown={sum(r[1] for r in rows) / n:.1%} words={sum(r[2] for r in rows) / n:.1f}"
 
 
 def main() -> None:
@@ -165,15 +167,18 @@ def main() -> None:
     for family in FAMILIES:
         held = by_family[family]
         rest = [p for p in found if family_of(p.variant) != family]
-        print(f"{family:8s} now: {figures(held, now.sentence_weights, now.sentence_bias, now.sentence_runner_margin)}")
+        print(f"{family:8s} now: {figures(held, now.sentence_weights, now.sentence_bias, now.sentence_runner_margin, now.whole_passage_words)}")
         for label, fitter in (("pointwise", fit), ("listwise", fit_listwise)):
             weights, bias = fitter(rest)
             for margin in MARGINS:
                 print(f"{family:8s} {label}, margin {margin}: {figures(held, weights, bias, margin)}")
     weights, bias = fit_listwise(found)
-    print(f"all      now: {figures(found, now.sentence_weights, now.sentence_bias, now.sentence_runner_margin)}")
+    print(f"all      now: {figures(found, now.sentence_weights, now.sentence_bias, now.sentence_runner_margin, now.whole_passage_words)}")
     for margin in MARGINS:
         print(f"all      listwise, margin {margin}: {figures(found, weights, bias, margin)}")
+    for whole in WHOLE_WORDS:
+        for margin in (0.5, 1.0, 1.5):
+            print(f"all      listwise, margin {margin}, whole up to {whole} words: {figures(found, weights, bias, margin, whole)}")
     print("\n# MatchSettings (bot/settings.py)")
     print("SENTENCE_WEIGHTS =", weights)
     print(f"sentence_bias = {bias}")

@@ -3,6 +3,7 @@
     python -m bench.real                    # both halves: aggregate figures only
     python -m bench.real --half dev --rows  # the dev half, with every row the bot got wrong
     python -m bench.real --model PATH       # another sentence-transformers folder in MiniLM's place
+    python -m bench.real --half train --rows --index DIR   # the training shops (bench/data/train/), studied freely; indexes kept in DIR
 
 tests/eval/real/<half>/knowledge/<shop>/ holds each shop's pages (the URL on a page's first
 line, the text as the stored copy gave it) and a one-line store.toml: raw pages only, no
@@ -40,21 +41,23 @@ from bot.settings import MatchSettings, packaged_model_path
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "tests" / "eval" / "real"
 HALVES = ("dev", "test")
+FOLDERS = {"dev": REAL / "dev", "test": REAL / "test", "train": ROOT / "bench" / "data" / "train"}
 NAIVE_HANDOFF_BELOW = 0.3
 
 
 def half_cases(half: str) -> list[EvalCase]:
-    return [case for path in sorted((REAL / half).glob("*.jsonl")) for case in read_cases(path)]
+    return [case for path in sorted(FOLDERS[half].glob("*.jsonl")) for case in read_cases(path)]
 
 
-def run_bot(half: str, index_dir: Path, embedder: Embedder) -> tuple[list[CaseResult], dict[str, RankerHit]]:
-    knowledge = REAL / half / "knowledge"
+def run_bot(half: str, index_dir: Path, embedder: Embedder, latency: bool = True) -> tuple[list[CaseResult], dict[str, RankerHit]]:
+    knowledge = FOLDERS[half] / "knowledge"
     engine = Engine(knowledge, index_dir / half, embedder.path, MatchSettings())
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{scratch}/bench.db"
         upgrade_database(url)
         scores = evaluate(engine, half_cases(half), ask_by_chat(engine, session_factory(url)))
-    print_latency(half, engine, embedder)
+    if latency:
+        print_latency(half, engine, embedder)
     return [r for score in scores.values() for r in score.results], ranker_hits(engine, half_cases(half))
 
 
@@ -122,7 +125,7 @@ def run_naive(half: str, embedder: Embedder) -> list[NaiveResult]:
     for case in half_cases(half):
         by_shop[case.store].append(case)
     for shop, cases in by_shop.items():
-        texts = paragraphs(REAL / half / "knowledge" / shop) or [""]  # a page of no text: nothing is close
+        texts = paragraphs(FOLDERS[half] / "knowledge" / shop) or [""]  # a page of no text: nothing is close
         vectors = embedder.encode(texts)
         asked = embedder.encode([c.question for c in cases])
         for case, vector in zip(cases, asked, strict=True):
@@ -197,8 +200,10 @@ def print_loss_after_retrieval(half: str, bot: list[CaseResult], ranker: dict[st
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--half", choices=HALVES, action="append", help="which half (default: both)")
+    parser.add_argument("--half", choices=tuple(FOLDERS), action="append", help="which half (default: dev and test); train: the training shops")
     parser.add_argument("--rows", action="store_true", help="print the dev half's failing rows (refused for the test half)")
+    parser.add_argument("--no-latency", action="store_true", help="skip the reply/encode latency run (it doubles the time)")
+    parser.add_argument("--index", type=Path, default=None, help="keep the built indexes in this folder between runs (default: a temporary one)")
     parser.add_argument("--model", type=Path, default=None, help="sentence-transformers model folder for the bot and the naive retriever (default: the packaged MiniLM)")
     args = parser.parse_args()
     halves = args.half or list(HALVES)
@@ -208,7 +213,7 @@ def main() -> None:
     embedder, untuned = load_embedder(model), load_embedder(model, tuning=None)
     with tempfile.TemporaryDirectory() as scratch:
         for half in halves:
-            results, ranker = run_bot(half, Path(scratch), embedder)
+            results, ranker = run_bot(half, args.index or Path(scratch), embedder, latency=not args.no_latency)
             report(half, results, ranker, run_naive(half, untuned), args.rows)
 
 

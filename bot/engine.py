@@ -24,7 +24,7 @@ from bot.ingest.curation import CURATION_FILE
 from bot.ingest.knowledge import store_dir
 from bot.match.decide import Kind, decide
 from bot.match.escalate import escalation
-from bot.match.extract import SENTENCE_FEATURES, lead_sentences
+from bot.match.extract import SENTENCE_FEATURES, best_sentence, lead_sentences
 from bot.match.language import warm_word_frequencies
 from bot.match.lexical import repair_typos
 from bot.match.questions import focus_of, in_context, split_questions
@@ -233,7 +233,7 @@ class Engine:
                 result = runtime.responder.answer(questions[i], today, recognised=DATE_INTENTS[asked_date])
             checked = runtime.policy_read_from_page or asked_date in DATE_INTENTS  # the owner's policy.toml, recognised by its patterns, is trusted
             if result is not None and (not checked or self.retrieval_agrees(runtime, result, retrievals[i])):
-                parts[i] = self.policy_part(runtime, questions[i], result)
+                parts[i] = self.policy_part(runtime, questions[i], result, retrievals.get(i))
             elif asked_date in SPAN_DATES:
                 # A deadline asked for that no recognised rule gives: the span the answering sentence states.
                 parts[i] = self.span_part(runtime, questions[i], vectors[i], retrievals[i], today)
@@ -280,15 +280,23 @@ class Engine:
         first = retrieval.candidates[0]
         return first.chunk.passage_id in cited_passages or first.probability < RIVAL_PROBABILITY
 
-    def policy_part(self, runtime: StoreRuntime, question: str, result: PolicyAnswer) -> PartAnswer:
+    def policy_part(self, runtime: StoreRuntime, question: str, result: PolicyAnswer, retrieval: Retrieval | None = None) -> PartAnswer:
+        """`retrieval`, when the question was ranked (facts read off a raw page): the reply then also
+        quotes the sentence of the cited passage that answers the question, which on a pasted page is
+        often not the one the rule was read from ("we do not accept returns on opened bags" beside
+        the window for unopened ones)."""
         sources = tuple(dict.fromkeys(runtime.citations[id(f)] for f in result.facts if id(f) in runtime.citations))
         first = sources[0] if sources else None
+        quotes = tuple(dict.fromkeys(f.source for f in result.facts))
+        answering = self.answering_sentence(runtime, retrieval, {s.id for s in sources}, question) if retrieval else None
+        if answering and not any(squashed(answering) in squashed(q) or squashed(q) in squashed(answering) for q in quotes):
+            quotes = (answering, *quotes)
         text = render_reply(
             "policy",
             lead=ONE_PERIOD.sub("", result.lead),  # "Purl & Ply Yarn Co.." when a store's name ends a sentence
             details=result.details,
             ask=result.ask,
-            quotes=tuple(dict.fromkeys(f.source for f in result.facts))[:2],
+            quotes=quotes[:2],
             title=first.title if first else None,
             citation=first.citation if first else None,
         )
@@ -334,10 +342,25 @@ class Engine:
         )
         return part(text, (), ())
 
+    def answering_sentence(self, runtime: StoreRuntime, retrieval: Retrieval, cited: set[str], question: str) -> str | None:
+        """The best answering sentence of the highest-ranked cited passage, by the fitted sentence scorer."""
+        candidate = next((c for c in retrieval.candidates if c.chunk.id in cited), None)
+        if candidate is None or not candidate.chunk.sentences:
+            return None
+        settings = self.match_settings
+        return best_sentence(runtime.retriever.index, candidate, retrieval, question, settings.sentence_weights, settings.sentence_bias)
+
     def lead_of(self, runtime: StoreRuntime, candidate: Candidate, retrieval: Retrieval, question: str) -> tuple[tuple[str, ...], bool]:
         settings = self.match_settings
         return lead_sentences(
-            runtime.retriever.index, candidate, retrieval, question, settings.sentence_weights, settings.sentence_bias, settings.sentence_runner_margin
+            runtime.retriever.index,
+            candidate,
+            retrieval,
+            question,
+            settings.sentence_weights,
+            settings.sentence_bias,
+            settings.sentence_runner_margin,
+            settings.whole_passage_words,
         )
 
     def learned_reply(self, runtime: StoreRuntime, message: str, learned: dict[str, str | None]) -> Reply | None:
@@ -428,6 +451,10 @@ def policy_read_off(index: StoreIndex, exemplars: Understanding) -> StorePolicy:
     """The page's facts, each sentence with the topic labelled exemplars read it as stating."""
     sentences = [sentence.strip() for chunk in index.chunks for sentence in chunk.sentences]
     return infer_policy(index.chunks, dict(zip(sentences, exemplars.stated(index.sentence_vectors), strict=True)))
+
+
+def squashed(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
 def swaps_a_word(message: str, taught: str) -> bool:

@@ -101,10 +101,14 @@ class MatchSettings(BaseSettings):
     # Which sentences of the answering passage lead the reply (bot/match/extract.py): a scorer over each
     # sentence's evidence, fitted listwise (a softmax within each passage) on 3,159 labelled answering
     # sentences of four families by `python -m bench.fit_sentences`; a runner-up within
-    # `sentence_runner_margin` of the best is shown beside it (1.0: as many sentences shown as before, 1.9).
+    # `sentence_runner_margin` of the best is shown beside it.
     sentence_weights: dict[str, float] = Field(default_factory=lambda: dict(SENTENCE_WEIGHTS))
     sentence_bias: float = 0.0
-    sentence_runner_margin: float = 1.0
+    sentence_runner_margin: float = 1.5
+    # A passage this short (words) is shown whole. Over the four families (bench/README.md, session 11):
+    # whole up to 60 words and a runner-up within 1.5 show the answer for 95.4 % of passages at 35.7
+    # words on average, against 93.3 % at 31.6 for 3 sentences whole and 1.0.
+    whole_passage_words: int = 60
     # A phrasing agents taught answers a message this close by meaning (cosine); rewordings of one
     # request sit above it, other requests about the same thing ("resize" vs "return" a ring) below.
     learned_min_similarity: float = 0.9

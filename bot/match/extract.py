@@ -93,14 +93,29 @@ def sentence_evidence(index: StoreIndex, candidate: Candidate, retrieval: Retrie
     ]
 
 
+def best_sentence(index: StoreIndex, candidate: Candidate, retrieval: Retrieval, question: str, weights: Mapping[str, float], bias: float) -> str:
+    """The one sentence of the candidate's chunk the scorer ranks first (the chunk has sentences)."""
+    scores = [e.score(weights, bias) for e in sentence_evidence(index, candidate, retrieval, question)]
+    return candidate.chunk.sentences[int(np.argmax(scores))]
+
+
 def lead_sentences(
-    index: StoreIndex, candidate: Candidate, retrieval: Retrieval, question: str, weights: Mapping[str, float], bias: float, runner_margin: float
+    index: StoreIndex,
+    candidate: Candidate,
+    retrieval: Retrieval,
+    question: str,
+    weights: Mapping[str, float],
+    bias: float,
+    runner_margin: float,
+    whole_words: int,
 ) -> tuple[tuple[str, ...], bool]:
-    """The answering sentences in page order, and whether the passage holds more. The fitted scorer
-    picks the lead; a runner-up within `runner_margin` (log-odds) of it is shown too, since two
-    sentences the scorer cannot tell apart often both carry the answer (the window and its condition)."""
+    """The answering sentences in page order, and whether the passage holds more. A passage of up to
+    3 sentences or `whole_words` words is shown whole: a shopper reads it at a glance. Otherwise the
+    fitted scorer picks the lead; a runner-up within `runner_margin` (log-odds) of it is shown too,
+    since two sentences the scorer cannot tell apart often both carry the answer (the window and
+    its condition)."""
     sentences = candidate.chunk.sentences
-    if len(sentences) <= SHORT_PASSAGE_SENTENCES:
+    if len(sentences) <= SHORT_PASSAGE_SENTENCES or sum(len(s.split()) for s in sentences) <= whole_words:
         return sentences, False
     scores = [e.score(weights, bias) for e in sentence_evidence(index, candidate, retrieval, question)]
     order = sorted(range(len(sentences)), key=scores.__getitem__, reverse=True)

@@ -591,3 +591,23 @@ def test_hawaii_is_refused_only_when_the_ship_clause_says_so(store_folder, tmp_p
     engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
     reply = engine.answer("acme", "do you ship to hawaii?")
     assert reply.kind in ("policy", "answer") and reply.text.startswith(starts), reply.text  # the page's own words when they don't settle it
+
+
+def test_a_computed_answer_on_a_pasted_page_quotes_the_sentence_that_answers_too(store_folder, tmp_path):
+    """Issue 26: the rule may be read from one sentence ("unopened tins within 30 days") while
+    another sentence of the same passage answers the question ("opened tins are not accepted"):
+    the reply quotes the answering one, chosen by the fitted sentence scorer, beside the rule's."""
+    page = (
+        "Thank you for shopping with us. Free shipping on orders over $40.\n\n"
+        "- Tea and Consumables:\n"
+        "- Because tea is a food product, we do not accept returns on opened tins of tea.\n"
+        "However, if a tin arrives damaged, contact us within 7 days of delivery.\n"
+        "- Unopened tins can be returned within 30 days of the purchase date for a full refund or exchange.\n"
+        "The tin must be sealed and in its original condition.\n\n"
+        "- Teaware and Gifts:\n"
+        "- Teapots and cups can be returned within 30 days of delivery if unused.\n"
+    )
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "I opened a tin and don't love the taste. Can I send it back?")
+    assert reply.kind == "policy", reply
+    assert "we do not accept returns on opened tins of tea" in reply.text
