@@ -1,12 +1,12 @@
 """Fits the matcher's ranker and confidence on labelled questions of many shops, and says how well they generalise.
 
-    python -m bench.fit_matcher
+    python -m bench.fit_matcher [--curve]
 
 Data, every answerable and out-of-scope question (date rows are the calculators'):
 - jewelry: tests/eval/*.jsonl asked of the three shipped stores twice, with their curated
   knowledge and with the raw FAQ page alone (what a new store gets);
 - pages: tests/eval/pages/, 14 shops of other trades written by helpers as new owners;
-- train: bench/data/train/, 41 real shops' own pages as found, fitted on and never scored;
+- train: bench/data/train/, 191 real shops' own pages as found, fitted on and never scored;
 - real: tests/eval/real/dev/, 18 real shops' own pages as found (the benchmark's dev half).
 tests/eval/dev/ and the real benchmark's test half are never fitted on. Printed:
 
@@ -24,6 +24,8 @@ figures differ from `python -m bench.match` and `python -m bench.real`, which ru
 
 from __future__ import annotations
 
+import argparse
+import hashlib
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -239,12 +241,32 @@ def collect_training(scratch: Path) -> list[Asked]:
     )
 
 
+CURVE = (0.25, 0.5, 1.0)
+
+
+def learning_curve(asked: list[Asked]) -> None:
+    """The ranker and confidence fitted on the other families with a growing share of the training
+    shops, measured on the real dev half (left out of every fit here): what more shops buy."""
+    real = [a for a in asked if a.variant == "real"]
+    train_shops = sorted({a.store for a in asked if a.variant == "train"}, key=lambda s: hashlib.sha1(s.encode()).hexdigest())
+    for fraction in CURVE:
+        kept = set(train_shops[: max(1, round(len(train_shops) * fraction))])
+        fitted_on = [a for a in asked if a.variant not in ("real", "train") or a.store in kept]
+        right, wrong = outcomes(real, fit(fitted_on, FEATURES))
+        print(f"curve training shops {len(kept):3d} ({fraction:.0%}): real dev, matcher alone: right {right:.1%}, confident wrong {wrong:.1%}", flush=True)
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--curve", action="store_true", help="also print the learning curve over the training shops")
+    args = parser.parse_args()
     held_out = [c for store in STORES for c in read_cases(ROOT / "tests" / "eval" / "dev" / f"{store}.jsonl")]
     with tempfile.TemporaryDirectory() as scratch:
         asked = collect_training(Path(scratch))
         dev = collect(held_out, Path(scratch) / "dev", off_topic=False)
-    print(f"questions: fitted {len(asked)} (" + ", ".join(f"{v} {sum(a.variant == v for a in asked)}" for v in ("curated", "raw", "pages", "train", "real")) + f"), held out {len(dev)}")
+    print(f"questions: fitted {len(asked)} (" + ", ".join(f"{v} {sum(a.variant == v for a in asked)}" for v in ("curated", "raw", "pages", "train", "real")) + f"), held out {len(dev)}", flush=True)
+    if args.curve:
+        learning_curve(asked)
     models = {}
     for label, features in ABLATIONS.items():
         models[label] = model = fit(asked, features)

@@ -66,6 +66,15 @@ SENTENCE_WEIGHTS = {
     "words": 0.45,
 }
 
+DATE_GATE_WEIGHTS = {
+    "dated": 5.655,
+    "general": 0.242,
+    "order_dates": 2.82,
+    "refund_date": 5.258,
+    "report_deadline": 4.032,
+    "return_deadline": 4.946,
+}
+
 
 class MatchSettings(BaseSettings):
     """Where the matcher draws its lines; measured on tests/eval (see bench/README.md)."""
@@ -105,6 +114,11 @@ class MatchSettings(BaseSettings):
     sentence_weights: dict[str, float] = Field(default_factory=lambda: dict(SENTENCE_WEIGHTS))
     sentence_bias: float = 0.0
     sentence_runner_margin: float = 1.5
+    # Whether a question asks for a date worked out for the shopper's case (bot/match/exemplars.py,
+    # asks_for_a_date): a logistic gate over the computed-date exemplars' closeness and whether the
+    # message gives a date, fitted by `python -m bench.fit_dates`.
+    date_gate_weights: dict[str, float] = Field(default_factory=lambda: dict(DATE_GATE_WEIGHTS))
+    date_gate_bias: float = -13.223
     # A passage this short (words) is shown whole. Over the four families (bench/README.md, session 11):
     # whole up to 60 words and a runner-up within 1.5 show the answer for 95.4 % of passages at 35.7
     # words on average, against 93.3 % at 31.6 for 3 sentences whole and 1.0.

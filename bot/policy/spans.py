@@ -16,8 +16,6 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-import numpy as np
-
 from bot.match.text import content_terms
 from bot.policy.calendar import BusinessCalendar, spoken
 from bot.policy.slots import WORD_NUMBERS, Slots
@@ -51,10 +49,16 @@ class CountedDate:
     start_words: str  # how the shopper said the date: "March 10", "today"
     earliest: date
     latest: date
+    today: date | None = None  # set when the date is a deadline: whether it is still open is then said first
 
     def lead(self) -> str:
+        counted = f"{self.span.words} from {self.start_words} ({spoken(self.start)})"
+        if self.today is not None and self.today <= self.earliest:
+            return f"Yes — until {spoken(self.latest)}: {counted}."
+        if self.today is not None and self.today > self.latest:
+            return f"Sorry — that ended on {spoken(self.latest)}: {counted}."
         when = spoken(self.latest) if self.earliest == self.latest else f"between {spoken(self.earliest)} and {spoken(self.latest)}"
-        return f"Counting {self.span.words} from {self.start_words} ({spoken(self.start)}): {when}."
+        return f"Counting {counted}: {when}."
 
 
 def spans_in(sentence: str) -> list[Span]:
@@ -102,10 +106,12 @@ def root(term: str) -> str:
 
 
 def count_from_sentence(
-    sentences: list[tuple[str, float]], question: str, slots: Slots, calendar: BusinessCalendar
+    sentences: list[tuple[str, float]], question: str, slots: Slots, calendar: BusinessCalendar, deadline_on: date | None = None
 ) -> CountedDate | None:
     """`sentences`: candidate answering sentences, each with how close it is to the question (in any
-    order). The closest one stating a span is counted from the date the shopper gave (`slots`)."""
+    order). The closest one stating a span is counted from the date the shopper gave (`slots`).
+    `deadline_on`: today, when the date counted is a deadline (to return, to report): the reply then
+    says first whether it is still open, as the calculators' return window does."""
     start = start_of(slots)
     if start is None:
         return None
@@ -117,10 +123,4 @@ def count_from_sentence(
     if span is None:
         return None
     day, words = start
-    return CountedDate(sentence, span, day, words, calendar.add(day, span.low, span.unit), calendar.add(day, span.high, span.unit))
-
-
-def candidate_sentences(chunks_sentences: list[tuple[tuple[str, ...], np.ndarray, float]]) -> list[tuple[str, float]]:
-    """Each retrieved passage's sentences with their closeness to the question, lifted by how
-    sure retrieval is of the passage: a close sentence in an unlikely passage is a neighbour."""
-    return [(s, float(score) + passage) for sentences, scores, passage in chunks_sentences for s, score in zip(sentences, scores, strict=True)]
+    return CountedDate(sentence, span, day, words, calendar.add(day, span.low, span.unit), calendar.add(day, span.high, span.unit), deadline_on)

@@ -58,6 +58,22 @@ def test_nothing_is_counted_without_a_date_and_a_span(question, sentences):
     assert count_from_sentence(sentences, question, extract_slots(question, TODAY), BusinessCalendar()) is None
 
 
+@pytest.mark.parametrize(
+    "question, deadline_on, lead",
+    [
+        # A deadline still open or already passed is said first, as the calculators' return window says it.
+        ("I got it on June 1, can I still send it back?", TODAY, "Yes — until Friday, July 31, 2026: 60 days from June 1 (Monday, June 1, 2026)."),
+        ("I got it on March 1, can I still send it back?", TODAY, "Sorry — that ended on Thursday, April 30, 2026: 60 days from March 1 (Sunday, March 1, 2026)."),
+        # A date that is no deadline (a refund, a delivery) is only counted.
+        ("I got it on June 1, when is that?", None, "Counting 60 days from June 1 (Monday, June 1, 2026): Friday, July 31, 2026."),
+    ],
+)
+def test_a_deadline_says_first_whether_it_is_still_open(question, deadline_on, lead):
+    sentences = [("Items may be returned within 60 days of delivery.", 0.6)]
+    found = count_from_sentence(sentences, question, extract_slots(question, TODAY), BusinessCalendar(), deadline_on)
+    assert found.lead() == lead
+
+
 def test_the_closest_sentence_stating_a_span_is_the_one_counted():
     question = "my package was delivered May 28 but is missing, by when must I report it?"
     sentences = [("Missing packages must be reported within 7 days of delivery.", 0.62), ("Orders ship within 2 days.", 0.31)]
@@ -78,3 +94,31 @@ def test_a_raw_page_answers_a_deadline_no_calculator_knows(store_folder, tmp_pat
     reply = engine.answer("acme", "I placed a hold order on March 10. What's the last day I can cancel it for a full refund?", today=date(2026, 3, 20))
     assert reply.kind == "policy", reply.text
     assert "Thursday, April 9, 2026" in reply.text and "within 30 days of order date" in reply.text
+
+
+DAMAGE_PAGE = """Shipping
+Orders leave our workshop within 3 business days. Delivery takes 2-5 business days after that.
+
+Damaged items
+If your lamp arrives damaged, email us photos within 5 days of delivery and we will replace it.
+
+Gift wrapping
+We can wrap any order in recycled paper for $4.
+"""
+
+
+@pytest.mark.parametrize(
+    ("question", "today", "counted"),
+    [
+        pytest.param("The lamp came on June 2 and the shade is cracked. By when do I have to tell you?", date(2026, 6, 3), "Sunday, June 7, 2026", id="a-deadline-from-the-shoppers-date"),
+        pytest.param("I bought a lamp last week as a gift, can you wrap it?", date(2026, 6, 3), None, id="a-date-in-passing-is-no-request-for-one"),
+    ],
+)
+def test_on_a_pasted_page_a_date_asked_for_is_counted_from_the_answering_sentence(store_folder, tmp_path, question, today, counted):
+    """Issue 26: a fitted gate reads whether the shopper wants a date worked out; the answering sentence's span counts it."""
+    engine = Engine(store_folder(DAMAGE_PAGE, name="Lamp Co"), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", question, today=today)
+    if counted:
+        assert reply.kind == "policy" and counted in reply.text, reply.text
+    else:
+        assert "Counting" not in reply.text, reply.text
