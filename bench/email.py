@@ -25,7 +25,7 @@ from bot.email.responder import process_mail
 from bot.engine import Engine
 from bot.evaluation import judge, read_cases
 from bot.index import build_store_index, load_embedder
-from bot.settings import MatchSettings, packaged_model_path
+from bot.settings import MatchSettings, get_settings, packaged_model_path
 
 ROOT = Path(__file__).resolve().parents[1]
 STORES = ("sessori", "dissoo", "stelladot")
@@ -34,12 +34,13 @@ THRESHOLDS = (0.4, 0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9)
 
 def main() -> None:
     knowledge = ROOT / "knowledge"
-    embedder = load_embedder(packaged_model_path())
+    encoder = get_settings().encoder  # FAQBOT_ENCODER=torch|onnx: the auto-replies under either backend
+    embedder = load_embedder(packaged_model_path(), backend=encoder)
     with tempfile.TemporaryDirectory() as scratch:
         index_dir = Path(scratch)
         for store in STORES:
             build_store_index(knowledge, index_dir, store, embedder)
-        engine = Engine(knowledge, index_dir, packaged_model_path(), MatchSettings(), build_stale=False)
+        engine = Engine(knowledge, index_dir, packaged_model_path(), MatchSettings(), build_stale=False, encoder=encoder)
         for label, folder in (("asserted", ROOT / "tests" / "eval"), ("dev", ROOT / "tests" / "eval" / "dev")):
             cases = [c for store in STORES for c in read_cases(folder / f"{store}.jsonl")]
             rows = []

@@ -44,7 +44,7 @@ import numpy as np
 import torch
 
 from bot.evaluation import EvalCase, read_cases, squash
-from bot.index.embedder import TUNING_FILE, load_embedder, model_fingerprint
+from bot.index.embedder import TUNING_FILE, load_embedder, load_torch_model, model_fingerprint
 from bot.index.store_index import chunk_keys
 from bot.ingest import load_store_knowledge
 from bot.settings import packaged_model_path
@@ -180,7 +180,7 @@ def main() -> None:
     parser.add_argument("--fraction", type=float, default=1.0, help="share of the training shops to fit on (learning curve)")
     args = parser.parse_args()
     base = packaged_model_path()
-    model = load_embedder(base, tuning=None).model
+    model = load_torch_model(base, tuning=None)
     model.max_seq_length = MAX_TOKENS
     with tempfile.TemporaryDirectory() as scratch:
         pairs = [pair for knowledge, cases in families(Path(scratch), args.fraction) for pair in pairs_of(knowledge, cases)]
@@ -196,10 +196,9 @@ def dense_top1(base: Path, tuning: Path | None) -> str:
     """The closest key by meaning (dense_best) holds the answer: the encoder's own retrieval, on
     shops it was never fitted on (the real dev half; the jewelry stores' held-out dev sets, raw)."""
     from bot.index import build_store_index
-    from bot.index.embedder import load_embedder as load
     from bot.index.store_index import load_store_index
 
-    embedder = load.__wrapped__(base, tuning)
+    embedder = load_embedder(base, tuning, backend="torch")  # as the tuning was fitted
     found = []
     with tempfile.TemporaryDirectory() as scratch:
         jewelry_dev = [case for store in STORES for case in read_cases(ROOT / "tests" / "eval" / "dev" / f"{store}.jsonl")]

@@ -49,15 +49,16 @@ def half_cases(half: str) -> list[EvalCase]:
     return [case for path in sorted(FOLDERS[half].glob("*.jsonl")) for case in read_cases(path)]
 
 
-def run_bot(half: str, index_dir: Path, embedder: Embedder, latency: bool = True) -> tuple[list[CaseResult], dict[str, RankerHit]]:
+def run_bot(half: str, index_dir: Path, model: Path, encoder: str, bare: Embedder | None) -> tuple[list[CaseResult], dict[str, RankerHit]]:
+    """`encoder`: the bot's backend (serving's is onnx); `bare`: the PyTorch encoder its latency is set against (None: skip)."""
     knowledge = FOLDERS[half] / "knowledge"
-    engine = Engine(knowledge, index_dir / half, embedder.path, MatchSettings())
+    engine = Engine(knowledge, index_dir / f"{half}-{encoder}", model, MatchSettings(), encoder=encoder)
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{scratch}/bench.db"
         upgrade_database(url)
         scores = evaluate(engine, half_cases(half), ask_by_chat(engine, session_factory(url)))
-    if latency:
-        print_latency(half, engine, embedder)
+    if bare is not None:
+        print_latency(half, engine, bare)
     return [r for score in scores.values() for r in score.results], ranker_hits(engine, half_cases(half))
 
 
@@ -91,7 +92,7 @@ def case_key(case: EvalCase) -> str:
 
 
 def print_latency(half: str, engine: Engine, embedder: Embedder) -> None:
-    """The engine's reply beside one bare encode of the same question, interleaved in one run: on
+    """The engine's reply beside one bare PyTorch encode of the same question, interleaved in one run: on
     pasted pages every reply also weighs topics and may check a computed answer against retrieval."""
     encode_ms, reply_ms = [], []
     for case in half_cases(half):
@@ -204,16 +205,18 @@ def main() -> None:
     parser.add_argument("--rows", action="store_true", help="print the dev half's failing rows (refused for the test half)")
     parser.add_argument("--no-latency", action="store_true", help="skip the reply/encode latency run (it doubles the time)")
     parser.add_argument("--index", type=Path, default=None, help="keep the built indexes in this folder between runs (default: a temporary one)")
+    parser.add_argument("--encoder", choices=("onnx", "torch"), default="onnx", help="the bot's encoder backend (default: onnx, as served)")
     parser.add_argument("--model", type=Path, default=None, help="sentence-transformers model folder for the bot and the naive retriever (default: the packaged MiniLM)")
     args = parser.parse_args()
     halves = args.half or list(HALVES)
     if args.rows and "test" in halves:
         parser.error("--rows is for the dev half only: the test half is scored, never studied")
     model = (args.model or packaged_model_path()).resolve()
-    embedder, untuned = load_embedder(model), load_embedder(model, tuning=None)
+    untuned = load_embedder(model, tuning=None, backend="torch")  # the naive retriever: the plain way, as the package ships it
+    bare = None if args.no_latency else load_embedder(model, backend="torch")
     with tempfile.TemporaryDirectory() as scratch:
         for half in halves:
-            results, ranker = run_bot(half, args.index or Path(scratch), embedder, latency=not args.no_latency)
+            results, ranker = run_bot(half, args.index or Path(scratch), model, args.encoder, bare)
             report(half, results, ranker, run_naive(half, untuned), args.rows)
 
 

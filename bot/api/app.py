@@ -115,7 +115,10 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
     """`public`: the server listens beyond loopback, so the agents' console needs a password."""
     if migrate:
         upgrade_database(settings.database_url)
-    engine = engine or Engine(settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match)
+    engine = engine or Engine(
+        settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match,
+        encoder=settings.encoder, encoder_cache=settings.encoder_cache,
+    )
     sessions = session_factory(settings.database_url)
     app = FastAPI(title="faqbot", version="0.1.0", description="Answers each store's shoppers from that store's own FAQ.")
     app.state.engine = engine

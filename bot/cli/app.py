@@ -22,6 +22,8 @@ app.add_typer(orders_app, name="orders")
 policy_app = typer.Typer(help="A store's policy.toml.", no_args_is_help=True)
 app.add_typer(policy_app, name="policy")
 app.add_typer(email_app, name="email")
+model_app = typer.Typer(help="The sentence encoder.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
 
 KnowledgeOpt = Annotated[Optional[Path], typer.Option("--knowledge", help="knowledge folder (default: setting FAQBOT_KNOWLEDGE_DIR or ./knowledge)")]
 IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: setting FAQBOT_INDEX_DIR or ./index)")]
@@ -50,7 +52,10 @@ def fail(exc: FaqbotError) -> None:
 def make_engine(settings: Settings, build_stale: bool = True):
     from bot.engine import Engine
 
-    return Engine(settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=build_stale)
+    return Engine(
+        settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=build_stale,
+        encoder=settings.encoder, encoder_cache=settings.encoder_cache,
+    )
 
 
 @app.command()
@@ -78,7 +83,7 @@ def build(
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, disable=not console.is_terminal) as progress:
             for name in stores:
                 config = load_store_config(store_dir(settings.knowledge_dir, name))
-                embedder = load_embedder(config.model_path or settings.resolved_model_path())
+                embedder = load_embedder(config.model_path or settings.resolved_model_path(), backend=settings.encoder, exports=settings.encoder_cache)
                 task = progress.add_task(f"embedding {name}", total=None)
                 result = build_store_index(
                     settings.knowledge_dir, settings.index_dir, name, embedder, force=force,
@@ -292,6 +297,34 @@ def db_upgrade() -> None:
     except FaqbotError as exc:
         fail(exc)
     typer.echo(f"database at revision {revision}")
+
+
+@model_app.command("export")
+def model_export(
+    model: Annotated[Optional[Path], typer.Option("--model", help="sentence-transformers model folder (default: setting FAQBOT_MODEL_PATH or the packaged MiniLM)")] = None,
+    out: Annotated[Optional[Path], typer.Option("--out", help="folder for exports (default: setting FAQBOT_ENCODER_CACHE)")] = None,
+    force: Annotated[bool, typer.Option("--force", help="export again even if an export exists")] = False,
+    int8: Annotated[bool, typer.Option("--int8", help="the int8 export (FAQBOT_ENCODER=onnx-int8); default: the one FAQBOT_ENCODER names, else float32")] = False,
+) -> None:
+    """Export the encoder (its tuning applied) to ONNX, which serving runs without torch.
+    Needs torch (installed with faqbot); copy the folder to a server that has none."""
+    import shutil
+
+    from bot.index.embedder import TUNING_FILE, check_model_folder, ensure_export, export_folder, onnx_fingerprint
+
+    settings = get_settings()
+    path = (model or settings.resolved_model_path()).resolve()
+    exports = out or settings.encoder_cache
+    try:
+        check_model_folder(path)
+        backend = "onnx-int8" if int8 or settings.encoder == "onnx-int8" else "onnx"
+        fingerprint = onnx_fingerprint(path, TUNING_FILE, backend)
+        if force and export_folder(exports, fingerprint).exists():
+            shutil.rmtree(export_folder(exports, fingerprint))
+        export = ensure_export(path, TUNING_FILE, exports, fingerprint)
+    except FaqbotError as exc:
+        fail(exc)
+    typer.echo(f"{export.folder}  ({export.fingerprint}, {(export.folder / 'model.onnx').stat().st_size / 1e6:.1f} MB)")
 
 
 def main() -> None:
