@@ -9,26 +9,35 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from starlette.middleware.base import BaseHTTPMiddleware
-from starlette.requests import Request
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ALLOWED_METHODS = "GET, POST, OPTIONS"
 ALLOWED_HEADERS = "content-type"
 
 
-class StoreCors(BaseHTTPMiddleware):
-    def __init__(self, app, origins_of: Callable[[str], tuple[str, ...]], all_origins: Callable[[], set[str]]) -> None:
-        super().__init__(app)
+class StoreCors:
+    """A plain ASGI middleware: Starlette's BaseHTTPMiddleware ran every request through a second task
+    and a streamed copy of its response, most of the milliseconds the HTTP path added to a reply."""
+
+    def __init__(self, app: ASGIApp, origins_of: Callable[[str], tuple[str, ...]], all_origins: Callable[[], set[str]]) -> None:
+        self.app = app
         self.origins_of = origins_of
         self.all_origins = all_origins
 
-    async def dispatch(self, request: Request, call_next) -> Response:
-        origin = request.headers.get("origin")
-        if not origin or not request.url.path.startswith("/v1/"):
-            return await call_next(request)
-        own = f"{request.url.scheme}://{request.url.netloc}"
-        if request.method == "OPTIONS" and request.headers.get("access-control-request-method"):
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        headers = Headers(scope=scope)
+        origin = headers.get("origin")
+        path = scope["path"]
+        if not origin or not path.startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+        own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}"
+        if scope["method"] == "OPTIONS" and headers.get("access-control-request-method"):
             response = Response(status_code=204)
             if origin == own or origin in self.all_origins():
                 response.headers.update(
@@ -40,13 +49,20 @@ class StoreCors(BaseHTTPMiddleware):
                     }
                 )
             response.headers["Vary"] = "Origin"
-            return response
-        response = await call_next(request)
-        store = getattr(request.state, "store", None) or store_in_path(request.url.path)
-        if origin == own or (store and origin in self.origins_of(store)):
-            response.headers["Access-Control-Allow-Origin"] = origin
-        response.headers["Vary"] = "Origin"
-        return response
+            await response(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})  # the endpoint names the store here (request.state.store)
+
+        async def send_with_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                out = MutableHeaders(scope=message)
+                store = state.get("store") or store_in_path(path)
+                if origin == own or (store and origin in self.origins_of(store)):
+                    out["Access-Control-Allow-Origin"] = origin
+                out["Vary"] = "Origin"
+            await send(message)
+
+        await self.app(scope, receive, send_with_cors)
 
 
 def store_in_path(path: str) -> str | None:
