@@ -31,7 +31,7 @@ from bot.match.questions import focus_of, in_context, split_questions
 from bot.match.retrieval import Candidate, Retrieval, StoreRetriever, check_features
 from bot.match.smalltalk import peel_smalltalk
 from bot.match.exemplars import Understanding, asks_for_a_date, date_gate_inputs, understanding
-from bot.match.text import content_terms, stem, words
+from bot.text import content_terms, stem, words
 from bot.policy import StorePolicy, load_policy
 from bot.policy.calendar import BusinessCalendar, store_today
 from bot.policy.citations import cite_facts

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from bot.email.cli import email_app
+from bot.cli.common import IndexOpt, KnowledgeOpt, fail, make_engine, parse_day, settings_with
+from bot.cli.email import email_app
 from bot.errors import FaqbotError
-from bot.settings import Settings, get_settings
+from bot.settings import get_settings
 
 app = typer.Typer(help="faqbot: a self-hosted support bot that answers each store's shoppers from that store's FAQ.", no_args_is_help=True, add_completion=False)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -24,39 +24,6 @@ app.add_typer(policy_app, name="policy")
 app.add_typer(email_app, name="email")
 model_app = typer.Typer(help="The sentence encoder.", no_args_is_help=True)
 app.add_typer(model_app, name="model")
-
-KnowledgeOpt = Annotated[Optional[Path], typer.Option("--knowledge", help="knowledge folder (default: setting FAQBOT_KNOWLEDGE_DIR or ./knowledge)")]
-IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: setting FAQBOT_INDEX_DIR or ./index)")]
-
-
-def settings_with(knowledge: Path | None = None, index: Path | None = None) -> Settings:
-    settings = get_settings()
-    updates = {k: v for k, v in (("knowledge_dir", knowledge), ("index_dir", index)) if v is not None}
-    return settings.model_copy(update=updates) if updates else settings
-
-
-def parse_day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return datetime.strptime(value, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD") from None
-
-
-def fail(exc: FaqbotError) -> None:
-    typer.echo(f"error: {exc}", err=True)
-    raise typer.Exit(1)
-
-
-def make_engine(settings: Settings, build_stale: bool = True):
-    from bot.engine import Engine
-
-    return Engine(
-        settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=build_stale,
-        encoder=settings.encoder, encoder_cache=settings.encoder_cache,
-    )
-
 
 @app.command()
 def build(

@@ -200,4 +200,4 @@ def export_or_explain(path: Path, tuning: Path | None, folder: Path, fingerprint
         ) from None
     from bot.index.export import export_encoder
 
-    return export_encoder(path, tuning, folder, fingerprint, quantize=fingerprint.endswith("+onnx-int8"))
+    return export_encoder(load_torch_model(path, tuning), path, folder, fingerprint, quantize=fingerprint.endswith("+onnx-int8"))

@@ -19,35 +19,36 @@ import tempfile
 import warnings
 from pathlib import Path
 
+from bot.errors import FaqbotError
 from bot.index.onnx_encoder import CONFIG_FILE, MODEL_FILE, TOKENIZER_FILE, ExportedEncoder, read_export
 
 OPSET = 17
 POOLINGS = ("mean", "cls", "max")  # what bot/index/onnx_encoder.py pools by
 
 
+class NotExportable(FaqbotError):
+    code, http_status = "model_not_exportable", 500
+
+
 def pooling_of(model, model_path: Path) -> str:
     """The model's pooling, when the export can reproduce the whole model: a transformer, a pooling
     ONNX Runtime's caller does in numpy, and at most a normalisation (every vector is made unit length)."""
-    from bot.index.embedder import ModelNotFound
-
     kinds = [type(module).__name__ for module in model]
     pooling = model[1].get_config_dict().get("pooling_mode") if kinds[:2] == ["Transformer", "Pooling"] else None
     if pooling not in POOLINGS or any(kind != "Normalize" for kind in kinds[2:]):
-        raise ModelNotFound(
+        raise NotExportable(
             f"the model in {model_path} ({' → '.join(kinds)}, pooling {pooling}) cannot be exported for ONNX Runtime here: "
             f"serve it with FAQBOT_ENCODER=torch"
         )
     return pooling
 
 
-def export_encoder(model_path: Path, tuning: Path | None, target: Path, fingerprint: str, quantize: bool = False) -> ExportedEncoder:
-    """Writes the export into `target` (replacing it whole: a reader sees the old one or the new one)."""
+def export_encoder(model, model_path: Path, target: Path, fingerprint: str, quantize: bool = False) -> ExportedEncoder:
+    """Writes the export of `model` (a SentenceTransformer, its tuning applied, loaded from `model_path`)
+    into `target`, replacing it whole: a reader sees the old export or the new one."""
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    from bot.index.embedder import load_torch_model
-
-    model = load_torch_model(model_path, tuning)
     pooling = pooling_of(model, model_path)
     transformer = model[0].auto_model.eval()
     max_tokens = int(model.max_seq_length)

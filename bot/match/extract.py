@@ -21,7 +21,7 @@ from bot.index import StoreIndex
 from bot.match.answer_type import asked_for, states
 from bot.match.lexical import QueryTerms, cover
 from bot.match.retrieval import Candidate, Retrieval
-from bot.match.text import content_terms
+from bot.text import content_terms
 
 SHORT_PASSAGE_SENTENCES = 3
 LEAD_SENTENCES = 2

@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from bot.ingest import Chunk
 from bot.match.synonyms import SYNONYM_SIMILARITY, synonyms_of
-from bot.match.text import content_terms, words
+from bot.text import content_terms, words
 
 FUZZY_CUTOFF = 80.0
 

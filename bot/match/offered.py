@@ -15,7 +15,7 @@ import re
 from bot.ingest import Chunk
 from bot.match.lexical import LexicalIndex, QueryTerms
 from bot.match.synonyms import word_groups
-from bot.match.text import content_terms, words
+from bot.text import content_terms, words
 
 EXISTENCE = re.compile(
     r"""(?:^|[,.!?;:]\s)\s*(?:hi|hello|hey)?[\s,!.]*

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from bot.match.text import content_terms
+from bot.text import content_terms
 
 QUESTION_OPENER = re.compile(
     r"^(and |also |plus |oh and )?(how|what|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may|whats|hows|wheres|whens|whos|any)\b",

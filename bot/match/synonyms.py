@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from bot.match.text import content_terms
+from bot.text import content_terms
 
 SYNONYM_SIMILARITY = 0.8  # below an exact word, about a close misspelling
 SHOP_SYNONYMS = (

@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import pycountry
 
-from bot.match.text import STOP_WORDS, stem, words
+from bot.text import STOP_WORDS, stem, words
 
 # kind -> a regex of the words that say an item is of that kind.
 ITEM_KINDS: dict[str, str] = {

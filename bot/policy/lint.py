@@ -21,7 +21,7 @@ from rapidfuzz import fuzz
 from bot.errors import FaqbotError
 from bot.ingest import Chunk
 from bot.ingest.knowledge import load_store_knowledge, store_dir
-from bot.match.text import content_terms
+from bot.text import content_terms
 from bot.policy.citations import chunk_holding, closest_chunk, normalized
 from bot.policy.model import POLICY_FILE, StorePolicy, load_policy
 

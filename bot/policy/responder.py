@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
-from bot.match.text import stem, words
+from bot.text import stem, words
 from bot.policy.calculators import (
     CARD_BRANDS,
     Eta,

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from bot.match.text import content_terms
+from bot.text import content_terms
 from bot.policy.calendar import BusinessCalendar, spoken
 from bot.policy.slots import WORD_NUMBERS, Slots
 

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from bot.cli.app import app
 from bot.db import InboundMail, session_factory, upgrade_database
-from bot.email.cli import email_rules
+from bot.cli.email import email_rules
 from bot.email.compose import for_email
 from bot.email.parse import read_message
 from bot.email.responder import process_mail

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from bot.cli.common import fail, make_engine, parse_day, settings_with
 from bot.email.decide import EmailRules
 from bot.settings import Settings
 
@@ -33,7 +34,6 @@ def email_rules(settings: Settings) -> EmailRules:
 
 
 def setup(knowledge: Path | None):
-    from bot.cli.app import make_engine, settings_with
     from bot.db import session_factory, upgrade_database
 
     settings = settings_with(knowledge)
@@ -48,7 +48,6 @@ def reply(
     knowledge: Annotated[Optional[Path], typer.Option("--knowledge")] = None,
 ) -> None:
     """Read one message on stdin; print the reply (exit 0) or say why not (exit 3; a draft is recorded)."""
-    from bot.cli.app import fail, parse_day
     from bot.email.responder import process_mail
     from bot.errors import FaqbotError
 
@@ -80,8 +79,6 @@ def serve(
 ) -> None:
     """Accept the store's inbound mail over SMTP and answer through the relay."""
     from bot.email.smtp import start_server
-
-    from bot.cli.app import fail
     from bot.errors import FaqbotError
 
     listen_at, relay_at = host_port(listen, "--listen"), host_port(relay, "--relay")
@@ -115,7 +112,6 @@ def batch(
     import smtplib
     from collections import Counter
 
-    from bot.cli.app import fail, parse_day
     from bot.email.responder import MailOutcome, process_mail
     from bot.email.smtp import send_via_relay
     from bot.email.store import record_unsent

@@ -1,7 +1,9 @@
 """Words as the lexical matcher compares them: lower case, no stop words, light stems.
 
 Shoppers write "shipping", "shipped", "ships"; the FAQ says "ship". A light
-suffix stripper joins those; fuzzy matching (lexical.py) then absorbs typos.
+suffix stripper joins those; fuzzy matching (bot/match/lexical.py) then absorbs typos.
+A leaf module: matching and the policy calculators both read words through it, so
+neither package needs the other for it.
 """
 
 from __future__ import annotations
