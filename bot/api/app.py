@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections import Counter
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, Request
@@ -14,6 +13,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from bot.clean import Day, Text
 from bot.conversations import chat
 from bot.db import session_factory, upgrade_database
 from bot.engine import Engine
@@ -31,10 +31,10 @@ from bot.web.ratelimit import make_limiter
 class ChatRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"store": "sessori", "message": "can I return a ring I got last week?"}]})
 
-    store: str = Field(description="store id: sessori, dissoo, stelladot, …")
-    message: str = Field(description="the shopper's message, at most 2,000 characters")
-    session_id: str | None = Field(default=None, description="continue a conversation; omitted -> a new one")
-    today: date | None = Field(default=None, description="YYYY-MM-DD; overrides the clock for replay and tests")
+    store: Text = Field(description="store id: sessori, dissoo, stelladot, …")
+    message: Text = Field(description="the shopper's message, at most 2,000 characters")
+    session_id: Text | None = Field(default=None, description="continue a conversation; omitted -> a new one")
+    today: Day | None = Field(default=None, description="YYYY-MM-DD (2000-2099); overrides the clock for replay and tests")
 
 
 class SourceOut(BaseModel):
@@ -145,12 +145,19 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's own answer to a body it cannot read (not UTF-8, nested past the JSON parser's
+            # depth): nothing here raises 400, and malformed JSON is a 422 like any other bad body.
+            return JSONResponse(error_body("invalid_request", "body: not JSON this server can read (UTF-8, nested at most a few hundred deep)"), status_code=422)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
 
     @app.exception_handler(Exception)
     async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
-        return JSONResponse(error_body("internal_error", "something went wrong on our side; please try again"), status_code=500)
+        # The connection is closed after a 500: whatever failed may have left the request half read.
+        return JSONResponse(
+            error_body("internal_error", "something went wrong on our side; please try again"), status_code=500, headers={"Connection": "close"}
+        )
 
     @app.post("/v1/chat", response_model=ChatResponse)
     def post_chat(body: ChatRequest, request: Request, engine: EngineDep) -> ChatResponse | JSONResponse:

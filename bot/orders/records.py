@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bot.clean import Text
 from bot.policy.lexicon import country_code
 
 OrderStatus = Literal["processing", "backordered", "shipped", "delivered", "cancelled"]
@@ -41,9 +42,9 @@ def masked_tracking(tracking: str) -> str:
 class LineItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    sku: str | None = None
-    title: str = Field(min_length=1, max_length=300)
-    quantity: int = Field(default=1, ge=1)
+    sku: Text | None = Field(default=None, max_length=128)
+    title: Text = Field(min_length=1, max_length=300)
+    quantity: int = Field(default=1, ge=1, le=1_000_000)
     final_sale: bool = False
     personalized: bool = False
 
@@ -51,17 +52,17 @@ class LineItem(BaseModel):
 class OrderRecord(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    order_number: str = Field(min_length=1, max_length=64)
-    email: str = Field(max_length=320)
+    order_number: Text = Field(min_length=1, max_length=64)
+    email: Text = Field(max_length=320)
     status: OrderStatus
     # date before datetime: "2026-11-18" is a day (noon, store time), not midnight UTC.
     placed_at: date | datetime | None = None
     shipped_at: date | datetime | None = None
     delivered_at: date | datetime | None = None
-    carrier: str | None = None
-    tracking_number: str | None = None
-    destination_country: str | None = None
-    destination_region: str | None = None
+    carrier: Text | None = Field(default=None, max_length=64)  # the column sizes (bot/db.py): longer is a 422, not a 500
+    tracking_number: Text | None = Field(default=None, max_length=128)
+    destination_country: Text | None = None
+    destination_region: Text | None = Field(default=None, max_length=64)
     items: list[LineItem] = Field(default_factory=list)
 
     @field_validator("order_number")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 from collections import Counter, defaultdict
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.clean import Day, Text
 from bot.db import Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for, utcnow
 from bot.engine import Engine, phrase_key
 from bot.errors import FaqbotError
@@ -43,13 +44,13 @@ class ConsoleClosed(FaqbotError):
 
 
 class Login(BaseModel):
-    password: str
+    password: Text
 
 
 class SuggestRequest(BaseModel):
-    store: str
-    message: str = Field(min_length=1, max_length=2000)
-    today: date | None = None
+    store: Text
+    message: Text = Field(min_length=1, max_length=2000)
+    today: Day | None = None
 
 
 class SourceText(BaseModel):
@@ -68,18 +69,18 @@ class Suggestion(BaseModel):
 
 
 class FeedbackIn(BaseModel):
-    store: str
-    message: str = Field(min_length=1, max_length=2000)
-    suggested: str = Field(max_length=10000)
+    store: Text
+    message: Text = Field(min_length=1, max_length=2000)
+    suggested: Text = Field(max_length=10000)
     verdict: Literal["up", "down", "edited"]
-    edited: str | None = Field(default=None, max_length=10000)
-    source_ids: list[str] = Field(default_factory=list)
+    edited: Text | None = Field(default=None, max_length=10000)
+    source_ids: list[Text] = Field(default_factory=list)
 
 
 class PhrasingIn(BaseModel):
-    store: str
-    phrase: str = Field(min_length=1, max_length=400)
-    passage_id: str | None = Field(default=None, description="the passage it means; null marks the question out of scope")
+    store: Text
+    phrase: Text = Field(min_length=1, max_length=400)
+    passage_id: Text | None = Field(default=None, description="the passage it means; null marks the question out of scope")
 
 
 def agent_router(engine: Engine, sessions: sessionmaker[Session], password: str | None, secret: str, console_open: bool) -> APIRouter:

@@ -1,0 +1,37 @@
+"""What text and dates from outside must be before anything reads or stores them.
+
+JSON can carry what no store can keep and no tokenizer can read: a NUL character (PostgreSQL
+refuses it in text columns) and half of a UTF-16 surrogate pair ("\\ud800", which is not a
+character). A date far from now overflows the business-day calendar's arithmetic. Every field a
+shopper, an agent or a store's system sends is one of these types, so bad input is a 422 naming the
+field, never a 500 halfway through a write.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated
+
+from pydantic import AfterValidator
+
+UNREADABLE = re.compile(r"[\x00\ud800-\udfff]")
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # "today" for replay and tests: a sane range, not the calendar's limits
+
+
+def readable(value: str) -> str:
+    found = UNREADABLE.search(value)
+    if found is None:
+        return value
+    what = "a NUL character" if found.group() == "\x00" else "half of a surrogate pair (not a character)"
+    raise ValueError(f"contains {what} at position {found.start()}")
+
+
+def plausible_day(value: date) -> date:
+    if not FIRST_DAY <= value <= LAST_DAY:
+        raise ValueError(f"must be a date between {FIRST_DAY} and {LAST_DAY}")
+    return value
+
+
+Text = Annotated[str, AfterValidator(readable)]
+Day = Annotated[date, AfterValidator(plausible_day)]

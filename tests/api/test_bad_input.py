@@ -1,0 +1,96 @@
+"""Plain bad input is a 4xx naming the field, on SQLite and PostgreSQL, and nothing is stored:
+each row once gave a 500 (issue 16: PostgreSQL refuses NUL in text, the tokenizer a lone
+surrogate, the calendar a date near year 1, the columns longer strings, a huge quantity)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from bot.api.app import create_app
+from bot.db import Exchange, Feedback, LearnedPhrasing, Order, session_factory
+
+KEY = "test-key-dissoo"
+SURROGATE = "hi \ud800 there"
+
+
+@pytest.fixture
+def client(settings, engine, monkeypatch) -> TestClient:
+    monkeypatch.setenv("FAQBOT_API_KEY_DISSOO", KEY)
+    web = settings.model_copy(update={"agent_password": "s3cret", "chat_rate_limit_per_minute": 1000})
+    return TestClient(create_app(web, engine), raise_server_exceptions=False)
+
+
+def post_json(client: TestClient, path: str, body, headers: dict | None = None):
+    """json.dumps writes a lone surrogate as its escape, as a browser's JSON.stringify does."""
+    return client.post(path, content=json.dumps(body).encode(), headers={"content-type": "application/json", **(headers or {})})
+
+
+def stored(settings, table) -> int:
+    with session_factory(settings.database_url)() as db:
+        return db.scalar(select(func.count()).select_from(table))
+
+
+AGENT = {"Authorization": "Bearer s3cret"}
+PUSH = {"Authorization": f"Bearer {KEY}"}
+ORDER = {"order_number": "DS-9000", "email": "x@example.com", "status": "processing", "items": [{"title": "Ring"}]}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "headers", "field", "table"),
+    [
+        pytest.param("/v1/chat", {"store": "dissoo", "message": "hi\x00there"}, {}, "message", Exchange, id="chat-nul"),
+        pytest.param("/v1/chat", {"store": "dissoo", "message": SURROGATE}, {}, "message", Exchange, id="chat-surrogate"),
+        pytest.param("/v1/chat", {"store": "dis\x00soo", "message": "hi"}, {}, "store", Exchange, id="chat-store-nul"),
+        pytest.param("/v1/chat", {"store": "dissoo", "message": "can I return a ring I got on March 3?", "today": "0001-01-01"}, {}, "today", Exchange, id="today-year-1"),
+        pytest.param("/v1/chat", {"store": "dissoo", "message": "can I return a ring I got on March 3?", "today": 0}, {}, "today", Exchange, id="today-zero"),
+        pytest.param("/v1/feedback", {"store": "dissoo", "message": "hi\x00", "suggested": "x", "verdict": "up"}, AGENT, "message", Feedback, id="feedback-nul"),
+        pytest.param("/v1/agent/phrasings", {"store": "dissoo", "phrase": SURROGATE, "passage_id": None}, AGENT, "phrase", LearnedPhrasing, id="phrasing-surrogate"),
+        pytest.param("/v1/suggest", {"store": "dissoo\x00", "message": "hi"}, AGENT, "store", Exchange, id="suggest-store-nul"),
+        pytest.param("/v1/stores/dissoo/orders", {**ORDER, "order_number": "DS-\x009000"}, PUSH, "order_number", Order, id="order-number-nul"),
+        pytest.param("/v1/stores/dissoo/orders", {**ORDER, "items": [{"title": "Ring", "quantity": 10**12}]}, PUSH, "quantity", Order, id="quantity-huge"),
+        pytest.param("/v1/stores/dissoo/orders", {**ORDER, "tracking_number": "1" * 200}, PUSH, "tracking_number", Order, id="tracking-too-long"),
+        pytest.param("/v1/stores/dissoo/orders", {**ORDER, "carrier": "C" * 100}, PUSH, "carrier", Order, id="carrier-too-long"),
+        pytest.param("/v1/stores/dissoo/orders", {**ORDER, "items": [{"title": "Ring\x00"}]}, PUSH, "title", Order, id="item-title-nul"),
+    ],
+)
+def test_bad_text_and_dates_are_a_422_naming_the_field_and_nothing_is_stored(client, settings, path, body, headers, field, table):
+    before = stored(settings, table)
+    response = post_json(client, path, body, headers)
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_request" and field in error["message"]
+    assert stored(settings, table) == before
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b'{"store": "dissoo", "message": "caf\xe9"}', id="not-utf-8"),
+        pytest.param(b'{"store": "dissoo", "message": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", id="nested-too-deep"),
+    ],
+)
+def test_a_body_that_cannot_be_read_is_a_422_like_other_malformed_json(client, content):
+    response = client.post("/v1/chat", content=content, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_request"
+
+
+def test_a_500_closes_the_connection(client, engine, monkeypatch):
+    """A fault of ours, forced (the engine raising), so the client does not reuse a half-read connection."""
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("forced for the test")
+
+    monkeypatch.setattr(engine, "answer", broken)
+    response = post_json(client, "/v1/chat", {"store": "dissoo", "message": "what payment methods do you accept?"})
+    assert response.status_code == 500
+    assert response.headers["connection"] == "close" and response.json()["error"]["code"] == "internal_error"
+
+
+def test_good_input_still_answers(client):
+    assert post_json(client, "/v1/chat", {"store": "dissoo", "message": "what payment methods do you accept?", "today": "2026-11-25"}).status_code == 200
+    assert post_json(client, "/v1/stores/dissoo/orders", ORDER, PUSH).status_code == 200
