@@ -37,6 +37,7 @@ def build(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from bot.index import build_store_index, load_embedder
+    from bot.index.embedder import has_export
     from bot.ingest import list_stores, load_store_config
     from bot.ingest.knowledge import store_dir
     from bot.match.exemplars import understanding
@@ -50,7 +51,10 @@ def build(
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=console, disable=not console.is_terminal) as progress:
             for name in stores:
                 config = load_store_config(store_dir(settings.knowledge_dir, name))
-                embedder = load_embedder(config.model_path or settings.resolved_model_path(), backend=settings.encoder, exports=settings.encoder_cache)
+                model = config.model_path or settings.resolved_model_path()
+                if settings.encoder != "torch" and not has_export(model, settings.encoder_cache, settings.encoder):
+                    typer.echo(f"exporting the encoder to ONNX ({settings.encoder}, once per model, under {settings.encoder_cache}) ...", err=True)
+                embedder = load_embedder(model, backend=settings.encoder, exports=settings.encoder_cache)
                 task = progress.add_task(f"embedding {name}", total=None)
                 result = build_store_index(
                     settings.knowledge_dir, settings.index_dir, name, embedder, force=force,

@@ -169,6 +169,15 @@ def export_folder(exports: Path, fingerprint: str) -> Path:
     return exports / fingerprint.replace("+", "-")
 
 
+def has_export(path: Path, exports: Path, backend: str = "onnx", tuning: Path | None = TUNING_FILE) -> bool:
+    """Whether the export this model, tuning and backend need is already under `exports`."""
+    from bot.index.onnx_encoder import read_export
+
+    fingerprint = onnx_fingerprint(path, tuning, backend)
+    export = read_export(export_folder(exports, fingerprint))
+    return export is not None and export.fingerprint == fingerprint
+
+
 def ensure_export(path: Path, tuning: Path | None, exports: Path, fingerprint: str):
     """The ONNX export of this model and tuning under `exports`, made now when missing."""
     from bot.index.onnx_encoder import read_export
