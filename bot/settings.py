@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -175,6 +175,13 @@ class Settings(BaseSettings):
     email_max_text_chars: int = Field(default=4000, gt=0)
     email_max_questions: int = Field(default=3, ge=1)
     match: MatchSettings = Field(default_factory=MatchSettings)
+
+    @field_validator("agent_password", "secret_key", mode="before")
+    @classmethod
+    def blank_is_unset(cls, value: object) -> object:
+        """`FAQBOT_AGENT_PASSWORD=` set to nothing is no password (the console then stays closed
+        beyond loopback), never a password that an empty sign-in matches."""
+        return None if isinstance(value, str) and not value.strip() else value
 
     def resolved_model_path(self) -> Path:
         return self.model_path or packaged_model_path()

@@ -22,7 +22,7 @@ from bot.orders.imports import upsert_orders
 from bot.orders.lookup import lookup_limits
 from bot.orders.records import OrderRecord, number_key
 from bot.settings import Settings, store_api_key
-from bot.web.agent import agent_router
+from bot.web.agent import SIGN_INS_PER_ACCOUNT, SIGN_INS_PER_CLIENT, agent_router, bearer_token
 from bot.web.cors import StoreCors
 from bot.web.pages import pages_router
 from bot.web.ratelimit import make_limiter
@@ -133,11 +133,13 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
 
     app.add_middleware(StoreCors, origins_of=origins_of, all_origins=lambda: {o for s in engine.stores() for o in origins_of(s)})
     app.include_router(pages_router(engine, settings.widget_dir))
-    app.include_router(agent_router(engine, sessions, settings.agent_password, secret, console_open=not public))
+    sign_ins = (make_limiter(SIGN_INS_PER_CLIENT, settings.redis_url), make_limiter(SIGN_INS_PER_ACCOUNT, settings.redis_url))
+    app.include_router(agent_router(engine, sessions, settings.agent_password, secret, console_open=not public, limiters=sign_ins))
 
     @app.exception_handler(FaqbotError)
     async def on_faqbot_error(_: Request, exc: FaqbotError) -> JSONResponse:
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=exc.http_status)
+        retry = getattr(exc, "retry_after", None)  # a 429 says when to come back
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=exc.http_status, headers={"Retry-After": str(retry)} if retry else None)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -189,7 +191,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         Send `Authorization: Bearer <the store's API key>`."""
         config = engine.store_config(store)  # unknown store -> 404
         expected = store_api_key(store, config.api_key)
-        given = (authorization or "").removeprefix("Bearer ").strip()
+        given = bearer_token(authorization) or ""
         if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
             raise Unauthorized()
         records = body if isinstance(body, list) else [body]

@@ -7,6 +7,7 @@ any worker accepts it. Without a password the console is open only on a loopback
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 from collections import Counter, defaultdict
 from datetime import timedelta
@@ -24,6 +25,7 @@ from bot.db import Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for
 from bot.engine import Engine, phrase_key
 from bot.errors import FaqbotError
 from bot.web.pages import page
+from bot.web.ratelimit import RateLimiter
 
 COOKIE = "faqbot_agent"
 SESSION_SECONDS = 12 * 3600
@@ -39,8 +41,33 @@ class AgentAuthRequired(FaqbotError):
 class ConsoleClosed(FaqbotError):
     code, http_status = "console_closed", 403
 
-    def __init__(self) -> None:
-        super().__init__("the agents' console needs FAQBOT_AGENT_PASSWORD when the server listens beyond loopback")
+    def __init__(self, why: str = "the agents' console needs FAQBOT_AGENT_PASSWORD when the server listens beyond loopback") -> None:
+        super().__init__(why)
+
+
+class TooManySignIns(FaqbotError):
+    code, http_status = "too_many_sign_ins", 429
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many wrong passwords: try again in {retry_after} s")
+        self.retry_after = retry_after
+
+
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")  # a request that came through a proxy, not from this machine
+SIGN_INS_PER_CLIENT = 5  # wrong passwords per client address per minute, then 429 until the minute ends
+SIGN_INS_PER_ACCOUNT = 30  # ... and from all addresses together: the one agents' account
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (RFC 6750); a bare key is no token."""
+    scheme, _, token = (authorization or "").strip().partition(" ")
+    return (token.strip() or None) if scheme.lower() == "bearer" else None
+
+
+def password_mark(password: str | None) -> str:
+    """What a session cookie carries: a digest of the password it was signed in with, so changing
+    the password ends every session, whatever FAQBOT_SECRET_KEY is."""
+    return hashlib.sha256(f"faqbot-agent-session:{password or ''}".encode()).hexdigest()[:32]
 
 
 class Login(BaseModel):
@@ -83,28 +110,48 @@ class PhrasingIn(BaseModel):
     passage_id: Text | None = Field(default=None, description="the passage it means; null marks the question out of scope")
 
 
-def agent_router(engine: Engine, sessions: sessionmaker[Session], password: str | None, secret: str, console_open: bool) -> APIRouter:
+def agent_router(
+    engine: Engine, sessions: sessionmaker[Session], password: str | None, secret: str, console_open: bool, limiters: tuple[RateLimiter, RateLimiter]
+) -> APIRouter:
+    """`limiters`: wrong passwords per client address and for the account (shared by workers through Redis)."""
     router = APIRouter()
     signer = URLSafeTimedSerializer(secret, salt="faqbot-agent")
+    per_client, per_account = limiters
+    mark = password_mark(password)
+
+    def open_here(request: Request) -> bool:
+        """No password: open to a caller on this machine itself, never to one a proxy forwarded."""
+        return console_open and not any(name in request.headers for name in PROXY_HEADERS)
+
+    def check_password(request: Request, given: str) -> bool:
+        client = f"agent-auth:{request.client.host if request.client else '?'}"
+        for limiter, key in ((per_client, client), (per_account, "agent-auth:account")):
+            verdict = limiter.peek(key)
+            if not verdict.allowed:
+                raise TooManySignIns(verdict.retry_after)
+        if hmac.compare_digest(given.encode(), (password or "").encode()):
+            return True
+        per_client.hit(client)
+        per_account.hit("agent-auth:account")
+        return False
 
     def signed_in(request: Request, authorization: str | None) -> bool:
         if password is None:
-            return console_open
-        token = (authorization or "").removeprefix("Bearer ").strip()
-        if token and hmac.compare_digest(token.encode(), password.encode()):
+            return open_here(request)
+        token = bearer_token(authorization)
+        if token and check_password(request, token):
             return True
         cookie = request.cookies.get(COOKIE)
         if not cookie:
             return False
         try:
-            signer.loads(cookie, max_age=SESSION_SECONDS)
-            return True
+            return hmac.compare_digest(str(signer.loads(cookie, max_age=SESSION_SECONDS)), mark)
         except BadSignature:
             return False
 
     def require_agent(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
-        if password is None and not console_open:
-            raise ConsoleClosed()
+        if password is None and not open_here(request):
+            raise ConsoleClosed() if not console_open else ConsoleClosed("without FAQBOT_AGENT_PASSWORD the console answers only callers on this machine, not through a proxy")
         if not signed_in(request, authorization):
             raise AgentAuthRequired()
 
@@ -112,20 +159,20 @@ def agent_router(engine: Engine, sessions: sessionmaker[Session], password: str 
 
     @router.get("/agent", response_class=HTMLResponse, include_in_schema=False)
     def console(request: Request) -> HTMLResponse:
-        if password is None and not console_open:
+        if password is None and not open_here(request):
             raise ConsoleClosed()
         stores = [(store, engine.store_config(store).name) for store in engine.stores()]
         return page("agent.html", stores=stores, signed_in=signed_in(request, None))
 
     @router.post("/v1/agent/login")
-    def login(body: Login, response: Response) -> dict:
+    def login(body: Login, request: Request, response: Response) -> dict:
         if password is None:
-            if not console_open:
+            if not open_here(request):
                 raise ConsoleClosed()
             return {"signed_in": True}
-        if not hmac.compare_digest(body.password.encode(), password.encode()):
+        if not check_password(request, body.password):
             raise AgentAuthRequired()
-        response.set_cookie(COOKIE, signer.dumps("agent"), max_age=SESSION_SECONDS, httponly=True, samesite="strict")
+        response.set_cookie(COOKIE, signer.dumps(mark), max_age=SESSION_SECONDS, httponly=True, samesite="strict")
         return {"signed_in": True}
 
     @router.post("/v1/agent/logout")

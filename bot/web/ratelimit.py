@@ -1,4 +1,4 @@
-"""Per-client request limits for the chat API, shared by every worker when Redis is configured.
+"""Per-client request limits (the chat API, agents' sign-in), shared by every worker when Redis is configured.
 
 A fixed one-minute window per client: simple, and the counter is one Redis key
 with an expiry, so several `faqbot serve` workers see the same count.
@@ -21,6 +21,8 @@ class Verdict:
 class RateLimiter(Protocol):
     def hit(self, key: str) -> Verdict: ...
 
+    def peek(self, key: str) -> Verdict: ...  # the verdict a hit would have had, without counting one
+
 
 @dataclass
 class MemoryLimiter:
@@ -40,6 +42,12 @@ class MemoryLimiter:
             count = self._counts.get((key, window), 0) + 1
             self._counts[(key, window)] = count
         return Verdict(count <= self.per_minute, max(1, int(60 - now % 60)))
+
+    def peek(self, key: str) -> Verdict:
+        now = self.clock()
+        with self._lock:
+            count = self._counts.get((key, int(now // 60)), 0)
+        return Verdict(count < self.per_minute, max(1, int(60 - now % 60)))
 
 
 @dataclass
@@ -65,6 +73,11 @@ class RedisLimiter:
         pipe.expire(name, 120)
         count, _ = pipe.execute()
         return Verdict(int(count) <= self.per_minute, max(1, int(60 - now % 60)))
+
+    def peek(self, key: str) -> Verdict:
+        now = self.clock()
+        count = self.client().get(f"faqbot:rate:{key}:{int(now // 60)}")
+        return Verdict(int(count or 0) < self.per_minute, max(1, int(60 - now % 60)))
 
 
 def make_limiter(per_minute: int, redis_url: str | None) -> RateLimiter:

@@ -24,6 +24,8 @@ def live_server(built_index: Path, tmp_path_factory: pytest.TempPathFactory, eng
     database = tmp_path_factory.mktemp("web") / "faqbot.db"
     settings = Settings(knowledge_dir=KNOWLEDGE, index_dir=built_index, database_url=f"sqlite:///{database}", agent_password=AGENT_PASSWORD)
     app = create_app(settings, engine)
+    for store in engine.stores():
+        engine.answer(store, "hello")  # each store loaded before the browser waits on it (under a second alone; more on a busy CI machine)
     started = threading.Event()
 
     class Server(uvicorn.Server):

@@ -62,7 +62,8 @@ def test_rate_limit_answers_429_with_retry_after(settings, engine):
 def test_memory_limiter_windows():
     now = [120.0]
     limiter = MemoryLimiter(2, clock=lambda: now[0])
-    assert [limiter.hit("a").allowed for _ in range(3)] == [True, True, False]
+    assert limiter.peek("a").allowed and [limiter.hit("a").allowed for _ in range(3)] == [True, True, False]
+    assert not limiter.peek("a").allowed
     assert limiter.hit("b").allowed  # per client
     now[0] = 180.0  # the next minute
     assert limiter.hit("a").allowed
@@ -78,8 +79,10 @@ def test_redis_limiter_is_shared_by_workers():
         pytest.skip(f"no Redis at {REDIS_URL}: {exc}")
     client = f"client-{uuid.uuid4().hex}"
     first_worker, second_worker = RedisLimiter(3, REDIS_URL), RedisLimiter(3, REDIS_URL)
+    assert first_worker.peek(client).allowed  # a look counts nothing
     verdicts = [w.hit(client).allowed for w in (first_worker, second_worker, first_worker, second_worker)]
     assert verdicts == [True, True, True, False]
+    assert not second_worker.peek(client).allowed
 
 
 @pytest.mark.parametrize(
