@@ -153,6 +153,12 @@ class Settings(BaseSettings):
     # Exports are kept in encoder_cache.
     encoder: Literal["onnx", "onnx-int8", "torch"] = "onnx"
     encoder_cache: Path = Field(default_factory=default_encoder_cache)
+    # Serving (`faqbot serve`): the proxies whose X-Forwarded-For / X-Forwarded-Proto are believed
+    # (comma-separated addresses, or "*"; the shopper's address then counts for rate limits and
+    # lockouts), and the log level. Set by `faqbot serve` for its workers: whether it listens beyond loopback.
+    forwarded_allow_ips: str = "127.0.0.1"
+    log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
+    serve_public: bool = False
     max_message_chars: int = 2000
     # Order lookups stop after this many failures in one session, or from one client address within the window.
     order_lookup_max_failures: int = 5

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 from collections import Counter
 from typing import Annotated
 
@@ -21,7 +22,7 @@ from bot.errors import FaqbotError
 from bot.orders.imports import upsert_orders
 from bot.orders.lookup import lookup_limits
 from bot.orders.records import OrderRecord, number_key
-from bot.settings import Settings, store_api_key
+from bot.settings import Settings, get_settings, store_api_key
 from bot.web.agent import SIGN_INS_PER_ACCOUNT, SIGN_INS_PER_CLIENT, agent_router, bearer_token
 from bot.web.cors import StoreCors
 from bot.web.pages import pages_router
@@ -228,7 +229,22 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
 
     @app.get("/healthz")
     def healthz(engine: EngineDep) -> dict:
+        """Index freshness per store, and which worker process answered (`faqbot serve --workers N`)."""
         stores = {store: engine.check_fresh(store) for store in engine.stores()}
-        return {"status": "ok" if all(s == "fresh" for s in stores.values()) else "degraded", "stores": stores}
+        return {"status": "ok" if all(s == "fresh" for s in stores.values()) else "degraded", "stores": stores, "worker": os.getpid()}
 
     return app
+
+
+def serving_app() -> FastAPI:
+    """What each worker of `faqbot serve --workers N` builds for itself, from the settings the command
+    left in its environment: every store loaded before the worker takes a request. The indexes were
+    built and the database migrated once, by the command, before the workers started."""
+    settings = get_settings()
+    engine = Engine(
+        settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=False,
+        encoder=settings.encoder, encoder_cache=settings.encoder_cache,
+    )
+    for store in engine.stores():
+        engine.runtime(store)
+    return create_app(settings, engine, migrate=False, public=settings.serve_public)

@@ -119,16 +119,22 @@ def ask(
 def serve(
     host: Annotated[str, typer.Option("--host")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="worker processes sharing the port (use PostgreSQL and Redis beyond one)")] = 1,
     knowledge: KnowledgeOpt = None,
     index: IndexOpt = None,
 ) -> None:
     """Serve the JSON API (and OpenAPI docs at /docs); migrates the database and
     rebuilds stale indexes first."""
+    import os
+
     import uvicorn
 
     from bot.api.app import create_app
+    from bot.db import upgrade_database
 
     settings = settings_with(knowledge, index)
+    loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
+    network = {"host": host, "port": port, "log_level": settings.log_level, "proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
     try:
         engine = make_engine(settings)
         for name in engine.stores():
@@ -136,12 +142,23 @@ def serve(
             if state != "fresh":
                 typer.echo(f"{name}: index {state}; rebuilding", err=True)
             engine.runtime(name)
-        loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
-        application = create_app(settings, engine, public=not loopback)
+        if workers > 1:
+            upgrade_database(settings.database_url)
+        else:
+            application = create_app(settings, engine, public=not loopback)
     except FaqbotError as exc:
         fail(exc)
-    typer.echo(f"faqbot serving {', '.join(engine.stores())} on http://{host}:{port} (API docs: /docs)", err=True)
-    uvicorn.run(application, host=host, port=port, log_level="info")
+    typer.echo(f"faqbot serving {', '.join(engine.stores())} on http://{host}:{port} (API docs: /docs){f' with {workers} workers' if workers > 1 else ''}", err=True)
+    if workers == 1:
+        uvicorn.run(application, **network)
+        return
+    # Each worker builds its own app from the environment (bot.api.app.serving_app); the indexes are
+    # built and the database migrated above, once, so workers never race to do either.
+    os.environ.update(
+        {"FAQBOT_KNOWLEDGE_DIR": str(settings.knowledge_dir), "FAQBOT_INDEX_DIR": str(settings.index_dir), "FAQBOT_SERVE_PUBLIC": "0" if loopback else "1"}
+    )
+    del engine
+    uvicorn.run("bot.api.app:serving_app", factory=True, workers=workers, **network)
 
 
 @app.command(name="eval")

@@ -81,7 +81,9 @@ def test_malformed_json_is_a_422_with_a_readable_message(client):
 def test_stores_health_docs_and_passages(client):
     stores = client.get("/v1/stores").json()
     assert [s["id"] for s in stores] == ["dissoo", "sessori", "stelladot"]
-    assert client.get("/healthz").json() == {"status": "ok", "stores": {"dissoo": "fresh", "sessori": "fresh", "stelladot": "fresh"}}
+    health = client.get("/healthz").json()
+    assert health == {"status": "ok", "stores": {"dissoo": "fresh", "sessori": "fresh", "stelladot": "fresh"}, "worker": health["worker"]}
+    assert isinstance(health["worker"], int)
     assert client.get("/docs").status_code == 200 and "/v1/chat" in client.get("/openapi.json").json()["paths"]
     answer = client.post("/v1/chat", json={"store": "sessori", "message": "can I exchange my order?"}).json()
     passage = client.get(f"/v1/stores/sessori/passages/{answer['sources'][0]['id']}").json()
