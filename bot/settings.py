@@ -160,6 +160,8 @@ class Settings(BaseSettings):
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
     serve_public: bool = False
     max_message_chars: int = 2000
+    # Any request's body (an order push of many orders is the biggest): 413 beyond, before it is read.
+    max_body_bytes: int = Field(default=5 * 1024 * 1024, gt=0)
     # Order lookups stop after this many failures in one session, or from one client address within the window.
     order_lookup_max_failures: int = 5
     order_lookup_window_minutes: int = 15

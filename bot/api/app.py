@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 from collections import Counter
 from typing import Annotated
@@ -23,8 +22,9 @@ from bot.orders.imports import upsert_orders
 from bot.orders.lookup import lookup_limits
 from bot.orders.records import OrderRecord, number_key
 from bot.settings import Settings, get_settings, store_api_key
-from bot.web.agent import SIGN_INS_PER_ACCOUNT, SIGN_INS_PER_CLIENT, agent_router, bearer_token
+from bot.web.agent import SIGN_INS_PER_ACCOUNT, SIGN_INS_PER_CLIENT, agent_router
 from bot.web.cors import StoreCors
+from bot.web.guards import UNAUTHORIZED, BodyLimit, PushKey, key_matches
 from bot.web.pages import pages_router
 from bot.web.ratelimit import make_limiter
 
@@ -79,7 +79,7 @@ class Unauthorized(FaqbotError):
     code, http_status = "unauthorized", 401
 
     def __init__(self) -> None:
-        super().__init__("a valid API key for this store is required: send 'Authorization: Bearer <key>'")
+        super().__init__(UNAUTHORIZED)
 
 
 LOCAL_CLIENTS = {"127.0.0.1", "::1", "localhost"}
@@ -132,7 +132,15 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         except FaqbotError:
             return ()
 
+    def push_key_of(store: str) -> str | None | bool:
+        try:
+            return store_api_key(store, engine.store_config(store).api_key)
+        except FaqbotError:
+            return False  # no such store: the endpoint's 404
+
     app.add_middleware(StoreCors, origins_of=origins_of, all_origins=lambda: {o for s in engine.stores() for o in origins_of(s)})
+    app.add_middleware(PushKey, key_of=push_key_of)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # added last: runs first
     app.include_router(pages_router(engine, settings.widget_dir))
     sign_ins = (make_limiter(SIGN_INS_PER_CLIENT, settings.redis_url), make_limiter(SIGN_INS_PER_ACCOUNT, settings.redis_url))
     app.include_router(agent_router(engine, sessions, settings.agent_password, secret, console_open=not public, limiters=sign_ins))
@@ -191,9 +199,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         """A store's own system pushes new or updated orders (same fields as the native CSV, items nested).
         Send `Authorization: Bearer <the store's API key>`."""
         config = engine.store_config(store)  # unknown store -> 404
-        expected = store_api_key(store, config.api_key)
-        given = bearer_token(authorization) or ""
-        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        if not key_matches(store_api_key(store, config.api_key), authorization):  # PushKey checked it before the body; the endpoint stands alone too
             raise Unauthorized()
         records = body if isinstance(body, list) else [body]
         counts = Counter(number_key(r.order_number) for r in records)

@@ -24,6 +24,7 @@ from bot.clean import Day, Text
 from bot.db import Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for, utcnow
 from bot.engine import Engine, phrase_key
 from bot.errors import FaqbotError
+from bot.web.guards import bearer_token
 from bot.web.pages import page
 from bot.web.ratelimit import RateLimiter
 
@@ -56,12 +57,6 @@ class TooManySignIns(FaqbotError):
 PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")  # a request that came through a proxy, not from this machine
 SIGN_INS_PER_CLIENT = 5  # wrong passwords per client address per minute, then 429 until the minute ends
 SIGN_INS_PER_ACCOUNT = 30  # ... and from all addresses together: the one agents' account
-
-
-def bearer_token(authorization: str | None) -> str | None:
-    """The token of an `Authorization: Bearer <token>` header (RFC 6750); a bare key is no token."""
-    scheme, _, token = (authorization or "").strip().partition(" ")
-    return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
 def password_mark(password: str | None) -> str:

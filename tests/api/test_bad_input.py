@@ -94,3 +94,51 @@ def test_a_500_closes_the_connection(client, engine, monkeypatch):
 def test_good_input_still_answers(client):
     assert post_json(client, "/v1/chat", {"store": "dissoo", "message": "what payment methods do you accept?", "today": "2026-11-25"}).status_code == 200
     assert post_json(client, "/v1/stores/dissoo/orders", ORDER, PUSH).status_code == 200
+
+
+def test_a_body_over_the_limit_is_a_413_before_it_is_read(settings, engine):
+    small = TestClient(create_app(settings.model_copy(update={"max_body_bytes": 1000}), engine), raise_server_exceptions=False)
+    said = small.post("/v1/chat", json={"store": "dissoo", "message": "x" * 2000})
+    assert said.status_code == 413 and said.json()["error"]["code"] == "body_too_large"
+    streamed = small.post("/v1/chat", content=(b"x" * 300 for _ in range(10)), headers={"content-type": "application/json"})  # chunked: no Content-Length
+    assert streamed.status_code == 413
+    assert small.post("/v1/chat", json={"store": "dissoo", "message": "hi"}).status_code == 200
+
+
+def asgi_push(app, headers: list[tuple[bytes, bytes]], chunks: int = 50) -> tuple[int, int]:
+    """Drives the app as a server would, with a body of `chunks` pieces: the status and how many
+    pieces the app asked for."""
+    import asyncio
+
+    asked = 0
+    sent: list[dict] = []
+
+    async def receive():
+        nonlocal asked
+        asked += 1
+        return {"type": "http.request", "body": b" " * 65536, "more_body": asked < chunks}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": "/v1/stores/dissoo/orders", "raw_path": b"/v1/stores/dissoo/orders", "query_string": b"",
+        "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), *headers],
+        "client": ("203.0.113.9", 5000), "server": ("testserver", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    return next(m["status"] for m in sent if m["type"] == "http.response.start"), asked
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param([], id="no-key"),
+        pytest.param([(b"authorization", b"Bearer wrong")], id="wrong-key"),
+        pytest.param([(b"authorization", KEY.encode())], id="bare-key"),
+    ],
+)
+def test_an_order_push_without_the_key_is_refused_before_its_body_is_read(client, headers):
+    status, asked = asgi_push(client.app, headers)
+    assert status == 401 and asked == 0

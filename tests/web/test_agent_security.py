@@ -10,7 +10,8 @@ from fastapi.testclient import TestClient
 
 from bot.api.app import create_app
 from bot.settings import Settings
-from bot.web.agent import SIGN_INS_PER_CLIENT, bearer_token
+from bot.web.agent import SIGN_INS_PER_CLIENT
+from bot.web.guards import bearer_token
 
 INBOX = "/v1/agent/inbox?store=dissoo"
 
