@@ -18,8 +18,8 @@ from bot.db import ChatSession, Exchange, last_source_id, learned_for, utcnow
 from bot.engine import Engine
 from bot.errors import EmptyMessage, FaqbotError, MessageTooLong
 from bot.orders.conversation import ORDER_CONTEXT, ORDER_INTENT_NAME, OrderDesk
-from bot.orders.lookup import EMAIL_IN_TEXT, LookupLimits, find_email, find_order_number
-from bot.orders.records import masked_email, masked_tracking
+from bot.orders.lookup import LookupLimits, find_email, find_order_number
+from bot.privacy import masked_text
 from bot.policy.calendar import store_today
 from bot.reply import Reply
 
@@ -39,11 +39,8 @@ class ChatTurn:
 
 
 def redacted(text: str, private: tuple[str, ...]) -> str:
-    """What the record keeps: no full email address, no tracking number."""
-    text = EMAIL_IN_TEXT.sub(lambda m: masked_email(m.group(0)), text)
-    for value in private:
-        text = text.replace(value, masked_tracking(value))
-    return text
+    """What the record keeps: no full email address, no long number (bot/privacy.py)."""
+    return masked_text(text, private)
 
 
 def validate_message(message: str, limit: int) -> str:

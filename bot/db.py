@@ -189,7 +189,9 @@ def prepare_url(url: str) -> str:
 def database_engine(url: str) -> Engine:
     prepare_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+        # hide_parameters: an error's text (logged, and kept beside a mail that failed) never carries the
+        # values of its statement, which are shoppers' emails and messages.
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def sqlite_pragmas(connection, _record) -> None:  # noqa: ANN001 - DB-API connection
@@ -200,7 +202,7 @@ def database_engine(url: str) -> Engine:
             cursor.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 def session_factory(url: str) -> sessionmaker[Session]:

@@ -24,7 +24,7 @@ from bot.engine import Engine, StoreRuntime
 from bot.match.questions import split_questions
 from bot.orders.conversation import ABOUT_THE_ORDER, ORDER_INTENT, STALLED, STATUS_ASK, OrderDesk
 from bot.orders.lookup import LookupLimits, find_order_number, order_with
-from bot.orders.records import masked_email, masked_tracking
+from bot.privacy import masked_email, masked_number
 from bot.policy.calendar import store_today
 
 __all__ = ["EmailRules", "MailOutcome", "process_mail"]
@@ -123,7 +123,7 @@ def process_mail(engine: Engine, db: Session, store: str, raw: bytes, rules: Ema
         return MailOutcome("error", f"{type(exc).__name__}: {exc}", record_id=record.id)
     text = outcome.reply.get_body(("plain",)).get_content() if outcome.reply else outcome.draft
     for value in (v for p in outcome.parts for v in p.private):
-        text = text.replace(value, masked_tracking(value)) if text else text
+        text = text.replace(value, masked_number(value)) if text else text
     record_decision(db, record, outcome.decision, outcome.reason, [p.question for p in outcome.parts], text)
     outcome.record_id = record.id
     log.info("mail store=%s from=%s decision=%s reason=%s", store, masked_email(mail.sender), outcome.decision, outcome.reason)

@@ -19,7 +19,7 @@ import numpy as np
 
 from bot.index import StoreIndex
 from bot.match.answer_type import asked_for, states
-from bot.match.lexical import QueryTerms, cover
+from bot.match.lexical import cover
 from bot.match.retrieval import Candidate, Retrieval
 from bot.text import content_terms
 

@@ -17,7 +17,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db import LookupAttempt, Order, utcnow
-from bot.orders.records import masked_email, normalized_email, number_key
+from bot.orders.records import normalized_email, number_key
+from bot.privacy import masked_email
 
 log = logging.getLogger("faqbot.orders")
 

@@ -29,16 +29,6 @@ def normalized_email(email: str) -> str:
     return email.strip().lower()
 
 
-def masked_email(email: str) -> str:
-    """For logs and records: 'jane.doe@example.com' -> 'j***@example.com'."""
-    local, _, domain = email.strip().partition("@")
-    return f"{local[:1]}***@{domain}" if domain else "***"
-
-
-def masked_tracking(tracking: str) -> str:
-    return f"***{tracking[-4:]}" if len(tracking) > 4 else "***"
-
-
 class LineItem(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
