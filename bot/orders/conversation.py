@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import Order
 from bot.ingest import StoreConfig
-from bot.orders.lookup import EMAIL_IN_TEXT, LookupLimits, failures, find_email, find_order_number, lookup_order, order_with
+from bot.orders.lookup import EMAIL_IN_TEXT, LookupLimits, email_key, failures, find_email, find_order_number, lookup_order, order_with
 from bot.policy.calculators import ReturnDecision, eta, order_change_allowed, return_eligibility
 from bot.policy.calendar import BusinessCalendar, spoken
 from bot.policy.intents import CANCEL
@@ -153,8 +153,9 @@ class OrderDesk:
         known = pending if pending and pending.get("intent") == ORDER_INTENT_NAME else {"intent": ORDER_INTENT_NAME}
         expecting_number = (bool(pending) and not known.get("number")) or bool(re.search(r"\border\b", message, re.I)) or only_details(message)
         number = find_order_number(message, expecting=expecting_number) or known.get("number")
-        email = find_email(message, self.own_addresses()) or known.get("email")
-        gave_something = number != known.get("number") or email != known.get("email")
+        given = find_email(message, self.own_addresses())
+        email = email_key(given) if given else known.get("email")  # kept between turns as a key, never the address
+        gave_something = number != known.get("number") or (email and email_key(email)) != (known.get("email") and email_key(known["email"]))
         # "Please cancel DS-3103" … "priya@…": the request is answered once the order is found.
         request = known.get("request") or (message if CANCEL.search(message) or CHANGE_REQUEST.search(message) else None)
         state = {"intent": ORDER_INTENT_NAME, "number": number, "email": email, **({"request": request} if request else {})}
@@ -169,7 +170,7 @@ class OrderDesk:
         now = datetime.now(ZoneInfo("UTC"))
         if failures(db, self.store, session_id, client, self.limits, now) >= self.limits.max_failures:
             return self.blocked()
-        order = lookup_order(db, self.store, number, email, session_id, client, now)
+        order = lookup_order(db, self.store, number, given or email, session_id, client, now)
         if order is None:
             left = self.limits.max_failures - failures(db, self.store, session_id, client, self.limits, now)
             if left <= 0:
@@ -293,7 +294,7 @@ class OrderDesk:
         lines.extend(self.change_request(order, message))
         text = render_reply("order", lines=lines, ask=None, contact=None)
         private = tuple(v for v in (order.tracking_number,) if v)
-        context = {"intent": ORDER_CONTEXT, "number": order.order_number, "email": order.email}
+        context = {"intent": ORDER_CONTEXT, "number": order.order_number, "email": email_key(order.email)}
         late = ", late" if any(LATE in line for line in lines) else ""
         return Reply(self.store, "order", text, 1.0, (), (), f"order lookup: {order.status}{late}", context, private)
 

@@ -7,6 +7,7 @@ in one session or from one client address, so order numbers cannot be mined.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
 import re
@@ -101,13 +102,25 @@ def candidates(db: Session, store: str, number: str) -> list[Order]:
     return [o for o in found if o.number_key == key or (key.isdigit() and o.number_key[: -len(key)].isalpha())]
 
 
+EMAIL_KEY = "sha256:"
+
+
+def email_key(email: str) -> str:
+    """How a conversation keeps the shopper's email between turns (its waiting state is stored with
+    the session): a digest the next turn's lookup compares, never the address. A key passes as is."""
+    if email.startswith(EMAIL_KEY):
+        return email
+    return EMAIL_KEY + hashlib.sha256(f"faqbot-order-email:{normalized_email(email)}".encode()).hexdigest()
+
+
 def order_with(db: Session, store: str, number: str, email: str) -> Order | None:
-    """The store's order with this number *and* this email. Every candidate is compared in
-    constant time, and a dummy when there is none, so timing does not tell which part was wrong."""
-    wanted = normalized_email(email).encode()
+    """The store's order with this number *and* this email (an address, or its `email_key`). Every
+    candidate is compared in constant time, and a dummy when there is none, so timing does not tell
+    which part was wrong."""
+    wanted = email_key(email).encode()
     match = None
     for order in candidates(db, store, number) or [None]:
-        stored = order.email.encode() if order is not None else DUMMY_EMAIL
+        stored = email_key(order.email if order is not None else DUMMY_EMAIL.decode()).encode()
         if hmac.compare_digest(stored, wanted) and order is not None and match is None:
             match = order
     return match
@@ -117,7 +130,8 @@ def lookup_order(db: Session, store: str, number: str, email: str, session_id: s
     """A shopper's lookup: found or not, it is recorded, since failures are what the limits count."""
     match = order_with(db, store, number, email)
     db.add(LookupAttempt(store=store, session_id=session_id, client=client, succeeded=match is not None, created_at=now or utcnow()))
-    log.info("order lookup store=%s number=%s email=%s found=%s", store, number_key(number), masked_email(email), match is not None)
+    shown = "(given earlier)" if email.startswith(EMAIL_KEY) else masked_email(email)
+    log.info("order lookup store=%s number=%s email=%s found=%s", store, number_key(number), shown, match is not None)
     return match
 
 

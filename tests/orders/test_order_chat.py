@@ -298,3 +298,19 @@ def test_an_order_shown_is_not_kept_past_another_question(client):
 )
 def test_a_message_of_only_an_order_number_or_email(message, only):
     assert only_details(message) is only
+
+
+def test_the_waiting_lookup_keeps_no_email_address_in_the_session(client, settings):
+    """The email a shopper gives waits for the order number in the session's stored state: as a key
+    the lookup compares, never the address (issue 16 found 311 sessions holding addresses)."""
+    from bot.db import ChatSession
+
+    first = say(client, "dissoo", "where is my order? my email is Bea@Example.com")
+    assert first["kind"] == "order" and "order number" in first["reply"]
+    found = say(client, "dissoo", "DS-2002", first["session_id"])
+    assert "FedEx" in found["reply"]  # the key matched the order's address
+    follow_up = say(client, "dissoo", "when will it arrive?", found["session_id"])
+    assert follow_up["kind"] == "order"
+    with session_factory(settings.database_url)() as db:
+        pending = db.get(ChatSession, first["session_id"]).pending
+    assert pending and "@" not in str(pending) and "bea" not in str(pending).lower()
