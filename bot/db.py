@@ -177,6 +177,17 @@ class LearnedPhrasing(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class AgentSession(Base):
+    """An agent's sign-in: the console's cookie names it, and signing out ends it in every worker
+    (a signed cookie alone would stay valid for its whole 12 hours after sign-out)."""
+
+    __tablename__ = "agent_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, default=None)
+
+
 def prepare_url(url: str) -> str:
     """Create the folder of a SQLite file so a newcomer needs nothing set up."""
     parsed = make_url(url)

@@ -77,7 +77,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         pytest.skip(f"no PostgreSQL reachable at {url}: {problem}")
     # A clean schema per test: drop what earlier runs left.
     with create_engine(url).begin() as connection:
-        connection.execute(text("drop table if exists inbound_mails, feedback, learned_phrasings, lookup_attempts, order_items, orders, exchanges, chat_sessions, alembic_version cascade"))
+        connection.execute(text("drop table if exists agent_sessions, inbound_mails, feedback, learned_phrasings, lookup_attempts, order_items, orders, exchanges, chat_sessions, alembic_version cascade"))
     return url
 
 

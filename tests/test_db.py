@@ -8,8 +8,8 @@ from bot.db import database_engine, upgrade_database
 
 
 def test_upgrade_creates_the_schema_and_is_idempotent(database_url):
-    assert upgrade_database(database_url) == "0006"
-    assert upgrade_database(database_url) == "0006"
+    assert upgrade_database(database_url) == "0007"
+    assert upgrade_database(database_url) == "0007"
     tables = set(inspect(database_engine(database_url)).get_table_names())
     assert {"chat_sessions", "exchanges", "alembic_version"} <= tables
 
@@ -34,7 +34,7 @@ def test_sessions_waiting_with_an_address_keep_a_key_after_the_upgrade(database_
     pending = '{"intent": "order_lookup", "number": null, "email": "bea@example.com"}'
     with database_engine(database_url).begin() as connection:
         connection.execute(text("INSERT INTO chat_sessions (id, store, created_at, last_seen_at, pending) VALUES ('s1', 'dissoo', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, :p)"), {"p": pending})
-    assert upgrade_database(database_url) == "0006"
+    assert upgrade_database(database_url) == "0007"
     with session_factory(database_url)() as db:
         kept = db.get(ChatSession, "s1").pending
     assert kept == {"intent": "order_lookup", "number": None, "email": email_key("bea@example.com")}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from collections import Counter, defaultdict
 from datetime import timedelta
 from typing import Annotated, Literal
@@ -21,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clean import Day, Text
-from bot.db import Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for, utcnow
+from bot.db import AgentSession, Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for, utcnow
 from bot.engine import Engine, phrase_key
 from bot.errors import FaqbotError
 from bot.web.guards import bearer_token
@@ -136,13 +137,22 @@ def agent_router(
         token = bearer_token(authorization)
         if token and check_password(request, token):
             return True
+        return cookie_session(request) is not None
+
+    def cookie_session(request: Request) -> str | None:
+        """The sign-in the console's cookie names, while it is signed with this password and not ended."""
         cookie = request.cookies.get(COOKIE)
         if not cookie:
-            return False
+            return None
         try:
-            return hmac.compare_digest(str(signer.loads(cookie, max_age=SESSION_SECONDS)), mark)
-        except BadSignature:
-            return False
+            signed_mark, session_id = signer.loads(cookie, max_age=SESSION_SECONDS)
+        except (BadSignature, TypeError, ValueError):
+            return None
+        if not hmac.compare_digest(str(signed_mark), mark):
+            return None
+        with sessions() as db:
+            row = db.get(AgentSession, str(session_id))
+            return row.id if row is not None and row.ended_at is None else None
 
     def require_agent(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
         if password is None and not open_here(request):
@@ -167,11 +177,20 @@ def agent_router(
             return {"signed_in": True}
         if not check_password(request, body.password):
             raise AgentAuthRequired()
-        response.set_cookie(COOKIE, signer.dumps(mark), max_age=SESSION_SECONDS, httponly=True, samesite="strict")
+        session_id = secrets.token_urlsafe(24)
+        with sessions() as db:
+            db.add(AgentSession(id=session_id))
+            db.commit()
+        response.set_cookie(COOKIE, signer.dumps([mark, session_id]), max_age=SESSION_SECONDS, httponly=True, samesite="strict")
         return {"signed_in": True}
 
     @router.post("/v1/agent/logout")
-    def logout(response: Response) -> dict:
+    def logout(request: Request, response: Response) -> dict:
+        session_id = cookie_session(request)
+        if session_id is not None:  # ended for every worker, not only dropped from this browser
+            with sessions() as db:
+                db.get(AgentSession, session_id).ended_at = utcnow()
+                db.commit()
         response.delete_cookie(COOKIE)
         return {"signed_in": False}
 

@@ -53,4 +53,4 @@ def test_bad_input_exits_non_zero_with_a_clear_message(runner, store_folder, tmp
 
 def test_db_upgrade(runner):
     result = runner.invoke(app, ["db", "upgrade"])
-    assert result.exit_code == 0 and "revision 0006" in result.output
+    assert result.exit_code == 0 and "revision 0007" in result.output

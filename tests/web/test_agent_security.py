@@ -87,3 +87,14 @@ def test_the_push_api_refuses_a_bare_key(settings, engine, monkeypatch):
     order = {"order_number": "DS-7000", "email": "x@example.com", "status": "processing", "items": [{"title": "Ring"}]}
     assert client.post("/v1/stores/dissoo/orders", json=order, headers={"Authorization": "push-key"}).status_code == 401
     assert client.post("/v1/stores/dissoo/orders", json=order, headers={"Authorization": "Bearer push-key"}).status_code == 200
+
+
+def test_signing_out_ends_the_session_even_for_a_copied_cookie(settings, engine):
+    client = app_with(settings, engine, agent_password="s3cret")
+    assert client.post("/v1/agent/login", json={"password": "s3cret"}).status_code == 200
+    cookie = client.cookies.get("faqbot_agent")
+    other_worker = app_with(settings, engine, agent_password="s3cret")  # another process, same database
+    other_worker.cookies.set("faqbot_agent", cookie)
+    assert other_worker.get(INBOX).status_code == 200
+    client.post("/v1/agent/logout")
+    assert other_worker.get(INBOX).status_code == 401  # the copy kept in another browser, or stolen, is dead too
