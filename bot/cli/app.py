@@ -126,6 +126,7 @@ def serve(
     """Serve the JSON API (and OpenAPI docs at /docs); migrates the database and
     rebuilds stale indexes first."""
     import os
+    import subprocess
 
     import uvicorn
 
@@ -135,6 +136,23 @@ def serve(
     settings = settings_with(knowledge, index)
     loopback = host in ("127.0.0.1", "localhost", "::1") or host.startswith("127.")
     network = {"host": host, "port": port, "log_level": settings.log_level, "proxy_headers": True, "forwarded_allow_ips": settings.forwarded_allow_ips}
+    if workers > 1:
+        # The indexes are built (in a child process, so this one stays small: it only watches the
+        # workers) and the database migrated once, here, so workers never race to do either; each
+        # worker then builds its own app from the environment (bot.api.app.serving_app).
+        folders = ["--knowledge", str(settings.knowledge_dir), "--index", str(settings.index_dir)]
+        if subprocess.run([sys.executable, "-m", "bot.cli.app", "build", *folders], check=False).returncode != 0:
+            raise typer.Exit(1)
+        try:
+            upgrade_database(settings.database_url)
+        except FaqbotError as exc:
+            fail(exc)
+        os.environ.update(
+            {"FAQBOT_KNOWLEDGE_DIR": str(settings.knowledge_dir), "FAQBOT_INDEX_DIR": str(settings.index_dir), "FAQBOT_SERVE_PUBLIC": "0" if loopback else "1"}
+        )
+        typer.echo(f"faqbot serving on http://{host}:{port} with {workers} workers (API docs: /docs)", err=True)
+        uvicorn.run("bot.api.app:serving_app", factory=True, workers=workers, **network)
+        return
     try:
         engine = make_engine(settings)
         for name in engine.stores():
@@ -142,23 +160,11 @@ def serve(
             if state != "fresh":
                 typer.echo(f"{name}: index {state}; rebuilding", err=True)
             engine.runtime(name)
-        if workers > 1:
-            upgrade_database(settings.database_url)
-        else:
-            application = create_app(settings, engine, public=not loopback)
+        application = create_app(settings, engine, public=not loopback)
     except FaqbotError as exc:
         fail(exc)
-    typer.echo(f"faqbot serving {', '.join(engine.stores())} on http://{host}:{port} (API docs: /docs){f' with {workers} workers' if workers > 1 else ''}", err=True)
-    if workers == 1:
-        uvicorn.run(application, **network)
-        return
-    # Each worker builds its own app from the environment (bot.api.app.serving_app); the indexes are
-    # built and the database migrated above, once, so workers never race to do either.
-    os.environ.update(
-        {"FAQBOT_KNOWLEDGE_DIR": str(settings.knowledge_dir), "FAQBOT_INDEX_DIR": str(settings.index_dir), "FAQBOT_SERVE_PUBLIC": "0" if loopback else "1"}
-    )
-    del engine
-    uvicorn.run("bot.api.app:serving_app", factory=True, workers=workers, **network)
+    typer.echo(f"faqbot serving {', '.join(engine.stores())} on http://{host}:{port} (API docs: /docs)", err=True)
+    uvicorn.run(application, **network)
 
 
 @app.command(name="eval")
