@@ -33,5 +33,12 @@ def plausible_day(value: date) -> date:
     return value
 
 
+def readable_text(value: str) -> str:
+    """Text from a source that cannot be refused field by field (a mail: the sender is not waiting
+    for a 422): NUL dropped, half a surrogate pair (how Python's mail parser keeps bytes it could
+    not decode) replaced by U+FFFD, so storing it never fails."""
+    return UNREADABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+
+
 Text = Annotated[str, AfterValidator(readable)]
 Day = Annotated[date, AfterValidator(plausible_day)]

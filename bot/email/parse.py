@@ -21,6 +21,8 @@ from email.utils import getaddresses, parseaddr
 import html2text
 from mailparser_reply.parser import EmailMessage as ReplyText
 
+from bot.clean import readable_text
+
 REPLY_LANGUAGES = ("en", "de", "fr", "es", "it", "nl")
 SIGN_OFF = re.compile(r"^\s*(thanks( so much| again| in advance)?|thank you|many thanks|best( regards| wishes)?|kind regards|regards|cheers|warmly|sincerely|xo+)\s*[,!.]*\s*$", re.I)
 
@@ -144,15 +146,17 @@ def read_message(raw: bytes) -> InboundMail:
     return_path = message.get("Return-Path")
     watched = ("auto-submitted", "precedence", "list-id", "list-unsubscribe", "x-auto-response-suppress", "x-autoreply", "x-autorespond", "content-type")
     headers = {name: str(message.get(name)) for name in watched if message.get(name) is not None}
+    body, name, sender = readable_text(body), readable_text(name), readable_text(sender)
+    headers = {key: readable_text(value) for key, value in headers.items()}
     return InboundMail(
-        message_id=(str(message.get("Message-ID")).strip() if message.get("Message-ID") else None),
-        subject=str(message.get("Subject", "") or "").strip(),
+        message_id=(readable_text(str(message.get("Message-ID"))).strip() if message.get("Message-ID") else None),
+        subject=readable_text(str(message.get("Subject", "") or "")).strip(),
         sender=sender.strip().lower(),
         sender_name=name,
         reply_to=first_address(str(message.get("Reply-To"))) if message.get("Reply-To") else None,
         return_path=(first_address(str(return_path)) if return_path is not None else None),
         # RFC 5322: the parent's References, or failing those its In-Reply-To, lead the thread.
-        references=str(message.get("References") or message.get("In-Reply-To") or "").strip() or None,
+        references=readable_text(str(message.get("References") or message.get("In-Reply-To") or "")).strip() or None,
         headers=headers,
         text=new_text(body, name),
         full_text=body,

@@ -356,3 +356,21 @@ def test_stalled_tracking_is_left_for_a_person(engine, sessions):
     head = head.replace(b"order-1@", b"order-stalled@")
     outcome = run(engine, sessions, "", head + b"\n\nHi,\nThe tracking for DS-2002 hasn't updated in 4 days. Is my order still on its way?\nThanks\n")
     assert outcome.decision == "draft" and "stalled" in outcome.reason
+
+
+def test_a_mail_with_nul_and_undecodable_bytes_is_answered_and_stored(engine, sessions):
+    """A mail cannot be refused with a 422: what no database column can keep (a NUL, the lone
+    surrogates Python's parser makes of undecodable header bytes) is dropped or replaced, on SQLite
+    and PostgreSQL alike (issue 16)."""
+    from bot.db import InboundMail as InboundRecord
+
+    raw = (
+        b"From: Ann Lee <ann@example.com>\r\nTo: support@dissoojewelry.com\r\nSubject: cards\x00 \xff\xfe?\r\n"
+        b"Message-ID: <nul-1@example.com>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+        b"Hi,\r\nwhich cards do you take?\x00\r\n\r\nAnn\r\n"
+    )
+    outcome = run(engine, sessions, "", raw)
+    assert outcome.decision in ("replied", "draft")
+    with sessions() as db:
+        record = db.get(InboundRecord, outcome.record_id)
+        assert "\x00" not in record.subject and record.subject.startswith("cards")
