@@ -97,6 +97,7 @@ class Engine:
     build_stale: bool = True  # rebuild a missing/stale index on load instead of refusing
     encoder: str = "onnx"  # the encoder's backend (settings.encoder): ONNX Runtime int8, or "torch"
     encoder_cache: Path | None = None  # where ONNX exports are kept (settings.encoder_cache; None: the user's cache)
+    encoder_threads: int = 0  # ONNX Runtime's threads per encode (settings.encoder_threads; 0: one per core)
     _runtimes: dict[str, StoreRuntime] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _phrase_vectors: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, init=False, repr=False)
@@ -107,7 +108,7 @@ class Engine:
 
     def embedder_for(self, config: StoreConfig) -> Embedder:
         """A store may name its own model folder; the others share the default."""
-        return load_embedder(config.model_path or self.model_path, backend=self.encoder, exports=self.encoder_cache)
+        return load_embedder(config.model_path or self.model_path, backend=self.encoder, exports=self.encoder_cache, threads=self.encoder_threads)
 
     def stores(self) -> list[str]:
         return list_stores(self.knowledge_dir)

@@ -153,6 +153,9 @@ class Settings(BaseSettings):
     # Exports are kept in encoder_cache.
     encoder: Literal["onnx", "onnx-int8", "torch"] = "onnx"
     encoder_cache: Path = Field(default_factory=default_encoder_cache)
+    # ONNX Runtime's threads per encode; 0: one per core (also with several workers: one thread each
+    # was slower on 2 cores, bench/README.md session 12).
+    encoder_threads: int = Field(default=0, ge=0)
     # Serving (`faqbot serve`): the proxies whose X-Forwarded-For / X-Forwarded-Proto are believed
     # (comma-separated addresses, or "*"; the shopper's address then counts for rate limits and
     # lockouts), and the log level. Set by `faqbot serve` for its workers: whether it listens beyond loopback.

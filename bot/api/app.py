@@ -118,7 +118,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         upgrade_database(settings.database_url)
     engine = engine or Engine(
         settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match,
-        encoder=settings.encoder, encoder_cache=settings.encoder_cache,
+        encoder=settings.encoder, encoder_cache=settings.encoder_cache, encoder_threads=settings.encoder_threads,
     )
     sessions = session_factory(settings.database_url)
     app = FastAPI(title="faqbot", version="0.1.0", description="Answers each store's shoppers from that store's own FAQ.")
@@ -249,7 +249,7 @@ def serving_app() -> FastAPI:
     settings = get_settings()
     engine = Engine(
         settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=False,
-        encoder=settings.encoder, encoder_cache=settings.encoder_cache,
+        encoder=settings.encoder, encoder_cache=settings.encoder_cache, encoder_threads=settings.encoder_threads,
     )
     for store in engine.stores():
         engine.runtime(store)

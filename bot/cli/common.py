@@ -40,5 +40,5 @@ def make_engine(settings: Settings, build_stale: bool = True):
 
     return Engine(
         settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=build_stale,
-        encoder=settings.encoder, encoder_cache=settings.encoder_cache,
+        encoder=settings.encoder, encoder_cache=settings.encoder_cache, encoder_threads=settings.encoder_threads,
     )

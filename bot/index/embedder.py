@@ -126,19 +126,20 @@ def vocabulary_of(path: Path) -> frozenset[str]:
     return frozenset(word for word in (vocab_file.read_text(encoding="utf-8").split() if vocab_file.exists() else []) if word.isalpha())
 
 
-def load_embedder(path: Path, tuning: Path | None = TUNING_FILE, backend: str = "onnx", exports: Path | None = None) -> Embedder:
+def load_embedder(path: Path, tuning: Path | None = TUNING_FILE, backend: str = "onnx", exports: Path | None = None, threads: int = 0) -> Embedder:
     """`tuning`: tensors fitted on top of this model (None: the model as its folder has it).
     `backend`: "onnx" encodes on the int8 export kept under `exports` (default: the user's cache;
-    made once, with torch, when missing); "torch" on sentence-transformers."""
+    made once, with torch, when missing); "torch" on sentence-transformers. `threads`: ONNX Runtime's
+    threads per encode (0: one per core)."""
     if exports is None:
         from bot.settings import default_encoder_cache
 
         exports = default_encoder_cache()
-    return cached_embedder(path, tuning, backend, exports)
+    return cached_embedder(path, tuning, backend, exports, threads)
 
 
 @lru_cache(maxsize=4)
-def cached_embedder(path: Path, tuning: Path | None, backend: str, exports: Path) -> Embedder:
+def cached_embedder(path: Path, tuning: Path | None, backend: str, exports: Path, threads: int = 0) -> Embedder:
     check_model_folder(path)
     if backend not in BACKENDS:
         raise ModelNotFound(f"unknown encoder backend {backend!r}; known: {', '.join(BACKENDS)}")
@@ -147,7 +148,7 @@ def cached_embedder(path: Path, tuning: Path | None, backend: str, exports: Path
         from bot.index.onnx_encoder import OnnxEncoder
 
         export = ensure_export(path, tuning if tuned else None, exports, f"{fingerprint}+{backend}")
-        return Embedder(path, export.fingerprint, OnnxEncoder(export), vocabulary_of(path), export.dimension)
+        return Embedder(path, export.fingerprint, OnnxEncoder(export, threads), vocabulary_of(path), export.dimension)
     model = load_torch_model(path, tuning)
     return Embedder(path, fingerprint, TorchEncoder(model, threading.Lock()), vocabulary_of(path), int(model.get_embedding_dimension()))
 

@@ -168,3 +168,9 @@ def test_faqbot_model_export_writes_an_export_serving_reads(tmp_path, monkeypatc
         assert refused.exit_code == 1 and "no sentence-transformers model" in refused.output
     finally:
         get_settings.cache_clear()
+
+
+def test_the_thread_count_is_the_operators_and_changes_no_vector(backends):
+    one = load_embedder(packaged_model_path(), threads=1)
+    assert one.backend.session.get_session_options().intra_op_num_threads == 1
+    assert np.allclose(one.encode(SENTENCES), backends[1].encode(SENTENCES), atol=1e-5)
