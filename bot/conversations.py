@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 import uuid
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -62,7 +62,11 @@ def chat(
     channel: str = "api",
     client: str | None = None,
     limits: LookupLimits = LookupLimits(),
+    now: datetime | None = None,
 ) -> ChatTurn:
+    """`now`: the moment of the turn, read by the channel (the order lookup's failure window, the
+    session's last activity); `today`: the date policy answers count from (default: the store's)."""
+    now = now or utcnow()
     text = validate_message(message, max_chars)
     if session_id is not None and not (0 < len(session_id) <= 64 and session_id.replace("-", "").replace("_", "").isalnum()):
         raise BadSessionId()
@@ -84,7 +88,7 @@ def chat(
         if wants and not pending and find_order_number(text) is None and find_email(text) is None:
             # Words such as "tracking number" also ask how tracking works: the meaning decides, once.
             wants = engine.asks_about_own_order(store, text) is not False
-        reply = desk.handle(db, session.id, text, today, pending, client) if wants else None
+        reply = desk.handle(db, session.id, text, today, pending, client, now) if wants else None
         if reply is None:
             policy_pending = pending if pending and pending.get("intent") not in (ORDER_INTENT_NAME, ORDER_CONTEXT) else None
             reply = engine.answer(store, text, today=today, last_source_id=previous, pending=policy_pending, learned=learned_for(db, store))
@@ -95,7 +99,7 @@ def chat(
                 reply = replace(reply, pending=pending)
         session.pending = reply.pending
         latency_ms = (time.perf_counter() - started) * 1000
-        session.last_seen_at = utcnow()
+        session.last_seen_at = now
         db.add(
             Exchange(
                 store=store,

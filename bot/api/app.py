@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.clean import Day, Text
 from bot.conversations import chat
-from bot.db import session_factory, upgrade_database
+from bot.db import session_factory, upgrade_database, utcnow
 from bot.engine import Engine
 from bot.errors import FaqbotError
 from bot.orders.imports import upsert_orders
@@ -182,7 +182,10 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
                 status_code=429,
                 headers={"Retry-After": str(verdict.retry_after)},
             )
-        turn = chat(engine, sessions, body.store, body.message, body.session_id, body.today, settings.max_message_chars, client=client, limits=lookup_limits(settings.order_lookup_max_failures, settings.order_lookup_window_minutes))
+        turn = chat(
+            engine, sessions, body.store, body.message, body.session_id, body.today, settings.max_message_chars, client=client,
+            limits=lookup_limits(settings.order_lookup_max_failures, settings.order_lookup_window_minutes), now=utcnow(),
+        )
         reply = turn.reply
         return ChatResponse(
             store=reply.store,

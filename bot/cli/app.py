@@ -92,11 +92,12 @@ def ask(
         if stale != "fresh":
             typer.echo(f"note: index for {store} is {stale}; rebuilding it first", err=True)
         upgrade_database(settings.database_url)
+        from bot.db import utcnow
         from bot.orders.lookup import lookup_limits
 
         turn = chat(
             engine, session_factory(settings.database_url), store, message, session, day, settings.max_message_chars,
-            channel="cli", limits=lookup_limits(settings.order_lookup_max_failures, settings.order_lookup_window_minutes),
+            channel="cli", limits=lookup_limits(settings.order_lookup_max_failures, settings.order_lookup_window_minutes), now=utcnow(),
         )
     except FaqbotError as exc:
         fail(exc)

@@ -137,7 +137,8 @@ class OrderDesk:
             return True
         return find_order_number(message) is not None and bool(re.search(r"\border\b", message, re.I))
 
-    def handle(self, db: Session, session_id: str, message: str, today: date, pending: dict | None, client: str | None) -> Reply | None:
+    def handle(self, db: Session, session_id: str, message: str, today: date, pending: dict | None, client: str | None, now: datetime) -> Reply | None:
+        """`now`: the turn's moment, passed in (the window failed lookups are counted in)."""
         message = mended(message)
         if pending and pending.get("intent") == ORDER_CONTEXT:
             same_order = not find_order_number(message) and not find_email(message)
@@ -167,7 +168,6 @@ class OrderDesk:
             return None  # the shopper moved on to another question
         if not number or not email:
             return self.ask(state, number, email)
-        now = datetime.now(ZoneInfo("UTC"))
         if failures(db, self.store, session_id, client, self.limits, now) >= self.limits.max_failures:
             return self.blocked()
         order = lookup_order(db, self.store, number, given or email, session_id, client, now)

@@ -314,3 +314,22 @@ def test_the_waiting_lookup_keeps_no_email_address_in_the_session(client, settin
     with session_factory(settings.database_url)() as db:
         pending = db.get(ChatSession, first["session_id"]).pending
     assert pending and "@" not in str(pending) and "bea" not in str(pending).lower()
+
+
+def test_the_lookup_lockout_counts_in_the_turns_own_time(client, settings, engine):
+    """The moment of a turn comes from the channel (`now`), never the clock inside: failures from one
+    address lock lookups for the window after them, and the window is counted from that moment."""
+    from datetime import UTC, datetime, timedelta
+
+    from bot.conversations import chat
+
+    sessions = session_factory(settings.database_url)
+    start = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    for attempt in range(5):
+        chat(engine, sessions, "dissoo", f"where is order DS-20{attempt:02d}? wrong{attempt}@example.com", client="198.51.100.7", now=start)
+
+    def look(minutes: int) -> str:
+        return chat(engine, sessions, "dissoo", "where is order DS-2002? bea@example.com", client="198.51.100.7", now=start + timedelta(minutes=minutes)).reply.text
+
+    assert "too many attempts" in look(1)
+    assert "FedEx" in look(20)  # the 15-minute window has passed, by the turns' own time
