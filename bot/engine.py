@@ -31,7 +31,7 @@ from bot.match.questions import focus_of, in_context, split_questions
 from bot.match.retrieval import Candidate, Retrieval, StoreRetriever, check_features
 from bot.match.smalltalk import peel_smalltalk
 from bot.match.exemplars import Understanding, asks_for_a_date, date_gate_inputs, understanding
-from bot.text import content_terms, stem, words
+from bot.text import content_terms, squash, stem, words
 from bot.policy import StorePolicy, load_policy
 from bot.policy.calendar import BusinessCalendar, store_today
 from bot.policy.citations import cite_facts
@@ -43,7 +43,7 @@ from bot.policy.responder import Pending, PolicyAnswer, PolicyResponder, repair_
 from bot.policy.slots import extract_slots, warm_dateparser
 from bot.policy.spans import count_from_sentence
 from bot.reply import Reply, ReplySource, render_reply
-from bot.settings import MatchSettings
+from bot.settings import MatchSettings, Settings
 
 LEARNED_SIMILARITY = 92  # rapidfuzz ratio: a taught phrasing with a typo or a word more still counts
 TELL_ME_MORE = re.compile(r"^\s*(tell me more|more( details| info(rmation)?)?|show (me )?(the )?full answer|full answer|details)\s*[.!?]*\s*$", re.I)
@@ -101,6 +101,14 @@ class Engine:
     _runtimes: dict[str, StoreRuntime] = field(default_factory=dict, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _phrase_vectors: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, init=False, repr=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings, build_stale: bool = True) -> Engine:
+        """The engine every channel runs: folders, model, matching and encoder from the one settings object."""
+        return cls(
+            settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=build_stale,
+            encoder=settings.encoder, encoder_cache=settings.encoder_cache, encoder_threads=settings.encoder_threads,
+        )
 
     def __post_init__(self) -> None:
         check_features(self.match_settings.confidence_evidence_weights, "confidence")
@@ -298,7 +306,7 @@ class Engine:
         first = sources[0] if sources else None
         quotes = tuple(dict.fromkeys(f.source for f in result.facts))
         answering = self.answering_sentence(runtime, retrieval, {s.id for s in sources}, question) if retrieval else None
-        if answering and not any(squashed(answering) in squashed(q) or squashed(q) in squashed(answering) for q in quotes):
+        if answering and not any(squash(answering) in squash(q) or squash(q) in squash(answering) for q in quotes):
             quotes = (answering, *quotes)
         text = render_reply(
             "policy",
@@ -478,10 +486,6 @@ def policy_read_off(index: StoreIndex, exemplars: Understanding) -> StorePolicy:
     """The page's facts, each sentence with the topic labelled exemplars read it as stating."""
     sentences = [sentence.strip() for chunk in index.chunks for sentence in chunk.sentences]
     return infer_policy(index.chunks, dict(zip(sentences, exemplars.stated(index.sentence_vectors), strict=True)))
-
-
-def squashed(text: str) -> str:
-    return " ".join(text.lower().split())
 
 
 def swaps_a_word(message: str, taught: str) -> bool:

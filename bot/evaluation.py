@@ -10,7 +10,6 @@ first source contains one of the expected phrases and the reply holds every
 from __future__ import annotations
 
 import json
-import re
 import statistics
 import time
 from collections import defaultdict
@@ -27,6 +26,7 @@ from bot.conversations import chat
 from bot.engine import Engine
 from bot.errors import BadKnowledge
 from bot.reply import Reply
+from bot.text import squash
 
 
 class EvalCase(BaseModel):
@@ -86,10 +86,6 @@ def read_cases(path: Path) -> list[EvalCase]:
         except (json.JSONDecodeError, ValidationError) as exc:
             raise BadKnowledge(f"{path}:{number}: not a valid eval row: {exc}") from None
     return cases
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().lower()
 
 
 def judge(engine: Engine, case: EvalCase, ask: Callable[[EvalCase], Reply] | None = None) -> CaseResult:

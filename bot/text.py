@@ -46,3 +46,8 @@ def stem(word: str) -> str:
 def content_terms(text: str) -> list[str]:
     """Stems of the words that carry meaning, in order, repeats kept."""
     return [stem(w) for w in words(text) if w not in STOP_WORDS]
+
+
+def squash(text: str) -> str:
+    """Lower case, every run of whitespace one space: two texts compared as a reader sees them."""
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip().lower()

@@ -116,10 +116,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
     """`public`: the server listens beyond loopback, so the agents' console needs a password."""
     if migrate:
         upgrade_database(settings.database_url)
-    engine = engine or Engine(
-        settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match,
-        encoder=settings.encoder, encoder_cache=settings.encoder_cache, encoder_threads=settings.encoder_threads,
-    )
+    engine = engine or Engine.from_settings(settings)
     sessions = session_factory(settings.database_url)
     app = FastAPI(title="faqbot", version="0.1.0", description="Answers each store's shoppers from that store's own FAQ.")
     app.state.engine = engine
@@ -250,10 +247,7 @@ def serving_app() -> FastAPI:
     left in its environment: every store loaded before the worker takes a request. The indexes were
     built and the database migrated once, by the command, before the workers started."""
     settings = get_settings()
-    engine = Engine(
-        settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=False,
-        encoder=settings.encoder, encoder_cache=settings.encoder_cache, encoder_threads=settings.encoder_threads,
-    )
+    engine = Engine.from_settings(settings, build_stale=False)
     for store in engine.stores():
         engine.runtime(store)
     return create_app(settings, engine, migrate=False, public=settings.serve_public)

@@ -38,7 +38,4 @@ def fail(exc: FaqbotError) -> None:
 def make_engine(settings: Settings, build_stale: bool = True):
     from bot.engine import Engine
 
-    return Engine(
-        settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=build_stale,
-        encoder=settings.encoder, encoder_cache=settings.encoder_cache, encoder_threads=settings.encoder_threads,
-    )
+    return Engine.from_settings(settings, build_stale)

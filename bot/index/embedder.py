@@ -1,9 +1,10 @@
 """The sentence encoder, loaded once per folder and tuning, offline.
 
-Two backends run the same network: ONNX Runtime on an int8 export (bot/index/onnx_encoder.py),
-which is what serving uses and imports no torch, and PyTorch through sentence-transformers, which
-fitting needs and which exports the ONNX model once (bot/index/export.py). Each gives its own
-fingerprint, so an index built with one is rebuilt for the other, never mixed.
+Two backends run the same network: ONNX Runtime on an export of it (bot/index/onnx_encoder.py;
+float32 by default, int8 weights as an option), which is what serving uses and imports no torch,
+and PyTorch through sentence-transformers, which fitting needs and which makes the export once
+(bot/index/export.py). Each gives its own fingerprint, so an index built with one is rebuilt for
+another, never mixed.
 """
 
 from __future__ import annotations
@@ -128,9 +129,9 @@ def vocabulary_of(path: Path) -> frozenset[str]:
 
 def load_embedder(path: Path, tuning: Path | None = TUNING_FILE, backend: str = "onnx", exports: Path | None = None, threads: int = 0) -> Embedder:
     """`tuning`: tensors fitted on top of this model (None: the model as its folder has it).
-    `backend`: "onnx" encodes on the int8 export kept under `exports` (default: the user's cache;
-    made once, with torch, when missing); "torch" on sentence-transformers. `threads`: ONNX Runtime's
-    threads per encode (0: one per core)."""
+    `backend`: "onnx" / "onnx-int8" encode on the export kept under `exports` (default: the user's
+    cache; made once, with torch, when missing); "torch" on sentence-transformers. `threads`: ONNX
+    Runtime's threads per encode (0: one per core)."""
     if exports is None:
         from bot.settings import default_encoder_cache
 
@@ -170,30 +171,30 @@ def export_folder(exports: Path, fingerprint: str) -> Path:
     return exports / fingerprint.replace("+", "-")
 
 
-def has_export(path: Path, exports: Path, backend: str = "onnx", tuning: Path | None = TUNING_FILE) -> bool:
-    """Whether the export this model, tuning and backend need is already under `exports`."""
+def current_export(exports: Path, fingerprint: str):
+    """The whole export with this fingerprint under `exports`, or None."""
     from bot.index.onnx_encoder import read_export
 
-    fingerprint = onnx_fingerprint(path, tuning, backend)
     export = read_export(export_folder(exports, fingerprint))
-    return export is not None and export.fingerprint == fingerprint
+    return export if export is not None and export.fingerprint == fingerprint else None
+
+
+def has_export(path: Path, exports: Path, backend: str = "onnx", tuning: Path | None = TUNING_FILE) -> bool:
+    """Whether the export this model, tuning and backend need is already under `exports`."""
+    return current_export(exports, onnx_fingerprint(path, tuning, backend)) is not None
 
 
 def ensure_export(path: Path, tuning: Path | None, exports: Path, fingerprint: str):
     """The ONNX export of this model and tuning under `exports`, made now when missing."""
-    from bot.index.onnx_encoder import read_export
-
-    folder = export_folder(exports, fingerprint)
-    export = read_export(folder)
-    if export is not None and export.fingerprint == fingerprint:
+    export = current_export(exports, fingerprint)
+    if export is not None:
         return export
+    folder = export_folder(exports, fingerprint)
     try:
         exports.mkdir(parents=True, exist_ok=True)
         with open(exports / f".{folder.name}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # processes starting together export once; the others wait and read it
-            export = read_export(folder)
-            if export is None or export.fingerprint != fingerprint:
-                export = export_or_explain(path, tuning, folder, fingerprint)
+            export = current_export(exports, fingerprint) or export_or_explain(path, tuning, folder, fingerprint)
     except OSError as exc:
         raise ModelNotFound(f"cannot write the encoder's ONNX export under {exports} ({exc.strerror}): set FAQBOT_ENCODER_CACHE to a writable folder") from None
     return export

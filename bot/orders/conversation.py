@@ -155,8 +155,9 @@ class OrderDesk:
         expecting_number = (bool(pending) and not known.get("number")) or bool(re.search(r"\border\b", message, re.I)) or only_details(message)
         number = find_order_number(message, expecting=expecting_number) or known.get("number")
         given = find_email(message, self.own_addresses())
-        email = email_key(given) if given else known.get("email")  # kept between turns as a key, never the address
-        gave_something = number != known.get("number") or (email and email_key(email)) != (known.get("email") and email_key(known["email"]))
+        known_email = known.get("email") and email_key(known["email"])  # kept between turns as a key, never the address
+        email = email_key(given) if given else known_email
+        gave_something = number != known.get("number") or email != known_email
         # "Please cancel DS-3103" … "priya@…": the request is answered once the order is found.
         request = known.get("request") or (message if CANCEL.search(message) or CHANGE_REQUEST.search(message) else None)
         state = {"intent": ORDER_INTENT_NAME, "number": number, "email": email, **({"request": request} if request else {})}
