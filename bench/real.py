@@ -182,7 +182,15 @@ def report(half: str, bot: list[CaseResult], ranker: dict[str, RankerHit], naive
         for r in bot:
             if not r.carried:
                 flag = "CONFIDENT-WRONG" if r.confidently_wrong else r.outcome if not r.right else "NOT-SHOWN"
-                print(f"  [{flag}] {r.case.store}: {r.case.question!r} -> {r.kind} {r.source_title!r} ({r.confidence:.2f}); expected {r.case.expect} {r.case.passage_contains or ''} {r.case.reply_contains or ''}")
+                print(f"  [{flag}] {retrieved(ranker.get(case_key(r.case)))} {r.case.store}: {r.case.question!r} -> {r.kind} {r.source_title!r} ({r.confidence:.2f}); expected {r.case.expect} {r.case.passage_contains or ''} {r.case.reply_contains or ''}")
+
+
+def retrieved(hit: RankerHit | None) -> str:
+    """A failing row's place in the loss after retrieval: the ranker's first passage held the answer
+    (first), one of its first three did (top3), none did (missed), or no passage is expected (-)."""
+    if hit is None:
+        return "retrieval=-"
+    return "retrieval=" + ("first" if hit.first else "top3" if hit.top3 else "missed")
 
 
 def print_loss_after_retrieval(half: str, bot: list[CaseResult], ranker: dict[str, RankerHit]) -> None:
