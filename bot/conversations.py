@@ -17,11 +17,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.db import ChatSession, Exchange, last_source_id, learned_for, utcnow
 from bot.engine import Engine
 from bot.errors import EmptyMessage, FaqbotError, MessageTooLong
-from bot.orders.conversation import ORDER_CONTEXT, ORDER_INTENT_NAME, OrderDesk
+from bot.orders.conversation import OrderDesk
 from bot.orders.lookup import LookupLimits, find_email, find_order_number
+from bot.policy.intents import Pending
 from bot.privacy import masked_text
 from bot.policy.calendar import store_today
 from bot.reply import Reply
+from bot.state import OrderLookup, waiting_from_json, waiting_to_json
 
 
 class BadSessionId(FaqbotError):
@@ -82,22 +84,22 @@ def chat(
             previous = last_source_id(db, session.id)
         runtime = engine.runtime(store)
         today = today or store_today(runtime.config.timezone)
-        pending = session.pending
+        waiting = waiting_from_json(session.pending)
         desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, limits)
-        wants = desk.wants(text, pending)
-        if wants and not pending and find_order_number(text) is None and find_email(text) is None:
+        wants = desk.wants(text, waiting)
+        if wants and waiting is None and find_order_number(text) is None and find_email(text) is None:
             # Words such as "tracking number" also ask how tracking works: the meaning decides, once.
             wants = engine.asks_about_own_order(store, text) is not False
-        reply = desk.handle(db, session.id, text, today, pending, client, now) if wants else None
+        reply = desk.handle(db, session.id, text, today, waiting, client, now) if wants else None
         if reply is None:
-            policy_pending = pending if pending and pending.get("intent") not in (ORDER_INTENT_NAME, ORDER_CONTEXT) else None
-            reply = engine.answer(store, text, today=today, last_source_id=previous, pending=policy_pending, learned=learned_for(db, store))
-            if reply.pending is None and pending and pending.get("intent") == ORDER_INTENT_NAME:
+            question = waiting if isinstance(waiting, Pending) else None
+            reply = engine.answer(store, text, today=today, last_source_id=previous, pending=question, learned=learned_for(db, store))
+            if reply.pending is None and isinstance(waiting, OrderLookup):
                 # A question in the middle of an order lookup ("how long do refunds take?") leaves the
                 # lookup waiting: the email that follows still finishes it. An order already shown
-                # (ORDER_CONTEXT) is not kept past another question: its details stay with that turn.
-                reply = replace(reply, pending=pending)
-        session.pending = reply.pending
+                # (OrderShown) is not kept past another question: its details stay with that turn.
+                reply = replace(reply, pending=waiting)
+        session.pending = waiting_to_json(reply.pending)
         latency_ms = (time.perf_counter() - started) * 1000
         session.last_seen_at = now
         db.add(

@@ -36,10 +36,10 @@ from bot.policy import StorePolicy, load_policy
 from bot.policy.calendar import BusinessCalendar, store_today
 from bot.policy.citations import cite_facts
 from bot.policy.infer import EMAIL, infer_policy
-from bot.policy.intents import Intent
+from bot.policy.intents import Intent, Pending
 from bot.policy.lexicon import PAYMENT_PATTERNS
 from bot.policy.model import POLICY_FILE
-from bot.policy.responder import Pending, PolicyAnswer, PolicyResponder, repair_policy_words
+from bot.policy.responder import PolicyAnswer, PolicyResponder, repair_policy_words
 from bot.policy.slots import extract_slots, warm_dateparser
 from bot.policy.spans import count_from_sentence
 from bot.reply import Reply, ReplySource, render_reply
@@ -85,7 +85,7 @@ class PartAnswer:
     text: str
     sources: tuple[ReplySource, ...]
     suggestions: tuple[str, ...]
-    pending: dict | None = None
+    pending: Pending | None = None
 
 
 @dataclass
@@ -163,7 +163,7 @@ class Engine:
         warm_dateparser()
         warm_word_frequencies()
         responder = PolicyResponder(policy, calendar, config.name, contact_words(config))
-        citations = {id(fact): source for fact, source in cite_facts(policy, index.chunks)}
+        citations = {id(fact): ReplySource(chunk.id, chunk.title, 1.0, chunk.citation) for fact, chunk in cite_facts(policy, index.chunks)}
         return StoreRuntime(
             config,
             retriever,
@@ -198,7 +198,7 @@ class Engine:
         message: str,
         today: date | None = None,
         last_source_id: str | None = None,
-        pending: dict | None = None,
+        pending: Pending | None = None,
         learned: dict[str, str | None] | None = None,
     ) -> Reply:
         """`today` is the date policy answers count from (default: today in the store's
@@ -223,9 +223,8 @@ class Engine:
         if topic is not None and not rest:
             text = render_reply("smalltalk", topic=topic.value, store_name=config.name)
             return Reply(store, Kind.smalltalk.value, text, 1.0, (), (), f"small talk: {topic.value}")
-        waiting = pending_question(pending)
-        if waiting is not None:
-            continued = runtime.responder.answer(rest or message, today, waiting)
+        if pending is not None:
+            continued = runtime.responder.answer(rest or message, today, pending)
             if continued is not None:
                 return combine(store, config, [self.policy_part(runtime, rest or message, continued)])
         questions = split_questions(rest or message)
@@ -317,8 +316,7 @@ class Engine:
             title=first.title if first else None,
             citation=first.citation if first else None,
         )
-        pending = result.pending.to_json() if result.pending else None
-        return PartAnswer(question, Kind.policy, 1.0, f"policy: {result.reason}", text, sources, result.suggestions, pending)
+        return PartAnswer(question, Kind.policy, 1.0, f"policy: {result.reason}", text, sources, result.suggestions, result.pending)
 
     def date_wanted(self, runtime: StoreRuntime, question: str, vector, today: date) -> str | None:
         """Which date the shopper wants worked out from a date they give (`order_dates`, `refund_date`,
@@ -502,17 +500,6 @@ def spelled_out(question: str) -> str:
         return question  # "is the chain wire or cable?" names no way to pay
     names = [name for name, pattern in PAYMENT_PATTERNS.items() if pattern.search(question) and name.lower() not in question.lower()]
     return f"{question} ({', '.join(names)})" if names else question
-
-
-def pending_question(pending: dict | None) -> Pending | None:
-    """The policy question a session is waiting on; anything else stored there (an order, or a
-    shape from an older version) is not one, and never breaks a reply."""
-    if not pending:
-        return None
-    try:
-        return Pending.from_json(pending)
-    except (KeyError, ValueError, TypeError):
-        return None
 
 
 def phrase_key(message: str) -> str:

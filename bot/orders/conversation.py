@@ -28,6 +28,7 @@ from bot.policy.lexicon import ITEM_KIND_PATTERNS
 from bot.policy.model import StorePolicy
 from bot.policy.responder import refund_words
 from bot.reply import Reply, render_reply
+from bot.state import OrderLookup, OrderShown, Waiting
 
 ORDER_INTENT = re.compile(
     r"""\b(where('?s|\s+is)\s+(my|our|the)\s+(order|package|parcel|stuff|jewelry|delivery|shipment)
@@ -46,10 +47,8 @@ ORDER_INTENT = re.compile(
 # and the real words one slip away from them that must stay as they are.
 ORDER_WORDS = ("order", "where", "wheres", "package", "parcel", "shipment", "tracking")
 NOT_SLIPS = frozenset("were here there heres theres whereas whee border older odder orders cracking racking trucking tracing parcels packages shipments".split())
-ORDER_INTENT_NAME = "order_status"
 # "When will I get my money back?" after a cancelled order was shown: about that order's refund.
 MONEY_BACK = re.compile(r"\b(money\s+back|my\s+refund|refund\s+for\s+(it|this|that))\b", re.I)
-ORDER_CONTEXT = "order_context"  # an order was just shown: "can I return it?" is about that order
 ABOUT_THE_ORDER = re.compile(
     r"""\b(return|send\s+\w*\s*back|refund|exchange|cancel|change)\w*\b.{0,30}\b(it|them|this|that|these|those|the\s+\w+|my\s+\w+)\b
     | \b(until\s+when|how\s+long\s+do\s+i\s+(still\s+)?have|last\s+day|store\s+credit\s+instead)\b
@@ -121,11 +120,11 @@ class OrderDesk:
     calendar: BusinessCalendar
     limits: LookupLimits
 
-    def wants(self, message: str, pending: dict | None) -> bool:
+    def wants(self, message: str, waiting: Waiting | None) -> bool:
         message = mended(message)
-        if pending and pending.get("intent") == ORDER_INTENT_NAME:
+        if isinstance(waiting, OrderLookup):
             return True
-        if pending and pending.get("intent") == ORDER_CONTEXT and (
+        if isinstance(waiting, OrderShown) and (
             find_order_number(message) or ((ABOUT_THE_ORDER.search(message) or MONEY_BACK.search(message)) and not GENERAL_QUESTION.search(message))
         ):
             return True
@@ -137,35 +136,36 @@ class OrderDesk:
             return True
         return find_order_number(message) is not None and bool(re.search(r"\border\b", message, re.I))
 
-    def handle(self, db: Session, session_id: str, message: str, today: date, pending: dict | None, client: str | None, now: datetime) -> Reply | None:
-        """`now`: the turn's moment, passed in (the window failed lookups are counted in)."""
+    def handle(self, db: Session, session_id: str, message: str, today: date, waiting: Waiting | None, client: str | None, now: datetime) -> Reply | None:
+        """`waiting`: what the session waits for (None, or anything but an order: a new lookup may start);
+        `now`: the turn's moment, passed in (the window failed lookups are counted in)."""
         message = mended(message)
-        if pending and pending.get("intent") == ORDER_CONTEXT:
+        if isinstance(waiting, OrderShown):
             same_order = not find_order_number(message) and not find_email(message)
             if same_order and HOW_TO.match(message):
                 return None  # "how do I return the ring?": the store's steps, from its FAQ
             if same_order:
                 # A follow-up about the order just looked up ("can I return it?", "why is it taking so long?").
-                order = order_with(db, self.store, pending["number"], pending["email"])
+                order = order_with(db, self.store, waiting.number, waiting.email)
                 if order is None or (MONEY_BACK.search(message) and not ABOUT_THE_ORDER.search(message) and order.status != "cancelled"):
                     return None  # a return's refund is the store's refund timing, not this order's status
                 return self.describe(order, today, message)
-            pending = {"intent": ORDER_INTENT_NAME, "number": pending.get("number"), "email": pending.get("email")}
-        known = pending if pending and pending.get("intent") == ORDER_INTENT_NAME else {"intent": ORDER_INTENT_NAME}
-        expecting_number = (bool(pending) and not known.get("number")) or bool(re.search(r"\border\b", message, re.I)) or only_details(message)
-        number = find_order_number(message, expecting=expecting_number) or known.get("number")
+            waiting = OrderLookup(waiting.number, waiting.email)
+        known = waiting if isinstance(waiting, OrderLookup) else OrderLookup()
+        was_waiting = waiting is not None  # for anything, a policy question's date too: a bare reply may not be for the desk
+        expecting_number = (was_waiting and not known.number) or bool(re.search(r"\border\b", message, re.I)) or only_details(message)
+        number = find_order_number(message, expecting=expecting_number) or known.number
         given = find_email(message, self.own_addresses())
-        known_email = known.get("email") and email_key(known["email"])  # kept between turns as a key, never the address
-        email = email_key(given) if given else known_email
-        gave_something = number != known.get("number") or email != known_email
+        email = email_key(given) if given else known.email  # kept between turns as a key, never the address
+        gave_something = number != known.number or email != known.email
         # "Please cancel DS-3103" … "priya@…": the request is answered once the order is found.
-        request = known.get("request") or (message if CANCEL.search(message) or CHANGE_REQUEST.search(message) else None)
-        state = {"intent": ORDER_INTENT_NAME, "number": number, "email": email, **({"request": request} if request else {})}
-        if pending and not gave_something and number and not email and ATTEMPTED_EMAIL.search(message):
+        request = known.request or (message if CANCEL.search(message) or CHANGE_REQUEST.search(message) else None)
+        state = OrderLookup(number, email, request)
+        if was_waiting and not gave_something and number and not email and ATTEMPTED_EMAIL.search(message):
             # "bea at example" while the email was asked for: ask again, keep the number.
             text = render_reply("order", lines=["That doesn't look like a complete email address. Could you send it again, like name@example.com?"], ask=None, contact=None)
             return Reply(self.store, "order", text, 1.0, (), (), "order lookup: details needed", state)
-        if pending and not gave_something and not ORDER_INTENT.search(message):
+        if was_waiting and not gave_something and not ORDER_INTENT.search(message):
             return None  # the shopper moved on to another question
         if not number or not email:
             return self.ask(state, number, email)
@@ -191,7 +191,7 @@ class OrderDesk:
     def contact(self) -> str:
         return self.config.support_email or self.config.website or f"the {self.config.name} team"
 
-    def ask(self, state: dict, number: str | None, email: str | None) -> Reply:
+    def ask(self, state: OrderLookup, number: str | None, email: str | None) -> Reply:
         if not number and not email:
             question = "I can look that up. What's your order number, and the email address you used for the order?"
         elif not number:
@@ -295,7 +295,7 @@ class OrderDesk:
         lines.extend(self.change_request(order, message))
         text = render_reply("order", lines=lines, ask=None, contact=None)
         private = tuple(v for v in (order.tracking_number,) if v)
-        context = {"intent": ORDER_CONTEXT, "number": order.order_number, "email": email_key(order.email)}
+        context = OrderShown(order.order_number, email_key(order.email))
         late = ", late" if any(LATE in line for line in lines) else ""
         return Reply(self.store, "order", text, 1.0, (), (), f"order lookup: {order.status}{late}", context, private)
 

@@ -12,7 +12,6 @@ from rapidfuzz import fuzz
 
 from bot.ingest import Chunk
 from bot.policy.model import Fact, StorePolicy
-from bot.reply import ReplySource
 
 QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
@@ -38,10 +37,11 @@ def closest_chunk(source: str, chunks: list[Chunk]) -> Chunk | None:
     return best[1] if best and best[0] >= 80 else None
 
 
-def cite_facts(policy: StorePolicy, chunks: list[Chunk]) -> list[tuple[Fact, ReplySource]]:
+def cite_facts(policy: StorePolicy, chunks: list[Chunk]) -> list[tuple[Fact, Chunk]]:
+    """Each fact with the chunk its words stand in (facts whose words no chunk holds are left out)."""
     cited = []
     for _key, fact in policy.facts():
         chunk = chunk_holding(fact.source, chunks) or closest_chunk(fact.source, chunks)
         if chunk is not None:
-            cited.append((fact, ReplySource(chunk.id, chunk.title, 1.0, chunk.citation)))
+            cited.append((fact, chunk))
     return cited

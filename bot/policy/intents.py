@@ -10,6 +10,7 @@ in the store's own words.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.policy.slots import Slots
@@ -25,6 +26,22 @@ class Intent(StrEnum):
     cancel_order = "cancel_order"
     change_order = "change_order"
     contact = "contact"
+
+
+@dataclass(frozen=True, slots=True)
+class Pending:
+    """A policy question waiting for one slot ("When did it arrive?"), kept in the session between turns."""
+
+    intent: Intent
+    slots: Slots
+    missing: str  # the event whose date is asked for ("delivered", "order_placed"…)
+
+    def to_json(self) -> dict:
+        return {"intent": self.intent.value, "slots": self.slots.to_json(), "missing": self.missing}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Pending:
+        return cls(Intent(data["intent"]), Slots.from_json(data["slots"]), data["missing"])
 
 
 def pattern(text: str) -> re.Pattern[str]:

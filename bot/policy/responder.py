@@ -33,7 +33,7 @@ from bot.policy.calculators import (
     ships_to,
 )
 from bot.policy.calendar import BusinessCalendar, short, spoken
-from bot.policy.intents import RETURN_VERB, Intent, detect_intent
+from bot.policy.intents import RETURN_VERB, Intent, Pending, detect_intent
 from bot.policy.lexicon import US_STATES, country_name, names_item
 from bot.policy.model import Fact, ProblemWindow, Stage, StorePolicy
 from bot.policy.slots import DateMention, Slots, extract_slots
@@ -69,22 +69,6 @@ COUNTED_ROLES = {"delivery": ("delivered",), "purchase": ("order_placed",)}
 # Events a shopper may report for a refund question, latest first: the nearer the event, the tighter the estimate.
 REFUND_STARTS = ("refund_issued", "return_approved", "return_received", "return_shipped")
 DELIVERY_STARTS = ("order_shipped", "order_placed")
-
-
-@dataclass(frozen=True, slots=True)
-class Pending:
-    """A policy question waiting for one slot, kept in the session between turns."""
-
-    intent: Intent
-    slots: Slots
-    missing: str
-
-    def to_json(self) -> dict:
-        return {"intent": self.intent.value, "slots": self.slots.to_json(), "missing": self.missing}
-
-    @classmethod
-    def from_json(cls, data: dict) -> Pending:
-        return cls(Intent(data["intent"]), Slots.from_json(data["slots"]), data["missing"])
 
 
 @dataclass(frozen=True, slots=True)

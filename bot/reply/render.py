@@ -7,6 +7,8 @@ from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from bot.state import Waiting
+
 
 @dataclass(frozen=True, slots=True)
 class ReplySource:
@@ -25,7 +27,7 @@ class Reply:
     sources: tuple[ReplySource, ...]
     suggestions: tuple[str, ...]
     reason: str  # why this kind: kept with the exchange for agents and analytics
-    pending: dict | None = None  # a question waiting for the shopper's next turn (slot filling, order lookup)
+    pending: Waiting | None = None  # what the next turn is waited for (a policy question's date, an order lookup's details, an order shown)
     private: tuple[str, ...] = ()  # values (tracking numbers) the reply shows but records must not keep
 
 
