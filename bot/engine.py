@@ -42,7 +42,7 @@ from bot.policy.model import POLICY_FILE
 from bot.policy.responder import PolicyAnswer, PolicyResponder, repair_policy_words
 from bot.policy.slots import extract_slots, warm_dateparser
 from bot.policy.spans import count_from_sentence
-from bot.reply import Reply, ReplySource, render_reply
+from bot.reply import Handoff, Reply, ReplySource, render_reply
 from bot.settings import MatchSettings, Settings
 
 LEARNED_SIMILARITY = 92  # rapidfuzz ratio: a taught phrasing with a typo or a word more still counts
@@ -163,7 +163,7 @@ class Engine:
         warm_dateparser()
         warm_word_frequencies()
         responder = PolicyResponder(policy, calendar, config.name, contact_words(config))
-        citations = {id(fact): ReplySource(chunk.id, chunk.title, 1.0, chunk.citation) for fact, chunk in cite_facts(policy, index.chunks)}
+        citations = {id(fact): ReplySource.of(chunk, 1.0) for fact, chunk in cite_facts(policy, index.chunks)}
         return StoreRuntime(
             config,
             retriever,
@@ -217,8 +217,8 @@ class Engine:
                 return full
         wants_person = escalation(message)
         if wants_person is not None:
-            text = render_reply("handoff", reason=wants_person, store_name=config.name, support_email=config.support_email, website=config.website)
-            return Reply(store, Kind.handoff.value, text, 0.0, (), (), wants_person)
+            text = render_reply("handoff", why=wants_person, store_name=config.name, support_email=config.support_email, website=config.website)
+            return Reply(store, Kind.handoff.value, text, 0.0, (), (), wants_person.value)
         topic, rest = peel_smalltalk(message)
         if topic is not None and not rest:
             text = render_reply("smalltalk", topic=topic.value, store_name=config.name)
@@ -371,7 +371,7 @@ class Engine:
             sources = tuple(source_of(c, decision.confidence if i == 0 else None) for i, c in enumerate(decision.candidates))
             return part(text, sources, titles)
         text = render_reply(
-            "handoff", reason=decision.reason, store_name=config.name, support_email=config.support_email, website=config.website
+            "handoff", why=decision.handoff, store_name=config.name, support_email=config.support_email, website=config.website
         )
         return part(text, (), ())
 
@@ -438,13 +438,13 @@ class Engine:
     def taught(self, runtime: StoreRuntime, passage_id: str | None) -> Reply | None:
         config = runtime.config
         if passage_id is None:
-            text = render_reply("handoff", reason="out of scope", store_name=config.name, support_email=config.support_email, website=config.website)
+            text = render_reply("handoff", why=Handoff.unanswered, store_name=config.name, support_email=config.support_email, website=config.website)
             return Reply(runtime.retriever.store, Kind.handoff.value, text, 0.0, (), (), "marked out of scope by an agent")
         chunk = next((c for c in runtime.retriever.index.chunks if c.id == passage_id), None)
         if chunk is None:
             return None  # the passage changed since the agent attached it: the matcher answers
         text = render_reply("answer", lead=[chunk.text], more=False, title=chunk.title, citation=chunk.citation)
-        source = ReplySource(chunk.id, chunk.title, 1.0, chunk.citation)
+        source = ReplySource.of(chunk, 1.0)
         return Reply(runtime.retriever.store, Kind.answer.value, text, 1.0, (source,), (), "a phrasing an agent attached to this passage")
 
     def suggest(self, store: str, message: str, today: date | None = None, limit: int = 3, learned: dict[str, str | None] | None = None) -> list[Reply]:
@@ -464,7 +464,7 @@ class Engine:
             lead, more = self.lead_of(runtime, candidate, retrieval, message)
             text = render_reply("answer", lead=lead, more=more, title=candidate.chunk.title, citation=candidate.chunk.citation)
             score = round(candidate.probability, 4)
-            source = ReplySource(candidate.chunk.id, candidate.chunk.title, score, candidate.chunk.citation)
+            source = ReplySource.of(candidate.chunk, score)
             replies.append(Reply(store, Kind.answer.value, text, score, (source,), (), "another passage the matcher considered"))
         return replies
 
@@ -473,7 +473,7 @@ class Engine:
         if chunk is None:
             return None
         text = render_reply("full", text=chunk.text, title=chunk.title, citation=chunk.citation)
-        source = ReplySource(chunk.id, chunk.title, 1.0, chunk.citation)
+        source = ReplySource.of(chunk, 1.0)
         return Reply(runtime.retriever.store, Kind.answer.value, text, 1.0, (source,), (), "full text of the last answer")
 
     def passage(self, store: str, chunk_id: str) -> Chunk | None:
@@ -509,7 +509,7 @@ def phrase_key(message: str) -> str:
 
 def source_of(candidate: Candidate, confidence: float | None) -> ReplySource:
     score = confidence if confidence is not None else candidate.probability
-    return ReplySource(candidate.chunk.id, candidate.chunk.title, round(float(score), 4), candidate.chunk.citation)
+    return ReplySource.of(candidate.chunk, round(float(score), 4))
 
 
 def contact_words(config: StoreConfig) -> str:

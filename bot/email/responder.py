@@ -25,6 +25,7 @@ from bot.match.questions import split_questions
 from bot.orders.conversation import ABOUT_THE_ORDER, ORDER_INTENT, STALLED, STATUS_ASK, OrderDesk
 from bot.orders.lookup import LookupLimits, find_order_number, order_with
 from bot.privacy import masked_email, masked_number
+from bot.reply import Flag
 from bot.policy.calendar import store_today
 
 __all__ = ["EmailRules", "MailOutcome", "process_mail"]
@@ -73,7 +74,7 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
         why = unanswered_reason(reply.kind, reply.confidence, reply.pending, rules, question)
         if why is None and number:
             why = f"mentions order {number} but does not ask where it is: a person checks that order"
-        documents = tuple(dict.fromkeys(s.citation.split(",")[0] for s in reply.sources))
+        documents = tuple(dict.fromkeys(s.document for s in reply.sources))
         parts.append(AnsweredPart(one_line(question), for_email(reply.text), reply.kind, reply.confidence, why, documents))
     return parts
 
@@ -95,7 +96,7 @@ def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, nu
     reasons = []
     if mail.reply_to and mail.reply_to != mail.sender:
         reasons.append("order details, but Reply-To is not the order's email")
-    if described.reason.endswith(", late"):
+    if Flag.late in described.flags:
         reasons.append("the order is late: a person looks into it before the customer hears back")
     elif STALLED.search(question):
         reasons.append("the tracking has stalled: a person checks with the carrier (the status alone repeats what the customer sees)")

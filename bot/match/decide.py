@@ -24,6 +24,7 @@ from bot.match.lexical import LexicalIndex
 from bot.match.offered import unnamed_thing
 from bot.match.retrieval import Candidate, Retrieval
 from bot.match.language import written_in_another_language
+from bot.reply import Handoff
 from bot.settings import MatchSettings
 
 
@@ -41,6 +42,7 @@ class Decision:
     confidence: float
     candidates: tuple[Candidate, ...]  # the answer first, or the options offered
     reason: str  # why, in a few words: for logs, the record and the agents' inbox
+    handoff: Handoff = Handoff.unanswered  # a hand-off's kind, which its words follow
 
 
 INJECTION = re.compile(
@@ -96,9 +98,9 @@ def decide(
     retrieval: Retrieval, message: str, settings: MatchSettings, store_words: Collection[str], lexicon: LexicalIndex | None = None
 ) -> Decision:
     if INJECTION.search(message):
-        return Decision(Kind.handoff, 0.0, (), "instructions to the bot, not a shopper's question")
+        return Decision(Kind.handoff, 0.0, (), Handoff.instructions.value, Handoff.instructions)
     if written_in_another_language(message, store_words):
-        return Decision(Kind.handoff, 0.0, (), "not written in English")
+        return Decision(Kind.handoff, 0.0, (), Handoff.language.value, Handoff.language)
     if not retrieval.query.terms:
         return Decision(Kind.handoff, 0.0, (), "no words to match")
     ranked = retrieval.candidates

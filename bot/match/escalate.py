@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.reply import Handoff
+
 ASKS_FOR_PERSON = re.compile(
     r"\b((talk|speak|chat)\s+(to|with)\s+(a|an|some)?\s*(real\s+)?(person|human|agent|someone|somebody|representative|rep|manager|staff)"
     r"|(real|actual|live)\s+(person|human|agent)|human\s+(agent|being|please)|customer\s+service\s+(agent|rep)|get\s+me\s+(a|an)\s+\w*\s*(person|human|agent|manager))\b",
@@ -21,10 +23,9 @@ UPSET = re.compile(
 )
 
 
-def escalation(message: str) -> str | None:
-    """'asks for a person' | 'upset' | None."""
+def escalation(message: str) -> Handoff | None:
     if ASKS_FOR_PERSON.search(message):
-        return "asks for a person"
+        return Handoff.person
     if UPSET.search(message):
-        return "upset"
+        return Handoff.upset
     return None

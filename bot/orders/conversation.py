@@ -27,7 +27,7 @@ from bot.policy.intents import CANCEL
 from bot.policy.lexicon import ITEM_KIND_PATTERNS
 from bot.policy.model import StorePolicy
 from bot.policy.responder import refund_words
-from bot.reply import Reply, render_reply
+from bot.reply import Flag, Reply, render_reply
 from bot.state import OrderLookup, OrderShown, Waiting
 
 ORDER_INTENT = re.compile(
@@ -268,6 +268,7 @@ class OrderDesk:
         kinds = frozenset({"engraved"} if any(i.personalized for i in order.items) else set())
         placed, shipped, delivered = (self.local_date(order.placed_at), self.local_date(order.shipped_at), self.local_date(order.delivered_at))
         lines: list[str] = []
+        estimates: list[tuple[date, date] | None] = []  # the windows told: one past its last day makes the order late
         if order.status == "cancelled":
             lines.append(f"Order {number} was cancelled.")
             lines.append(f"If you have questions about a refund for it, please contact {self.contact()}.")
@@ -278,6 +279,7 @@ class OrderDesk:
             backordered = order.status == "backordered"
             ships = None if backordered else self.window("order_placed", placed, "order_shipped", order, kinds)
             arrives = None if backordered else self.window("order_placed", placed, "delivered", order, kinds)
+            estimates += [ships, arrives]
             lines.extend(self.expected("ship", ships, today))
             if arrives and not (ships and ships[1] < today):
                 lines.extend(self.expected("arrive", arrives, today))
@@ -288,7 +290,9 @@ class OrderDesk:
             tracking = self.tracking_line(order)
             if tracking:
                 lines.append(tracking)
-            lines.extend(self.expected("arrive", self.window("order_shipped", shipped, "delivered", order, kinds), today))
+            arrives = self.window("order_shipped", shipped, "delivered", order, kinds)
+            estimates.append(arrives)
+            lines.extend(self.expected("arrive", arrives, today))
         else:
             lines.append(f"Order {number} was delivered" + (f" on {spoken(delivered)}." if delivered else "."))
             lines.extend(self.returnable(order, today, placed, delivered))
@@ -296,8 +300,9 @@ class OrderDesk:
         text = render_reply("order", lines=lines, ask=None, contact=None)
         private = tuple(v for v in (order.tracking_number,) if v)
         context = OrderShown(order.order_number, email_key(order.email))
-        late = ", late" if any(LATE in line for line in lines) else ""
-        return Reply(self.store, "order", text, 1.0, (), (), f"order lookup: {order.status}{late}", context, private)
+        late = any(window is not None and window[1] < today for window in estimates)
+        flags = frozenset({Flag.late}) if late else frozenset()
+        return Reply(self.store, "order", text, 1.0, (), (), f"order lookup: {order.status}{', late' if late else ''}", context, private, flags)
 
     def returnable(self, order: Order, today: date, placed: date | None, delivered: date | None) -> list[str]:
         if not self.policy.returns.windows:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from bot.ingest import Chunk
 from bot.state import Waiting
 
 
@@ -15,7 +17,32 @@ class ReplySource:
     id: str
     title: str
     score: float  # the confidence this passage earned, 0..1
-    citation: str  # "faq.txt, lines 17-19"
+    citation: str  # "faq.txt, lines 17-19": as a person reads it
+    document: str = ""  # "faq.txt": the knowledge file, as a field (a channel links to its page; no one parses the citation)
+    first_line: int = 0
+    last_line: int = 0
+
+    @classmethod
+    def of(cls, chunk: Chunk, score: float) -> ReplySource:
+        return cls(chunk.id, chunk.title, score, chunk.citation, chunk.source, chunk.first_line, chunk.last_line)
+
+
+class Flag(StrEnum):
+    """What a reply's reader (the mail gate, an agent) must know beyond its kind, set where it is
+    known and read as a type: a reworded reply never changes where it goes."""
+
+    late = "late"  # an order past the last day of its estimate: a person looks into it before the customer hears back
+
+
+class Handoff(StrEnum):
+    """Why a turn goes to a person: it picks the hand-off's words (handoff.j2). The values are the
+    reasons kept with the exchange, as they read before this was a type."""
+
+    person = "asks for a person"
+    upset = "upset"
+    language = "not written in English"
+    instructions = "instructions to the bot, not a shopper's question"
+    unanswered = "no reliable answer"  # the pages hold none (the decision's reason says why), or an agent marked it out of scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +56,7 @@ class Reply:
     reason: str  # why this kind: kept with the exchange for agents and analytics
     pending: Waiting | None = None  # what the next turn is waited for (a policy question's date, an order lookup's details, an order shown)
     private: tuple[str, ...] = ()  # values (tracking numbers) the reply shows but records must not keep
+    flags: frozenset[Flag] = frozenset()
 
 
 @lru_cache(maxsize=1)
@@ -36,6 +64,7 @@ def environment() -> Environment:
     # Plain text out; channels escape for their medium (the widget renders text, never HTML).
     env = Environment(loader=PackageLoader("bot.reply", "templates"), autoescape=False, undefined=StrictUndefined, trim_blocks=False)
     env.filters["possessive"] = possessive
+    env.globals["Handoff"] = Handoff
     return env
 
 
