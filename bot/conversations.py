@@ -9,21 +9,20 @@ from __future__ import annotations
 
 import time
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db import ChatSession, Exchange, last_source_id, learned_for, utcnow
+from bot.db import ChatSession, Exchange, last_source_id, utcnow
 from bot.engine import Engine
 from bot.errors import EmptyMessage, FaqbotError, MessageTooLong
-from bot.orders.conversation import OrderDesk
-from bot.orders.lookup import LookupLimits, find_email, find_order_number
-from bot.policy.intents import Pending
+from bot.orders.lookup import LookupLimits
 from bot.privacy import masked_text
 from bot.policy.calendar import store_today
 from bot.reply import Reply
-from bot.state import OrderLookup, waiting_from_json, waiting_to_json
+from bot.state import waiting_from_json, waiting_to_json
+from bot.turn import take_turn
 
 
 class BadSessionId(FaqbotError):
@@ -82,23 +81,8 @@ def chat(
             previous = None
         else:
             previous = last_source_id(db, session.id)
-        runtime = engine.runtime(store)
-        today = today or store_today(runtime.config.timezone)
-        waiting = waiting_from_json(session.pending)
-        desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, limits)
-        wants = desk.wants(text, waiting)
-        if wants and waiting is None and find_order_number(text) is None and find_email(text) is None:
-            # Words such as "tracking number" also ask how tracking works: the meaning decides, once.
-            wants = engine.asks_about_own_order(store, text) is not False
-        reply = desk.handle(db, session.id, text, today, waiting, client, now) if wants else None
-        if reply is None:
-            question = waiting if isinstance(waiting, Pending) else None
-            reply = engine.answer(store, text, today=today, last_source_id=previous, pending=question, learned=learned_for(db, store))
-            if reply.pending is None and isinstance(waiting, OrderLookup):
-                # A question in the middle of an order lookup ("how long do refunds take?") leaves the
-                # lookup waiting: the email that follows still finishes it. An order already shown
-                # (OrderShown) is not kept past another question: its details stay with that turn.
-                reply = replace(reply, pending=waiting)
+        today = today or store_today(engine.runtime(store).config.timezone)
+        reply = take_turn(engine, db, store, text, waiting_from_json(session.pending), today, now, session.id, client, limits, previous)
         session.pending = waiting_to_json(reply.pending)
         latency_ms = (time.perf_counter() - started) * 1000
         session.last_seen_at = now

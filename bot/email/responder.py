@@ -22,17 +22,17 @@ from bot.email.parse import InboundMail, read_message
 from bot.email.store import record_decision, record_received, replied_recently
 from bot.engine import Engine, StoreRuntime
 from bot.match.questions import split_questions
-from bot.orders.conversation import ABOUT_THE_ORDER, ORDER_INTENT, STALLED, STATUS_ASK, OrderDesk
-from bot.orders.lookup import LookupLimits, find_order_number, order_with
+from bot.orders.conversation import STALLED, OrderDesk
+from bot.orders.lookup import LookupLimits, email_key, find_order_number, order_with
 from bot.privacy import masked_email, masked_number
 from bot.reply import Flag
+from bot.state import OrderShown
+from bot.turn import for_the_desk, order_desk
 from bot.policy.calendar import store_today
 
 __all__ = ["EmailRules", "MailOutcome", "process_mail"]
 
 log = logging.getLogger("faqbot.email")
-# "When will my refund for DS-2002 arrive?" asks about money, not where the parcel is: a person checks it.
-NOT_STATUS = re.compile(r"\b(refund\w*|money|replac\w*|exchang\w*|sent\s+(it\s+|them\s+)?back|send\s+(it\s+|them\s+)?back|returned)\b", re.I)
 DEFECT_QUESTION = "My order arrived damaged. What should I do?"  # the store's own page answers it
 
 
@@ -56,20 +56,23 @@ def questions_in(text: str, rules: EmailRules) -> list[str] | None:
 
 
 def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, questions: list[str], today: date, rules: EmailRules) -> list[AnsweredPart]:
+    """Each question routed as the chat routes it (bot/turn.py); a mail's shopper is its sender, so
+    an order of the sender's that the mail names anywhere (its subject, another line) is in view,
+    as an order just shown is in a chat."""
     runtime = engine.runtime(store)
     learned = learned_for(db, store)  # what agents taught the chat holds for mail too
+    desk = order_desk(engine, store)
+    named = find_order_number(f"{mail.subject}\n{mail.text}")
+    own = order_with(db, store, named, mail.sender) if named else None
+    in_view = OrderShown(own.order_number, email_key(own.email)) if own else None
     parts = []
     for question in questions:
         number = find_order_number(question)
-        in_mail = number or find_order_number(f"{mail.subject}\n{mail.text}")
-        about_their_order = in_mail is not None and (
-            (number and STATUS_ASK.search(question) and not NOT_STATUS.search(question))  # "Any update on DS-2002?", "Has DS-2002 shipped?"
-            or (ABOUT_THE_ORDER.search(question) and order_with(db, store, in_mail, mail.sender) is not None)  # "can I return the ring from this order?"
-        )
-        if ORDER_INTENT.search(question) or about_their_order:
-            # "Where is my order?" with the number in the subject or another line still counts.
-            parts.append(order_part(runtime, db, store, one_line(question), in_mail, mail, today))
-            continue
+        if for_the_desk(engine, desk, question, in_view):
+            part = order_part(runtime, db, store, one_line(question), number or named, mail, today)
+            if part is not None:
+                parts.append(part)
+                continue
         reply = engine.answer(store, question, today=today, learned=learned)
         why = unanswered_reason(reply.kind, reply.confidence, reply.pending, rules, question)
         if why is None and number:
@@ -83,15 +86,18 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, number: str | None, mail: InboundMail, today: date) -> AnsweredPart:
+def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, number: str | None, mail: InboundMail, today: date) -> AnsweredPart | None:
     """An order is described only to the address it was placed with: the sender must be the
-    order's email, and a Reply-To elsewhere (where the reply would go) makes it a draft."""
+    order's email, and a Reply-To elsewhere (where the reply would go) makes it a draft. None when
+    the order's record does not answer the question (a refund's timing): the store's pages do."""
     if number is None:
         return AnsweredPart(question, "(no order number in the mail)", "order", 0.0, "asks about an order without its number")
     match = order_with(db, store, number, mail.sender)
     if match is None:
         return AnsweredPart(question, "I couldn't find an order with that number for this email address.", "order", 0.0, "no order with that number for the sender")
     desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, LookupLimits())
+    if not desk.record_answers(match, question):
+        return None
     described = desk.describe(match, today, question)
     reasons = []
     if mail.reply_to and mail.reply_to != mail.sender:

@@ -59,6 +59,8 @@ ABOUT_THE_ORDER = re.compile(
 STATUS_ASK = re.compile(
     r"\b(update|status|check\w*|arriv\w*|ship(ped|ping)?|dispatch\w*|received?|deliver\w*|track\w*|late|delay\w*|where|when|eta|yet)\b", re.I
 )
+# "When will my refund for DS-2002 arrive?" asks about money, not where the parcel is: the order's status does not answer it.
+MONEY_NOT_PARCEL = re.compile(r"\b(refund\w*|money|replac\w*|exchang\w*|sent\s+(it\s+|them\s+)?back|send\s+(it\s+|them\s+)?back|returned)\b", re.I)
 # "The tracking hasn't updated in 4 days": the customer has the status already; a person asks the carrier.
 STALLED = re.compile(
     r"\b(tracking|it|package|parcel|order)(\s+\S+){0,3}?\s+(still\s+)?(hasn'?t|has\s+not|didn'?t|did\s+not|isn'?t|is\s+not)\s+(been\s+)?(updated|update|moved|move|moving|changed|scanned)\b|\b(tracking|package|parcel|order|shipment)\b.{0,30}\bstuck\b|\bstuck\s+(in|at)\s+(transit|customs|the\s+(depot|warehouse|post\s+office))\b|\bno\s+(tracking\s+)?(updates?|movement)\b",
@@ -121,20 +123,26 @@ class OrderDesk:
     limits: LookupLimits
 
     def wants(self, message: str, waiting: Waiting | None) -> bool:
+        """Whether a message is about the shopper's own order: the one routing rule the chat and the
+        mail share (bot/turn.py). `waiting` is what the conversation waits for; a mail passes the
+        order of the sender's that it names as OrderShown, as the chat does after showing one."""
         message = mended(message)
+        number = find_order_number(message)
         if isinstance(waiting, OrderLookup):
             return True
         if isinstance(waiting, OrderShown) and (
-            find_order_number(message) or ((ABOUT_THE_ORDER.search(message) or MONEY_BACK.search(message)) and not GENERAL_QUESTION.search(message))
+            (number and not MONEY_NOT_PARCEL.search(message))
+            or ((ABOUT_THE_ORDER.search(message) or MONEY_BACK.search(message)) and not GENERAL_QUESTION.search(message))
         ):
             return True
-        if ORDER_INTENT.search(message) or (find_email(message) is not None and find_order_number(message) is not None):
+        if ORDER_INTENT.search(message) or (find_email(message) is not None and number is not None):
             return True
         # "I need help with order DS2003", "I want to return my order SS-1003": a named order is about that order;
-        # a message that is only an order number or only an email address is the start of a lookup.
+        # a message that is only an order number or only an email address is the start of a lookup;
+        # "Any update on DS-2002?", "Has DS-2002 shipped?": a number beside a word about where it is.
         if only_details(message):
             return True
-        return find_order_number(message) is not None and bool(re.search(r"\border\b", message, re.I))
+        return number is not None and (bool(re.search(r"\border\b", message, re.I)) or (STATUS_ASK.search(message) is not None and not MONEY_NOT_PARCEL.search(message)))
 
     def handle(self, db: Session, session_id: str, message: str, today: date, waiting: Waiting | None, client: str | None, now: datetime) -> Reply | None:
         """`waiting`: what the session waits for (None, or anything but an order: a new lookup may start);
@@ -147,8 +155,8 @@ class OrderDesk:
             if same_order:
                 # A follow-up about the order just looked up ("can I return it?", "why is it taking so long?").
                 order = order_with(db, self.store, waiting.number, waiting.email)
-                if order is None or (MONEY_BACK.search(message) and not ABOUT_THE_ORDER.search(message) and order.status != "cancelled"):
-                    return None  # a return's refund is the store's refund timing, not this order's status
+                if order is None or not self.record_answers(order, message):
+                    return None
                 return self.describe(order, today, message)
             waiting = OrderLookup(waiting.number, waiting.email)
         known = waiting if isinstance(waiting, OrderLookup) else OrderLookup()
@@ -180,6 +188,13 @@ class OrderDesk:
             text = render_reply("order", lines=[f"{NOT_FOUND} Please check the order number and the email you placed the order with, and send the right one."], ask=None, contact=self.contact())
             return Reply(self.store, "order", text, 0.0, (), (), "order lookup: no match", state)
         return self.describe(order, today, f"{request} {message}" if request and request != message else message)
+
+    @staticmethod
+    def record_answers(order: Order, message: str) -> bool:
+        """Whether the order's own record answers a question about it: "when do I get my money
+        back?" about a return is the store's refund timing, not this order's status (unless the
+        order was cancelled, whose refund is the order's own)."""
+        return not (MONEY_BACK.search(message) and not ABOUT_THE_ORDER.search(message) and order.status != "cancelled")
 
     def own_addresses(self) -> frozenset[str]:
         """The store's addresses: a shopper quoting one ("I emailed support@…") is not giving theirs."""
