@@ -24,6 +24,12 @@ class UnknownStore(FaqbotError):
         super().__init__(f"no store named {store!r} in the knowledge folder{hint}")
 
 
+class BadOrders(FaqbotError):
+    """Orders that parse but cannot be true (a delivery after today): nothing of the request is stored."""
+
+    code, http_status = "invalid_request", 422
+
+
 class BadKnowledge(FaqbotError):
     code, http_status = "bad_knowledge", 422
 

@@ -17,10 +17,10 @@ from bot.clean import Day, Text
 from bot.conversations import chat
 from bot.db import session_factory, upgrade_database, utcnow
 from bot.engine import Engine
-from bot.errors import FaqbotError
+from bot.errors import BadOrders, FaqbotError
 from bot.orders.imports import upsert_orders
 from bot.orders.lookup import lookup_limits
-from bot.orders.records import OrderRecord, number_key
+from bot.orders.records import OrderRecord, future_date, number_key
 from bot.settings import Settings, get_settings, store_api_key
 from bot.web.agent import SIGN_INS_PER_ACCOUNT, SIGN_INS_PER_CLIENT, agent_router
 from bot.web.cors import StoreCors
@@ -206,6 +206,10 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         repeated = sorted({r.order_number for r in records if counts[number_key(r.order_number)] > 1})
         if repeated:
             raise FaqbotError(f"order {', '.join(repeated)} is sent more than once in this request: send each order once, with all its items")
+        today = utcnow().date()
+        too_early = [f"order {r.order_number}: {problem}" for r in records if (problem := future_date(r, today))]
+        if too_early:
+            raise BadOrders("; ".join(too_early))
         with sessions() as db:
             result = upsert_orders(db, store, records, config.timezone)
             db.commit()

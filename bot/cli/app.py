@@ -211,7 +211,7 @@ def orders_import(
     knowledge: KnowledgeOpt = None,
 ) -> None:
     """Upsert orders by (store, order number); bad rows are reported with their line and skipped."""
-    from bot.db import session_factory, upgrade_database
+    from bot.db import session_factory, upgrade_database, utcnow
     from bot.ingest import load_store_config
     from bot.ingest.knowledge import store_dir
     from bot.orders.imports import import_file
@@ -221,7 +221,7 @@ def orders_import(
         config = load_store_config(store_dir(settings.knowledge_dir, store))
         upgrade_database(settings.database_url)
         with session_factory(settings.database_url)() as db:
-            result = import_file(db, store, file, config.timezone)
+            result = import_file(db, store, file, config.timezone, utcnow().date())
             db.commit()
     except FaqbotError as exc:
         fail(exc)

@@ -11,7 +11,7 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import Order, OrderItem
 from bot.errors import FaqbotError
-from bot.orders.records import LineItem, OrderRecord, as_moment, number_key
+from bot.orders.records import LineItem, OrderRecord, as_moment, future_date, number_key
 from bot.policy.lexicon import ITEM_KIND_PATTERNS
 
 NATIVE_HEADER = (
@@ -68,7 +68,7 @@ def boolean(value: str, column: str) -> bool:
         raise ValueError(f"{column}: {value!r} is not true or false") from None
 
 
-def native_orders(rows: Iterable[tuple[int, dict[str, str], int]]) -> tuple[list[OrderRecord], list[BadRow]]:
+def native_orders(rows: Iterable[tuple[int, dict[str, str], int]], today: date) -> tuple[list[OrderRecord], list[BadRow]]:
     """One row per line item; rows of one order repeat its order fields. An order is stored whole
     or not at all: a bad row, or rows that disagree on the order's own fields (two customers under
     one number), skip every row of that order, since storing the rest would drop items or mix them."""
@@ -93,6 +93,9 @@ def native_orders(rows: Iterable[tuple[int, dict[str, str], int]]) -> tuple[list
             fields = {k: (row[k] or None) for k in NATIVE_HEADER[:9]}
             fields["status"] = (row["status"] or "").strip().lower()
             record = OrderRecord(**fields, items=[item])  # validates this row's order fields
+            too_early = future_date(record, today)
+            if too_early:
+                raise ValueError(too_early)
         except ValidationError as exc:
             bad.append(BadRow(line, describe(exc)))
             spoilt.setdefault(key, f"line {line} is bad")
@@ -144,7 +147,7 @@ def kinds_of(title: str) -> set[str]:
     return {kind for kind, pattern in ITEM_KIND_PATTERNS.items() if pattern.search(title)}
 
 
-def shopify_orders(rows: Iterable[tuple[int, dict[str, str]]]) -> tuple[list[OrderRecord], list[BadRow]]:
+def shopify_orders(rows: Iterable[tuple[int, dict[str, str]]], today: date) -> tuple[list[OrderRecord], list[BadRow]]:
     """Shopify's export repeats `Name` on every line item but fills the order's own columns only on its first row."""
     grouped: dict[str, tuple[dict, list[LineItem]]] = {}
     bad: list[BadRow] = []
@@ -178,6 +181,9 @@ def shopify_orders(rows: Iterable[tuple[int, dict[str, str]]]) -> tuple[list[Ord
                 "destination_region": (row.get("Shipping Province") or None),
             }
             record = OrderRecord(**fields, items=[item])
+            too_early = future_date(record, today)
+            if too_early:
+                raise ValueError(too_early)
             grouped[key] = (record.model_dump(exclude={"items"}), [item])
         except ValidationError as exc:
             bad.append(BadRow(line, describe(exc)))
@@ -186,16 +192,17 @@ def shopify_orders(rows: Iterable[tuple[int, dict[str, str]]]) -> tuple[list[Ord
     return [OrderRecord(**fields, items=items) for fields, items in grouped.values()], bad
 
 
-def read_orders(text: str) -> tuple[list[OrderRecord], list[BadRow]]:
-    """Tell the format by its header; line numbers are the file's own (header = line 1)."""
+def read_orders(text: str, today: date) -> tuple[list[OrderRecord], list[BadRow]]:
+    """Tell the format by its header; line numbers are the file's own (header = line 1). `today`:
+    the day the import runs, which no order's date may be after."""
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     reader.fieldnames = header
     rows = ((reader.line_num, {k: (v or "") for k, v in row.items() if k is not None}, sum(v is not None for v in row.values())) for row in reader)
     if header == NATIVE_HEADER:
-        return native_orders(rows)
+        return native_orders(rows, today)
     if all(column in header for column in SHOPIFY_REQUIRED):
-        return shopify_orders((line, row) for line, row, _ in rows)
+        return shopify_orders(((line, row) for line, row, _ in rows), today)
     missing = [c for c in NATIVE_HEADER if c not in header]
     unknown = [c for c in header if c not in NATIVE_HEADER]
     if len(missing) + len(unknown) < len(NATIVE_HEADER) // 2:
@@ -251,7 +258,7 @@ def same_order(order: Order, values: dict, items: list[dict]) -> bool:
     return stored == wanted and stored_items == items
 
 
-def import_file(db: Session, store: str, path: Path, timezone: str) -> ImportResult:
+def import_file(db: Session, store: str, path: Path, timezone: str, today: date) -> ImportResult:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -262,7 +269,7 @@ def import_file(db: Session, store: str, path: Path, timezone: str) -> ImportRes
         raise BadImport(f"{path}: is a folder, not a CSV file") from None
     except PermissionError:
         raise BadImport(f"{path}: not allowed to read it") from None
-    records, bad = read_orders(text)
+    records, bad = read_orders(text, today)
     result = upsert_orders(db, store, records, timezone)
     result.bad_rows = bad
     return result

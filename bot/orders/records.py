@@ -7,7 +7,7 @@ country, an email that looks like one) are written once.
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -86,18 +86,25 @@ class OrderRecord(BaseModel):
 
     @model_validator(mode="after")
     def dates_in_order(self) -> OrderRecord:
-        """An order ships after it is placed and arrives after it ships, and nothing has arrived in
-        the future: a return window counted from such a date would be a wrong promise."""
+        """An order ships after it is placed and arrives after it ships (whether a date is in the
+        future depends on the day it is checked: future_date)."""
         days = [(name, day_of(getattr(self, name))) for name in ("placed_at", "shipped_at", "delivered_at")]
         known = [(name, day) for name, day in days if day is not None]
         for (first, early), (then, late) in zip(known, known[1:]):
             if late < early:
                 raise ValueError(f"{then} ({late}) is before {first} ({early})")
-        tomorrow = datetime.now(UTC).date().toordinal() + 1  # a day's grace for time zones
-        for name, day in known:
-            if day.toordinal() > tomorrow:
-                raise ValueError(f"{name} ({day}) is in the future")
         return self
+
+
+def future_date(record: OrderRecord, today: date) -> str | None:
+    """What is wrong with an order that says it shipped or arrived after `today` (with a day's grace
+    for time zones): a return window counted from such a date would be a wrong promise. `today` is
+    the caller's: the edge that received the orders reads the clock, the record does not."""
+    for name in ("placed_at", "shipped_at", "delivered_at"):
+        day = day_of(getattr(record, name))
+        if day is not None and day > today + timedelta(days=1):
+            return f"{name} ({day}) is in the future"
+    return None
 
 
 def day_of(value: date | datetime | None) -> date | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +12,8 @@ from bot.cli.app import app
 from bot.db import Order, session_factory, upgrade_database
 from bot.orders.imports import BadImport, import_file, read_orders
 from bot.settings import get_settings
+
+TODAY = date(2026, 11, 25)  # the day the import runs: no order's date may be after it
 
 HEADER = "order_number,email,status,placed_at,shipped_at,delivered_at,carrier,tracking_number,destination_country,sku,title,quantity,final_sale,personalized"
 NATIVE = f"""{HEADER}
@@ -40,7 +42,7 @@ def db(database_url):
 
 
 def test_native_rows_group_into_orders_and_bad_rows_name_their_line_and_reason():
-    records, bad = read_orders(NATIVE)
+    records, bad = read_orders(NATIVE, TODAY)
     assert [(r.order_number, r.email, len(r.items)) for r in records] == [("1001", "jane@example.com", 2), ("1002", "bob@example.com", 1)]
     assert records[0].items[1].personalized and records[1].items[0].final_sale and records[1].destination_country == "GB"
     reasons = {b.line: b.reason for b in bad}
@@ -50,7 +52,7 @@ def test_native_rows_group_into_orders_and_bad_rows_name_their_line_and_reason()
 
 
 def test_shopify_export_is_read_by_its_own_columns():
-    records, bad = read_orders(SHOPIFY)
+    records, bad = read_orders(SHOPIFY, TODAY)
     by_number = {r.order_number: r for r in records}
     first = by_number["#1101"]
     assert first.status == "shipped" and first.email == "ann@example.com" and first.destination_country == "US"
@@ -61,18 +63,18 @@ def test_shopify_export_is_read_by_its_own_columns():
 
 def test_unknown_header_is_refused_with_what_is_expected():
     with pytest.raises(BadImport, match="unknown CSV header"):
-        read_orders("id,name\n1,x\n")
+        read_orders("id,name\n1,x\n", TODAY)
 
 
 def test_reimport_is_idempotent_and_an_update_replaces_the_order(db, tmp_path):
     path = tmp_path / "orders.csv"
     path.write_text(NATIVE, encoding="utf-8")
-    first = import_file(db, "sessori", path, "America/Los_Angeles")
-    second = import_file(db, "sessori", path, "America/Los_Angeles")
+    first = import_file(db, "sessori", path, "America/Los_Angeles", TODAY)
+    second = import_file(db, "sessori", path, "America/Los_Angeles", TODAY)
     assert (first.created, first.updated, len(first.bad_rows)) == (2, 0, 5)
     assert (second.created, second.updated, second.unchanged) == (0, 0, 2)
     path.write_text(NATIVE.replace("1002,bob@example.com,delivered", "1002,bob@example.com,cancelled"), encoding="utf-8")
-    third = import_file(db, "sessori", path, "America/Los_Angeles")
+    third = import_file(db, "sessori", path, "America/Los_Angeles", TODAY)
     assert (third.created, third.updated, third.unchanged) == (0, 1, 1)
     db.commit()
     order = db.scalar(select(Order).where(Order.store == "sessori", Order.number_key == "1002"))
@@ -82,7 +84,7 @@ def test_reimport_is_idempotent_and_an_update_replaces_the_order(db, tmp_path):
 def test_a_bare_date_is_noon_in_the_stores_timezone(db, tmp_path):
     path = tmp_path / "orders.csv"
     path.write_text(NATIVE, encoding="utf-8")
-    import_file(db, "sessori", path, "America/Los_Angeles")
+    import_file(db, "sessori", path, "America/Los_Angeles", TODAY)
     db.commit()
     order = db.scalar(select(Order).where(Order.number_key == "1002"))
     delivered = order.delivered_at if order.delivered_at.tzinfo else order.delivered_at.replace(tzinfo=UTC)
@@ -125,12 +127,15 @@ def test_cli_import_prints_a_summary_and_the_bad_lines(tmp_path, monkeypatch):
         pytest.param(
             "MY-11,lee@example.com,delivered,2026-11-01,2026-11-02,2099-03-01,,,US,X,Ring,1,false,false\n", {2: "delivered_at (2099-03-01) is in the future"}, id="delivered-in-the-future",
         ),
+        pytest.param(  # counted from the day the import runs (TODAY), with a day's grace for time zones
+            "MY-12,lee@example.com,delivered,2026-11-01,2026-11-02,2026-11-27,,,US,X,Ring,1,false,false\n", {2: "delivered_at (2026-11-27) is in the future"}, id="two-days-after-the-import",
+        ),
     ],
 )
 def test_an_order_is_imported_whole_or_not_at_all(rows, reasons):
     """Storing part of an order, or one customer's item under another's number, would give a shopper
     wrong return advice; the file's other orders still land."""
-    records, bad = read_orders(f"{HEADER}\n{rows}GOOD-1,ok@example.com,processing,2026-11-20,,,,,US,X,Ring,1,false,false\n")
+    records, bad = read_orders(f"{HEADER}\n{rows}GOOD-1,ok@example.com,processing,2026-11-20,,,,,US,X,Ring,1,false,false\n", TODAY)
     assert [r.order_number for r in records] == ["GOOD-1"]
     found = {b.line: b.reason for b in bad}
     assert sorted(found) == sorted(reasons) and all(reasons[line] in found[line] for line in reasons), found
@@ -138,11 +143,11 @@ def test_an_order_is_imported_whole_or_not_at_all(rows, reasons):
 
 def test_a_near_miss_header_names_the_columns_that_are_off():
     with pytest.raises(BadImport, match="missing personalized"):
-        read_orders(HEADER.removesuffix(",personalized") + "\n")
+        read_orders(HEADER.removesuffix(",personalized") + "\n", TODAY)
     with pytest.raises(BadImport, match="another order"):
-        read_orders(",".join(reversed(HEADER.split(","))) + "\n")
+        read_orders(",".join(reversed(HEADER.split(","))) + "\n", TODAY)
 
 
 def test_a_folder_is_no_csv(db, tmp_path):
     with pytest.raises(BadImport, match="is a folder"):
-        import_file(db, "dissoo", tmp_path, "America/New_York")
+        import_file(db, "dissoo", tmp_path, "America/New_York", TODAY)

@@ -224,6 +224,16 @@ def test_push_api_refuses_one_order_sent_twice_in_a_request(client):
     assert response.status_code == 400 and "DS-2002" in response.json()["error"]["message"]
 
 
+def test_push_api_refuses_an_order_delivered_after_today_and_stores_none_of_the_request(client):
+    good = {"order_number": "DS-3001", "email": "kim@example.com", "status": "processing", "placed_at": "2026-11-20"}
+    future = {"order_number": "DS-3002", "email": "kim@example.com", "status": "delivered", "placed_at": "2026-11-20", "delivered_at": "2099-01-05"}
+    response = client.post("/v1/stores/dissoo/orders", json=[good, future], headers={"Authorization": f"Bearer {KEY}"})
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["message"] == "order DS-3002: delivered_at (2099-01-05) is in the future"
+    looked_up = say(client, "dissoo", "where is my order DS-3001? kim@example.com")
+    assert looked_up["kind"] == "order" and "couldn't find" in looked_up["reply"]  # the good order was not stored either
+
+
 
 @pytest.mark.parametrize(
     "message",
