@@ -31,7 +31,7 @@ from bot.engine import Engine, spelled_out
 from bot.evaluation import EvalCase, read_cases
 from bot.index import build_store_index, load_embedder
 from bot.match.exemplars import asks_for_a_date, date_gate_inputs
-from bot.policy.responder import repair_policy_words
+from bot.policy.intents import repair_policy_words
 from bot.policy.slots import extract_slots
 from bot.settings import MatchSettings, packaged_model_path
 

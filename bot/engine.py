@@ -36,10 +36,11 @@ from bot.policy import StorePolicy, load_policy
 from bot.policy.calendar import BusinessCalendar, store_today
 from bot.policy.citations import cite_facts
 from bot.policy.infer import EMAIL, infer_policy
-from bot.policy.intents import Intent, Pending
+from bot.policy.intents import Intent, Pending, repair_policy_words
 from bot.policy.lexicon import PAYMENT_PATTERNS
 from bot.policy.model import POLICY_FILE
-from bot.policy.responder import PolicyAnswer, PolicyResponder, repair_policy_words
+from bot.policy.answers import PolicyAnswer
+from bot.policy.responder import PolicyResponder
 from bot.policy.slots import extract_slots, warm_dateparser
 from bot.policy.spans import count_from_sentence
 from bot.reply import Handoff, Reply, ReplySource, render_reply

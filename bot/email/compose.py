@@ -14,7 +14,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from bot.email.parse import InboundMail
 from bot.ingest import StoreConfig
-from bot.policy.responder import EVENT_QUESTIONS
+from bot.policy.answers import EVENT_QUESTIONS
 
 CHAT_ONLY_LINES = ("Source: ", "(That is the short answer")
 CHAT_QUESTIONS = tuple(EVENT_QUESTIONS.values())

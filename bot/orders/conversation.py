@@ -26,7 +26,7 @@ from bot.policy.calendar import BusinessCalendar, spoken
 from bot.policy.intents import CANCEL
 from bot.policy.lexicon import ITEM_KIND_PATTERNS
 from bot.policy.model import StorePolicy
-from bot.policy.responder import refund_words
+from bot.policy.answers import refund_words
 from bot.reply import Flag, Reply, render_reply
 from bot.state import OrderLookup, OrderShown, Waiting
 
@@ -54,10 +54,6 @@ ABOUT_THE_ORDER = re.compile(
     | \b(until\s+when|how\s+long\s+do\s+i\s+(still\s+)?have|last\s+day|store\s+credit\s+instead)\b
     | \b(taking\s+so\s+long|so\s+slow|late|delay\w*|still\s+(not|hasn'?t|waiting)|where\s+is\s+it|when\s+will\s+it|has\s+it|is\s+it\s+(here|coming|shipped|delivered)|track\w*)\b""",
     re.I | re.X,
-)
-# With an order number beside them, these ask about that order: "Any update on DS-2002?", "Has DS-2002 shipped?".
-STATUS_ASK = re.compile(
-    r"\b(update|status|check\w*|arriv\w*|ship(ped|ping)?|dispatch\w*|received?|deliver\w*|track\w*|late|delay\w*|where|when|eta|yet)\b", re.I
 )
 # "When will my refund for DS-2002 arrive?" asks about money, not where the parcel is: the order's status does not answer it.
 MONEY_NOT_PARCEL = re.compile(r"\b(refund\w*|money|replac\w*|exchang\w*|sent\s+(it\s+|them\s+)?back|send\s+(it\s+|them\s+)?back|returned)\b", re.I)
@@ -138,11 +134,12 @@ class OrderDesk:
         if ORDER_INTENT.search(message) or (find_email(message) is not None and number is not None):
             return True
         # "I need help with order DS2003", "I want to return my order SS-1003": a named order is about that order;
-        # a message that is only an order number or only an email address is the start of a lookup;
-        # "Any update on DS-2002?", "Has DS-2002 shipped?": a number beside a word about where it is.
+        # a message that is only an order number or only an email address is the start of a lookup.
+        # A code alone is not enough ("does it fit my 2014 F-150?"): "Has DS-2002 shipped?" is the
+        # desk's when that order is in view (just shown in a chat; the sender's, named in a mail).
         if only_details(message):
             return True
-        return number is not None and (bool(re.search(r"\border\b", message, re.I)) or (STATUS_ASK.search(message) is not None and not MONEY_NOT_PARCEL.search(message)))
+        return number is not None and bool(re.search(r"\border\b", message, re.I))
 
     def handle(self, db: Session, session_id: str, message: str, today: date, waiting: Waiting | None, client: str | None, now: datetime) -> Reply | None:
         """`waiting`: what the session waits for (None, or anything but an order: a new lookup may start);

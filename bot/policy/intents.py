@@ -13,6 +13,9 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
 from bot.policy.slots import Slots
 
 
@@ -175,3 +178,27 @@ def detect_intent(message: str, slots: Slots) -> Intent | None:
     if DELIVERY_ETA.search(message) and (slots.date_for("order_placed", "order_shipped", "unmarked") or (PERSONAL.search(message) and re.search(r"\b(my|our)\s+(order|package|parcel)\b", message, re.I))):
         return Intent.delivery_eta
     return None
+
+
+# The words intents and date roles hang on: a typo in one of them ("refnd", "recieved") should not
+# send the question elsewhere. Only close misspellings with the same first letter are repaired.
+POLICY_WORDS = (
+    "refund", "refunds", "refunded", "return", "returns", "returned", "exchange", "cancel", "cancelled", "delivered",
+    "received", "arrived", "shipped", "approved", "package", "engraved", "personalized", "tracking", "warranty",
+)
+
+
+def repair_policy_words(message: str) -> str:
+    def fix(match: re.Match[str]) -> str:
+        word = match.group(0)
+        lower = word.lower()
+        if len(lower) < 5 or lower in POLICY_WORDS:
+            return word
+        best = process.extractOne(lower, POLICY_WORDS, scorer=fuzz.ratio, score_cutoff=80)
+        if not best or best[0][0] != lower[0] or best[0][:5] == lower[:5]:
+            return word  # no match, or another form of the same word ("arrive" is not a typo of "arrived")
+        if OSA.distance(lower, best[0]) > 1:
+            return word  # one slip of the finger, not another word ("chance" is not "cancel")
+        return best[0]
+
+    return re.sub(r"[A-Za-z]+", fix, message)

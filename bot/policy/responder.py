@@ -10,59 +10,37 @@ finished on the next turn of the same session.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
-
-from bot.text import stem, words
+from bot.policy.answers import (
+    EVENT_QUESTIONS,
+    EVENT_WORDS,
+    KIND_WORDS,
+    REFUND_WORDS,
+    SUMMARY_VERBS,
+    PolicyAnswer,
+    counted_span,
+    number_range,
+    refund_words,
+    unit_words,
+)
 from bot.policy.calculators import (
-    CARD_BRANDS,
     Eta,
     ReturnDecision,
-    WindowOutcome,
     eta,
     final_sale_rule,
     kinds_with_rules,
-    order_change_allowed,
-    payment_accepted,
     return_eligibility,
-    sales_tax_collected,
-    ships_to,
 )
 from bot.policy.calendar import BusinessCalendar, short, spoken
-from bot.policy.intents import RETURN_VERB, Intent, Pending, detect_intent
-from bot.policy.lexicon import US_STATES, country_name, names_item
-from bot.policy.model import Fact, ProblemWindow, Stage, StorePolicy
+from bot.policy.intents import RETURN_VERB, Intent, Pending, detect_intent, repair_policy_words
+from bot.policy.lexicon import names_item
+from bot.policy.model import ProblemWindow, Stage, StorePolicy
+from bot.policy.listed import ListedAnswers
 from bot.policy.slots import DateMention, Slots, extract_slots
+from bot.text import stem, words
 
-KIND_WORDS = {
-    "sale": "sale items", "final_sale": "final-sale items", "markdown": "marked-down items", "gift_card": "gift cards",
-    "custom": "custom pieces", "special_order": "special orders", "personalized": "personalized items",
-    "engraved": "engraved items", "photo": "photo items", "design_your_own": "design-your-own pieces",
-    "custom_size": "custom-size rings", "worn": "worn or used items", "opened": "opened items", "no_tag": "items without their tag",
-    "replacement": "replacement items", "display": "display items", "business_supplies": "business supplies",
-    "style_for_a_steal": "Style For a Steal items", "skincare": "skincare", "gift": "gifts",
-}
-REFUND_WORDS = {"cash": "a refund to your original payment", "store_credit": "store credit", "exchange": "an exchange"}
-EVENT_WORDS = {
-    "order_placed": "you placed the order", "order_shipped": "your order shipped", "delivered": "it was delivered",
-    "return_shipped": "you sent the return", "return_received": "the store received your return",
-    "return_approved": "your return was approved", "refund_issued": "your refund was issued", "refund_posted": "the refund posts",
-}
-EVENT_QUESTIONS = {
-    "delivery": "When did your order arrive?",
-    "purchase": "When did you place the order?",
-    "order_placed": "When did you place your order?",
-    "order_shipped": "When did your order ship?",
-    "return_shipped": "When did you send the return back?",
-    "return_received": "When did the store receive your return?",
-    "return_approved": "When was your return approved?",
-    "refund_issued": "When was your refund issued?",
-}
-STATE_WORDS = {"placed": "just placed", "processing": "not shipped yet", "backordered": "on back order", "shipped": "already shipped", "delivered": "delivered"}
 # "When will it ship?" (not arrive): the answer is the ship date.
 DISPATCH_ONLY = re.compile(r"\b(ship|shipped|dispatch(ed)?|send\s+(it|my\s+order)\s+out|leave\s+the\s+warehouse)\b(?!.*\b(arrive|deliver|get\s+here|receive)\b)", re.I)
 COUNTED_ROLES = {"delivery": ("delivered",), "purchase": ("order_placed",)}
@@ -71,19 +49,8 @@ REFUND_STARTS = ("refund_issued", "return_approved", "return_received", "return_
 DELIVERY_STARTS = ("order_shipped", "order_placed")
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyAnswer:
-    lead: str
-    details: tuple[str, ...] = ()
-    facts: tuple[Fact, ...] = ()
-    ask: str | None = None
-    pending: Pending | None = None
-    reason: str = ""
-    suggestions: tuple[str, ...] = field(default=())
-
-
 @dataclass(frozen=True)
-class PolicyResponder:
+class PolicyResponder(ListedAnswers):
     policy: StorePolicy
     calendar: BusinessCalendar
     store_name: str
@@ -463,191 +430,16 @@ class PolicyResponder:
             details.append(f"That is {'today' if latest == today else 'past'} — if it still hasn't arrived, please {self.contact}.")
         return PolicyAnswer(lead, tuple(details), tuple(s for e in estimates for s in e.stages), reason=f"{first.end_event} estimate from {known.role}")
 
-    # --- yes/no lists -------------------------------------------------------------------------------
-
-    def ships_to(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
-        if slots.country is None and slots.state:
-            slots = Slots(country="US", state=slots.state)  # "I'm in Texas, do you ship there?"
-        if slots.country is None:
-            return self.shipping_destinations()
-        verdict = ships_to(self.policy, slots.country)
-        if verdict.allowed is None:
-            return None
-        name = country_name(slots.country)
-        fact = self.policy.shipping
-        if verdict.allowed and slots.state in OUTSIDE_THE_LOWER_48:
-            state = US_STATES[slots.state]
-            refused = re.search(rf"\b(do\s+not|don'?t|cannot|can'?t|no\s+longer)\s+(ship|deliver)\w*\s+to\b[^.]{{0,40}}\b{state}\b", fact.source, re.I)
-            if CONTIGUOUS_ONLY.search(fact.source) or refused:
-                return PolicyAnswer(f"Sorry — {self.store_name} doesn't ship to {state}: it ships within the contiguous United States.", facts=(fact,), reason=f"does not ship to {slots.state}")
-            if re.search(r"\b(alaska|hawaii|contiguous|continental|lower\s*48|mainland)\b", fact.source, re.I):
-                return None  # the page speaks of these states in words the list does not settle
-        if verdict.allowed:
-            duties = f" {self.store_name} collects the customs duties and taxes for {name} itself." if slots.country in fact.duties_collected_for else ""
-            return PolicyAnswer(f"Yes — {self.store_name} ships to {name}.{duties}", facts=(fact,), reason=f"ships to {slots.country}")
-        listed = join_words([country_name(c) for c in verdict.listed])
-        return PolicyAnswer(f"Sorry — {self.store_name} doesn't ship to {name}. It ships to {listed}.", facts=(fact,), reason=f"does not ship to {slots.country}")
-
-    def contact_answer(self, intent: Intent, slots: Slots, today: date, asks_phone: bool = False) -> PolicyAnswer | None:
-        """"How can I contact you?": the store's own contact channel, from the policy or store.toml."""
-        fact = self.policy.contact
-        channel = fact.channel if fact else self.contact
-        if not channel or channel.startswith("contact the ") and fact is None:
-            return None  # nothing better than the FAQ text (or a handoff, which names the team)
-        lead = f"You can reach {self.store_name} through {channel.removeprefix('email ').strip()}" if not channel.startswith("email ") else f"You can reach {self.store_name} by email at {channel.removeprefix('email ')}"
-        if asks_phone and not re.search(r"\b(phone|call)\b", channel, re.I):
-            return None  # the page lists no number: the hand-off says so and names the address
-        return PolicyAnswer(lead + " — a person from the team will help you.", facts=(fact,) if fact else (), reason="contact")
-
-    def shipping_destinations(self) -> PolicyAnswer | None:
-        """"Do you ship internationally?": where the store ships, from the policy."""
-        fact = self.policy.shipping
-        if fact is None:
-            return None
-        if fact.worldwide:
-            duties = ""
-            if fact.duties_collected_for:
-                duties = f" {self.store_name} collects the customs duties and taxes itself for {join_words([country_name(c) for c in fact.duties_collected_for])}."
-            return PolicyAnswer(f"Yes — {self.store_name} ships worldwide.{duties}", facts=(fact,), reason="ships worldwide")
-        abroad = [c for c in fact.countries if c != self.calendar.country]
-        listed = join_words([country_name(c) for c in fact.countries])
-        lead = f"{self.store_name} ships to {listed}." if abroad else f"{self.store_name} ships only to {listed}."
-        return PolicyAnswer(lead, facts=(fact,), reason="shipping destinations")
-
-    def payment(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
-        verdicts = [payment_accepted(self.policy, method) for method in slots.payments]
-        if not verdicts or any(v.allowed is None for v in verdicts):
-            return None  # the page does not settle it: the FAQ text (or a person) answers
-        yes = [v.subject for v in verdicts if v.allowed]
-        no = [v.subject for v in verdicts if not v.allowed]
-        accepted = join_words(list(verdicts[0].listed))
-        brands = [m for m in verdicts[0].listed if m in CARD_BRANDS]
-        yes = [method_words(m, brands) for m in yes]
-        no = [method_words(m, []) for m in no]
-        if yes and not no:
-            lead = f"Yes — {self.store_name} accepts {join_words(yes)}."
-        elif no and not yes:
-            lead = f"Sorry — {self.store_name} doesn't accept {join_words(no)}. You can pay with {accepted}."
-        else:
-            lead = f"{self.store_name} accepts {join_words(yes)}, but not {join_words(no)}."
-        return PolicyAnswer(lead, facts=(self.policy.payments,), reason=f"payment: {', '.join(slots.payments)}")
-
-    def sales_tax(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
-        if slots.state and self.policy.sales_tax:
-            verdict = sales_tax_collected(self.policy, slots.state)
-            name = US_STATES[slots.state]
-            if verdict.allowed:
-                lead = f"Yes — {self.store_name} collects sales tax on orders shipped to {name}."
-            else:
-                lead = f"No — {self.store_name} doesn't collect sales tax on orders shipped to {name}."
-            return PolicyAnswer(lead, facts=(self.policy.sales_tax,), reason=f"sales tax: {slots.state}")
-        if slots.country and self.policy.shipping and self.policy.shipping.duties_collected_for and slots.country != self.calendar.country:
-            # Only a policy that says where duties are collected says where they are not; a page
-            # that says nothing of it (or says it in words no list holds) is left to its own words.
-            fact = self.policy.shipping
-            name = country_name(slots.country)
-            if slots.country in fact.duties_collected_for:
-                lead = f"For {name}, {self.store_name} collects customs duties and taxes at checkout, so there is nothing more to pay on delivery."
-            else:
-                lead = f"{self.store_name} doesn't prepay customs for {name}: the customs office may contact you if extra taxes or charges are owed."
-            return PolicyAnswer(lead, facts=(fact,), reason=f"duties: {slots.country}")
-        return None
-
-    def order_change(self, intent: Intent, slots: Slots, today: date) -> PolicyAnswer | None:
-        action = "cancel" if intent == Intent.cancel_order else "change"
-        verdict = order_change_allowed(self.policy, slots.order_state, action)
-        if verdict.allowed is None:
-            return None
-        fact = self.policy.orders
-        state_words = STATE_WORDS[slots.order_state]
-        how = f" To do it, {fact.how}." if fact.how else ""
-        done = "cancelled" if action == "cancel" else "changed"
-        early = {"placed", "processing"} & set(verdict.listed)
-        if verdict.allowed:
-            lead = f"Yes — an order that is {state_words} can still be {done}.{how}"
-        elif not early:
-            lead = f"Sorry — {self.store_name} can't {action} an order once it's placed."
-            if verdict.listed:
-                lead += f" Only an order that is {' or '.join(STATE_WORDS[s] for s in verdict.listed)} can be {done}.{how}"
-        else:
-            lead = f"Sorry — an order that is {state_words} can't be {done} any more."
-            if self.policy.returns.windows and slots.order_state in ("shipped", "delivered"):
-                window = self.policy.returns.windows[0]
-                lead += f" Once it arrives you can return it within {window.days} days of {window.counted_from}."
-        cited = fact.exception if verdict.allowed and fact.exception else fact
-        return PolicyAnswer(lead, facts=(cited,), reason=f"{action} when {slots.order_state}: {'allowed' if verdict.allowed else 'not allowed'}")
-
-
-# The words intents and date roles hang on: a typo in one of them ("refnd", "recieved") should not
-# send the question elsewhere. Only close misspellings with the same first letter are repaired.
-POLICY_WORDS = (
-    "refund", "refunds", "refunded", "return", "returns", "returned", "exchange", "cancel", "cancelled", "delivered",
-    "received", "arrived", "shipped", "approved", "package", "engraved", "personalized", "tracking", "warranty",
-)
-
-
-OUTSIDE_THE_LOWER_48 = frozenset({"AK", "HI"})
-# Only when the "we ship" clause itself is limited: "free shipping applies to the contiguous US" is about the fee.
-CONTIGUOUS_ONLY = re.compile(r"\b(ship|deliver)\w*\s+(only\s+)?(to|within)\s+(the\s+)?(contiguous|continental|lower\s*48|mainland)\b", re.I)
-
 # Kinds that name what an item is, not a condition it is in: where no rule names the line (a skincare
 # shop's serum), the item takes the store's general window like anything else.
 PRODUCT_LINES = frozenset({"skincare"})
-
-SUMMARY_VERBS = {"order_shipped": "ships", "delivered": "arrives"}  # "Your order ships 2 business days after…"
-
-
-def refund_words(refunds: Iterable[str]) -> str:
-    """"a refund to your original payment or store credit": refund types as a reply says them, each once."""
-    return " or ".join(dict.fromkeys(REFUND_WORDS[r] for r in refunds))
-
-
-def counted_span(outcome: WindowOutcome) -> str:
-    """"30 days after delivery on Nov 3": how a deadline was worked out, as each return reply says it."""
-    return f"{outcome.fact.days} days after {'delivery' if outcome.fact.counted_from == 'delivery' else 'purchase'} on {short(outcome.start)}"
-
 
 def counted_date(assumed: DateMention | None, given: DateMention | None, role: str) -> DateMention | None:
     """The date a window counts from: the one the shopper gave, or the unmarked one read as it."""
     return assumed if assumed is not None and assumed.role == role else given
 
 
-def repair_policy_words(message: str) -> str:
-    def fix(match: re.Match[str]) -> str:
-        word = match.group(0)
-        lower = word.lower()
-        if len(lower) < 5 or lower in POLICY_WORDS:
-            return word
-        best = process.extractOne(lower, POLICY_WORDS, scorer=fuzz.ratio, score_cutoff=80)
-        if not best or best[0][0] != lower[0] or best[0][:5] == lower[:5]:
-            return word  # no match, or another form of the same word ("arrive" is not a typo of "arrived")
-        if OSA.distance(lower, best[0]) > 1:
-            return word  # one slip of the finger, not another word ("chance" is not "cancel")
-        return best[0]
-
-    return re.sub(r"[A-Za-z]+", fix, message)
-
-
 def missing_role(missing: str) -> str:
     return COUNTED_ROLES.get(missing, (missing,))[0]
 
 
-def number_range(low: float, high: float) -> str:
-    fmt = lambda v: str(int(v)) if float(v).is_integer() else str(v)  # noqa: E731
-    return fmt(low) if low == high else f"{fmt(low)}-{fmt(high)}"
-
-
-def unit_words(unit: str) -> str:
-    return {"business_days": "business days", "days": "days", "hours": "hours"}[unit]
-
-
-def method_words(method: str, brands: list[str]) -> str:
-    """"Credit card" reads as "credit cards (Visa, Mastercard …)" when the page names the brands."""
-    if method in ("Credit card", "Debit card"):
-        plural = method.lower() + "s"
-        return f"{plural} ({join_words(brands)})" if brands else plural
-    return method
-
-
-def join_words(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

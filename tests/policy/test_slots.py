@@ -181,7 +181,7 @@ def test_order_state(message, state):
     ],
 )
 def test_typos_in_policy_words_are_repaired(message, repaired):
-    from bot.policy.responder import repair_policy_words
+    from bot.policy.intents import repair_policy_words
 
     assert repair_policy_words(message) == repaired
 
