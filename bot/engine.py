@@ -10,43 +10,29 @@ answer sources beside the FAQ retriever.
 from __future__ import annotations
 
 import re
-import threading
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 
-import numpy as np
-from rapidfuzz import fuzz, process
-
-from bot.index import Embedder, StoreIndex, build_store_index, index_status, load_embedder, load_store_index
-from bot.ingest import Chunk, StoreConfig, list_stores, load_store_config
-from bot.ingest.curation import CURATION_FILE
-from bot.ingest.knowledge import store_dir
+from bot.ingest import StoreConfig
 from bot.match.decide import Kind, decide
 from bot.match.escalate import escalation
 from bot.match.extract import SENTENCE_FEATURES, best_sentence, lead_sentences, sentence_evidence
-from bot.match.language import warm_word_frequencies
 from bot.match.lexical import repair_typos
 from bot.match.questions import focus_of, in_context, split_questions
-from bot.match.retrieval import Candidate, Retrieval, StoreRetriever, check_features
+from bot.match.retrieval import Candidate, Retrieval, check_features
 from bot.match.smalltalk import peel_smalltalk
-from bot.match.exemplars import Understanding, asks_for_a_date, date_gate_inputs, understanding
-from bot.text import content_terms, squash, stem, words
-from bot.policy import StorePolicy, load_policy
-from bot.policy.calendar import BusinessCalendar, store_today
-from bot.policy.citations import cite_facts
-from bot.policy.infer import EMAIL, infer_policy
+from bot.match.exemplars import asks_for_a_date, date_gate_inputs
+from bot.text import squash
+from bot.policy.calendar import store_today
 from bot.policy.intents import Intent, Pending, repair_policy_words
 from bot.policy.lexicon import PAYMENT_PATTERNS
-from bot.policy.model import POLICY_FILE
 from bot.policy.answers import PolicyAnswer
-from bot.policy.responder import PolicyResponder
-from bot.policy.slots import extract_slots, warm_dateparser
+from bot.policy.slots import extract_slots
 from bot.policy.spans import count_from_sentence
-from bot.reply import Handoff, Reply, ReplySource, render_reply
-from bot.settings import MatchSettings, Settings
+from bot.reply import Reply, ReplySource, render_reply
+from bot.runtime import StoreRuntime, Stores
+from bot.taught import TaughtPhrasings
 
-LEARNED_SIMILARITY = 92  # rapidfuzz ratio: a taught phrasing with a typo or a word more still counts
 TELL_ME_MORE = re.compile(r"^\s*(tell me more|more( details| info(rmation)?)?|show (me )?(the )?full answer|full answer|details)\s*[.!?]*\s*$", re.I)
 MORE_SUGGESTION = "Tell me more"
 PAYING_TALK = re.compile(r"\b(pay|paying|payment|accept|take|use|checkout|card|cards)\b", re.I)
@@ -63,20 +49,6 @@ RIVAL_PROBABILITY = 0.3  # ... and the first of them, unless the ranker doubts t
 ONE_PERIOD = re.compile(r"(?<=\w\.)\.(?!\.)")
 
 
-@dataclass(frozen=True)
-class StoreRuntime:
-    config: StoreConfig
-    retriever: StoreRetriever
-    known_words: frozenset[str]  # English + this store's words: a word in neither is a typo to repair
-    store_words: tuple[str, ...]  # words of this store's pages: what a typo is repaired to
-    page_words: frozenset[str]  # the same, to look up: a store's own words are never another language
-    policy_read_from_page: bool  # no policy.toml: the facts are inferred, so a computed answer is checked against retrieval
-    exemplars: Understanding  # what questions ask and sentences state, by labelled exemplars of many shops
-    policy: StorePolicy
-    responder: PolicyResponder
-    citations: dict[int, ReplySource]  # id(fact) -> the passage its source words are in
-
-
 @dataclass(frozen=True, slots=True)
 class PartAnswer:
     question: str
@@ -90,108 +62,14 @@ class PartAnswer:
 
 
 @dataclass
-class Engine:
-    knowledge_dir: Path
-    index_dir: Path
-    model_path: Path
-    match_settings: MatchSettings = field(default_factory=MatchSettings)
-    build_stale: bool = True  # rebuild a missing/stale index on load instead of refusing
-    encoder: str = "onnx"  # the encoder's backend (settings.encoder): ONNX Runtime int8, or "torch"
-    encoder_cache: Path | None = None  # where ONNX exports are kept (settings.encoder_cache; None: the user's cache)
-    encoder_threads: int = 0  # ONNX Runtime's threads per encode (settings.encoder_threads; 0: one per core)
-    _runtimes: dict[str, StoreRuntime] = field(default_factory=dict, init=False, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
-    _phrase_vectors: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, init=False, repr=False)
+class Engine(Stores):
+    """Answering over the loaded stores (bot/runtime.py): the one entry point every channel calls."""
 
-    @classmethod
-    def from_settings(cls, settings: Settings, build_stale: bool = True) -> Engine:
-        """The engine every channel runs: folders, model, matching and encoder from the one settings object."""
-        return cls(
-            settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=build_stale,
-            encoder=settings.encoder, encoder_cache=settings.encoder_cache, encoder_threads=settings.encoder_threads,
-        )
+    _taught: TaughtPhrasings = field(default_factory=TaughtPhrasings, init=False, repr=False)
 
     def __post_init__(self) -> None:
         check_features(self.match_settings.confidence_evidence_weights, "confidence")
         check_features(self.match_settings.sentence_weights, "sentence", SENTENCE_FEATURES)
-
-    def embedder_for(self, config: StoreConfig) -> Embedder:
-        """A store may name its own model folder; the others share the default."""
-        return load_embedder(config.model_path or self.model_path, backend=self.encoder, exports=self.encoder_cache, threads=self.encoder_threads)
-
-    def stores(self) -> list[str]:
-        return list_stores(self.knowledge_dir)
-
-    def store_config(self, store: str) -> StoreConfig:
-        return load_store_config(store_dir(self.knowledge_dir, store))
-
-    def runtime(self, store: str) -> StoreRuntime:
-        runtime = self._runtimes.get(store)
-        if runtime is not None:
-            return runtime
-        with self._lock:
-            if store not in self._runtimes:
-                self._runtimes[store] = self._load(store)
-            return self._runtimes[store]
-
-    def _load(self, store: str) -> StoreRuntime:
-        config = self.store_config(store)
-        embedder = self.embedder_for(config)
-        if self.build_stale and index_status(self.knowledge_dir, self.index_dir, store, embedder) != "fresh":
-            build_store_index(self.knowledge_dir, self.index_dir, store, embedder)
-        index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
-        exemplars = understanding(embedder, self.index_dir)
-        folder = store_dir(self.knowledge_dir, store)
-        has_policy = (folder / POLICY_FILE).exists()
-        # Exemplars of other shops bridge a pasted page's words to shoppers'; a store whose owner curated
-        # its passages has said how shoppers ask for each, and there they only blur its distinctions
-        # (bench/README.md, session 6: the curated family's matcher accuracy fell 2 points with them; real shops' gained 5-8).
-        curated = (folder / CURATION_FILE).exists()
-        retriever = StoreRetriever(
-            index, self.match_settings.rank_weights, self.match_settings.rank_bias, exemplars, topic_evidence=not curated
-        )
-        store_words = {w for chunk in index.chunks for w in words(f"{chunk.title} {' '.join(chunk.questions)} {chunk.text}")}
-        # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py),
-        # each sentence with the topic exemplars read it as stating.
-        policy = load_policy(folder) if has_policy else policy_read_off(index, exemplars)
-        page_email = EMAIL.search(policy.contact.channel) if policy.contact else None
-        if config.support_email is None and page_email:
-            # store.toml names no address, but the page does: hand-offs and replies use the page's.
-            config = config.model_copy(update={"support_email": page_email.group(0)})
-        calendar = BusinessCalendar(config.country)
-        # Libraries that load data on first use pay it here, not in a shopper's reply: holidays (~0.4 s), dateparser.
-        calendar.is_business_day(store_today(config.timezone))
-        warm_dateparser()
-        warm_word_frequencies()
-        responder = PolicyResponder(policy, calendar, config.name, contact_words(config))
-        citations = {id(fact): ReplySource.of(chunk, 1.0) for fact, chunk in cite_facts(policy, index.chunks)}
-        return StoreRuntime(
-            config,
-            retriever,
-            embedder.vocabulary | frozenset(store_words),
-            tuple(sorted(store_words)),
-            frozenset(store_words),
-            not has_policy,
-            exemplars,
-            policy,
-            responder,
-            citations,
-        )
-
-    def page_policy(self, store: str) -> StorePolicy:
-        """The facts the page states, as the bot reads them when the store has no policy.toml."""
-        runtime = self.runtime(store)
-        return policy_read_off(runtime.retriever.index, runtime.exemplars)
-
-    def reload(self, store: str) -> None:
-        """Serve a rebuilt index from the next question on."""
-        with self._lock:
-            self._runtimes.pop(store, None)
-            self._phrase_vectors = {k: v for k, v in self._phrase_vectors.items() if k[0] != store}
-
-    def check_fresh(self, store: str) -> str:
-        config = self.store_config(store)
-        return index_status(self.knowledge_dir, self.index_dir, store, self.embedder_for(config))
 
     def answer(
         self,
@@ -209,7 +87,7 @@ class Engine:
         runtime = self.runtime(store)
         config = runtime.config
         today = today or store_today(config.timezone)
-        taught = self.learned_reply(runtime, message, learned or {})
+        taught = self._taught.by_wording(runtime, message, learned or {})
         if taught is not None:
             return taught
         if last_source_id and TELL_ME_MORE.match(message):
@@ -259,7 +137,7 @@ class Engine:
         focused = {i: spelled_out(focus) for i in to_retrieve if (focus := focus_of(questions[i]))}
         focus_vectors = dict(zip(focused, self.encode_asked(runtime, list(focused.values())), strict=True))
         for i in to_retrieve:
-            taught = self.learned_by_meaning(runtime, questions[i], vectors[i], learned or {}) if len(questions) == 1 else None
+            taught = self.by_meaning(runtime, questions[i], vectors[i], learned or {}) if len(questions) == 1 else None
             if taught is not None:
                 return taught
             parts[i] = self.answer_part(runtime, questions[i], wordings[i], vectors[i], retrievals[i])
@@ -376,6 +254,15 @@ class Engine:
         )
         return part(text, (), ())
 
+    def by_meaning(self, runtime: StoreRuntime, message: str, vector, learned: dict[str, str | None]) -> Reply | None:
+        encode = self.embedder_for(runtime.config).encode
+        return self._taught.by_meaning(runtime, message, vector, learned, self.match_settings.learned_min_similarity, encode)
+
+    def reload(self, store: str) -> None:
+        """Serve a rebuilt index from the next question on; its taught phrasings are encoded afresh."""
+        super().reload(store)
+        self._taught.forget(store)
+
     def answering_sentence(self, runtime: StoreRuntime, retrieval: Retrieval, cited: set[str], question: str) -> str | None:
         """The best answering sentence of the highest-ranked cited passage, by the fitted sentence scorer."""
         candidate = next((c for c in retrieval.candidates if c.chunk.id in cited), None)
@@ -396,57 +283,6 @@ class Engine:
             settings.sentence_runner_margin,
             settings.whole_passage_words,
         )
-
-    def learned_reply(self, runtime: StoreRuntime, message: str, learned: dict[str, str | None]) -> Reply | None:
-        """A wording an agent attached to a passage is answered from it; one marked out of scope hands off."""
-        if not learned:
-            return None
-        key = phrase_key(message)
-        match = key if key in learned else None
-        if match is None:
-            found = process.extractOne(key, list(learned), scorer=fuzz.ratio, score_cutoff=LEARNED_SIMILARITY)
-            match = found[0] if found else None
-        if match is None:
-            return None
-        return self.taught(runtime, learned[match])
-
-    def learned_by_meaning(self, runtime: StoreRuntime, message: str, vector, learned: dict[str, str | None]) -> Reply | None:
-        """The same request in other words ("could I get my ring made a bit bigger later on"): the
-        closest taught phrasing by meaning, when it is about as close as a rewording gets."""
-        if not learned:
-            return None
-        keys = sorted(learned)
-        vectors = self.phrase_vectors(runtime, keys)
-        similarity = vectors @ vector
-        best = int(similarity.argmax())
-        if float(similarity[best]) < self.match_settings.learned_min_similarity or swaps_a_word(message, keys[best]):
-            return None
-        return self.taught(runtime, learned[keys[best]])
-
-    def phrase_vectors(self, runtime: StoreRuntime, keys: list[str]):
-        """Taught phrasings, encoded once each and kept (a store's list grows slowly; a rebuilt store
-        starts afresh)."""
-        store = runtime.retriever.store
-        with self._lock:
-            missing = [k for k in keys if (store, k) not in self._phrase_vectors]
-        if missing:
-            encoded = self.embedder_for(runtime.config).encode(missing)
-            with self._lock:
-                self._phrase_vectors.update({(store, k): v for k, v in zip(missing, encoded, strict=True)})
-        with self._lock:
-            return np.stack([self._phrase_vectors[(store, k)] for k in keys])
-
-    def taught(self, runtime: StoreRuntime, passage_id: str | None) -> Reply | None:
-        config = runtime.config
-        if passage_id is None:
-            text = render_reply("handoff", why=Handoff.unanswered, store_name=config.name, support_email=config.support_email, website=config.website)
-            return Reply(runtime.retriever.store, Kind.handoff.value, text, 0.0, (), (), "marked out of scope by an agent")
-        chunk = next((c for c in runtime.retriever.index.chunks if c.id == passage_id), None)
-        if chunk is None:
-            return None  # the passage changed since the agent attached it: the matcher answers
-        text = render_reply("answer", lead=[chunk.text], more=False, title=chunk.title, citation=chunk.citation)
-        source = ReplySource.of(chunk, 1.0)
-        return Reply(runtime.retriever.store, Kind.answer.value, text, 1.0, (source,), (), "a phrasing an agent attached to this passage")
 
     def suggest(self, store: str, message: str, today: date | None = None, limit: int = 3, learned: dict[str, str | None] | None = None) -> list[Reply]:
         """Up to `limit` replies for an agent: the bot's own answer first, then the next passages it considered."""
@@ -477,21 +313,6 @@ class Engine:
         source = ReplySource.of(chunk, 1.0)
         return Reply(runtime.retriever.store, Kind.answer.value, text, 1.0, (source,), (), "full text of the last answer")
 
-    def passage(self, store: str, chunk_id: str) -> Chunk | None:
-        return next((c for c in self.runtime(store).retriever.index.chunks if c.id == chunk_id), None)
-
-
-def policy_read_off(index: StoreIndex, exemplars: Understanding) -> StorePolicy:
-    """The page's facts, each sentence with the topic labelled exemplars read it as stating."""
-    sentences = [sentence.strip() for chunk in index.chunks for sentence in chunk.sentences]
-    return infer_policy(index.chunks, dict(zip(sentences, exemplars.stated(index.sentence_vectors), strict=True)))
-
-
-def swaps_a_word(message: str, taught: str) -> bool:
-    """"silver earrings" after "gold earrings" was taught: each has a word the other lacks, so it is
-    another request, however close by meaning. A reworded one only adds or drops words."""
-    asked, known = set(content_terms(message)), set(content_terms(taught))
-    return bool(asked - known) and bool(known - asked) and not (asked - known) <= {stem(w) for w in ("could", "would", "bit", "please")}
 
 
 def spelled_out(question: str) -> str:
@@ -503,23 +324,9 @@ def spelled_out(question: str) -> str:
     return f"{question} ({', '.join(names)})" if names else question
 
 
-def phrase_key(message: str) -> str:
-    """How learned phrasings are compared: case, punctuation and spacing do not matter."""
-    return " ".join(re.sub(r"[^\w\s]", " ", message.lower()).split())[:400]
-
-
 def source_of(candidate: Candidate, confidence: float | None) -> ReplySource:
     score = confidence if confidence is not None else candidate.probability
     return ReplySource.of(candidate.chunk, round(float(score), 4))
-
-
-def contact_words(config: StoreConfig) -> str:
-    """How a reply tells the shopper to reach a person."""
-    if config.support_email:
-        return f"email {config.support_email}"
-    if config.website:
-        return f"contact the team through {config.website}"
-    return f"contact the {config.name} team"
 
 
 def combine(store: str, config: StoreConfig, parts: list[PartAnswer]) -> Reply:

@@ -20,7 +20,8 @@ from bot.email.compose import AnsweredPart, compose, draft_text, for_email
 from bot.email.decide import DEFECT, EmailRules, escalation_reason, machine_mail_reason, suppressed_reason, unanswered_reason
 from bot.email.parse import InboundMail, read_message
 from bot.email.store import record_decision, record_received, replied_recently
-from bot.engine import Engine, StoreRuntime
+from bot.engine import Engine
+from bot.runtime import StoreRuntime
 from bot.match.questions import split_questions
 from bot.orders.conversation import STALLED, OrderDesk
 from bot.orders.lookup import LookupLimits, email_key, find_order_number, order_with

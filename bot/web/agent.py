@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clean import Day, Text
 from bot.db import AgentSession, Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for, utcnow
-from bot.engine import Engine, phrase_key
+from bot.engine import Engine
+from bot.taught import phrase_key
 from bot.errors import FaqbotError
 from bot.web.guards import bearer_token
 from bot.web.pages import page

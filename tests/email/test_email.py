@@ -285,7 +285,7 @@ def test_drafts_show_in_the_agents_console(engine, sessions, settings):
 def test_a_phrasing_agents_taught_answers_mail_too(engine, sessions):
     """Teaching is per store, not per channel: the auto-responder uses what agents attached in the console."""
     from bot.db import LearnedPhrasing
-    from bot.engine import phrase_key
+    from bot.taught import phrase_key
 
     raw = (CORPUS / "plain.eml").read_bytes().replace(b"plain-1@", b"taught-1@")
     body = raw.split(b"\n\n", 1)

@@ -1,0 +1,168 @@
+"""A store, loaded once and kept: its index and retriever, the exemplars, its policy (the owner's
+policy.toml, or the facts read off its page) and the one config every step uses.
+
+Answering (bot/engine.py) reads a store only through `runtime(store)`; nothing else re-reads
+store.toml, so a support address patched from the page is the one a hand-off names and a mail
+is sent from. A missing or stale index is built here, when the store is first loaded (serving
+loads every store before it listens: bot/api/app.py), never inside a shopper's question.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Self
+
+from bot.index import Embedder, StoreIndex, build_store_index, index_status, load_embedder, load_store_index
+from bot.ingest import Chunk, StoreConfig, list_stores, load_store_config
+from bot.ingest.curation import CURATION_FILE
+from bot.ingest.knowledge import store_dir
+from bot.match.exemplars import Understanding, understanding
+from bot.match.language import warm_word_frequencies
+from bot.match.retrieval import StoreRetriever
+from bot.policy import StorePolicy, load_policy
+from bot.policy.calendar import BusinessCalendar, store_today
+from bot.policy.citations import cite_facts
+from bot.policy.infer import EMAIL, infer_policy
+from bot.policy.model import POLICY_FILE
+from bot.policy.responder import PolicyResponder
+from bot.policy.slots import warm_dateparser
+from bot.reply import ReplySource
+from bot.settings import MatchSettings, Settings
+from bot.text import words
+
+
+@dataclass(frozen=True)
+class StoreRuntime:
+    config: StoreConfig
+    retriever: StoreRetriever
+    known_words: frozenset[str]  # English + this store's words: a word in neither is a typo to repair
+    store_words: tuple[str, ...]  # words of this store's pages: what a typo is repaired to
+    page_words: frozenset[str]  # the same, to look up: a store's own words are never another language
+    policy_read_from_page: bool  # no policy.toml: the facts are inferred, so a computed answer is checked against retrieval
+    exemplars: Understanding  # what questions ask and sentences state, by labelled exemplars of many shops
+    policy: StorePolicy
+    responder: PolicyResponder
+    citations: dict[int, ReplySource]  # id(fact) -> the passage its source words are in
+
+
+
+@dataclass
+class Stores:
+    """Every store of a knowledge folder, each loaded on first use and kept until `reload`."""
+
+    knowledge_dir: Path
+    index_dir: Path
+    model_path: Path
+    match_settings: MatchSettings = field(default_factory=MatchSettings)
+    build_stale: bool = True  # rebuild a missing/stale index on load instead of refusing
+    encoder: str = "onnx"  # the encoder's backend (settings.encoder): ONNX Runtime int8, or "torch"
+    encoder_cache: Path | None = None  # where ONNX exports are kept (settings.encoder_cache; None: the user's cache)
+    encoder_threads: int = 0  # ONNX Runtime's threads per encode (settings.encoder_threads; 0: one per core)
+    _runtimes: dict[str, StoreRuntime] = field(default_factory=dict, init=False, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+    @classmethod
+    def from_settings(cls, settings: Settings, build_stale: bool = True) -> Self:
+        """The engine every channel runs: folders, model, matching and encoder from the one settings object."""
+        return cls(
+            settings.knowledge_dir, settings.index_dir, settings.resolved_model_path(), settings.match, build_stale=build_stale,
+            encoder=settings.encoder, encoder_cache=settings.encoder_cache, encoder_threads=settings.encoder_threads,
+        )
+
+    def embedder_for(self, config: StoreConfig) -> Embedder:
+        """A store may name its own model folder; the others share the default."""
+        return load_embedder(config.model_path or self.model_path, backend=self.encoder, exports=self.encoder_cache, threads=self.encoder_threads)
+
+    def stores(self) -> list[str]:
+        return list_stores(self.knowledge_dir)
+
+    def store_config(self, store: str) -> StoreConfig:
+        """The store's config as every step uses it: store.toml, with the support address the page
+        gives when store.toml names none (so a mail's From and a hand-off name the same address)."""
+        return self.runtime(store).config
+
+    def runtime(self, store: str) -> StoreRuntime:
+        runtime = self._runtimes.get(store)
+        if runtime is not None:
+            return runtime
+        with self._lock:
+            if store not in self._runtimes:
+                self._runtimes[store] = self._load(store)
+            return self._runtimes[store]
+
+    def _load(self, store: str) -> StoreRuntime:
+        config = load_store_config(store_dir(self.knowledge_dir, store))
+        embedder = self.embedder_for(config)
+        if self.build_stale and index_status(self.knowledge_dir, self.index_dir, store, embedder) != "fresh":
+            build_store_index(self.knowledge_dir, self.index_dir, store, embedder)
+        index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
+        exemplars = understanding(embedder, self.index_dir)
+        folder = store_dir(self.knowledge_dir, store)
+        has_policy = (folder / POLICY_FILE).exists()
+        # Exemplars of other shops bridge a pasted page's words to shoppers'; a store whose owner curated
+        # its passages has said how shoppers ask for each, and there they only blur its distinctions
+        # (bench/README.md, session 6: the curated family's matcher accuracy fell 2 points with them; real shops' gained 5-8).
+        curated = (folder / CURATION_FILE).exists()
+        retriever = StoreRetriever(
+            index, self.match_settings.rank_weights, self.match_settings.rank_bias, exemplars, topic_evidence=not curated
+        )
+        store_words = {w for chunk in index.chunks for w in words(f"{chunk.title} {' '.join(chunk.questions)} {chunk.text}")}
+        # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py),
+        # each sentence with the topic exemplars read it as stating.
+        policy = load_policy(folder) if has_policy else policy_read_off(index, exemplars)
+        page_email = EMAIL.search(policy.contact.channel) if policy.contact else None
+        if config.support_email is None and page_email:
+            # store.toml names no address, but the page does: hand-offs and replies use the page's.
+            config = config.model_copy(update={"support_email": page_email.group(0)})
+        calendar = BusinessCalendar(config.country)
+        # Libraries that load data on first use pay it here, not in a shopper's reply: holidays (~0.4 s), dateparser.
+        calendar.is_business_day(store_today(config.timezone))
+        warm_dateparser()
+        warm_word_frequencies()
+        responder = PolicyResponder(policy, calendar, config.name, contact_words(config))
+        citations = {id(fact): ReplySource.of(chunk, 1.0) for fact, chunk in cite_facts(policy, index.chunks)}
+        return StoreRuntime(
+            config,
+            retriever,
+            embedder.vocabulary | frozenset(store_words),
+            tuple(sorted(store_words)),
+            frozenset(store_words),
+            not has_policy,
+            exemplars,
+            policy,
+            responder,
+            citations,
+        )
+
+    def page_policy(self, store: str) -> StorePolicy:
+        """The facts the page states, as the bot reads them when the store has no policy.toml."""
+        runtime = self.runtime(store)
+        return policy_read_off(runtime.retriever.index, runtime.exemplars)
+
+    def reload(self, store: str) -> None:
+        """Serve a rebuilt index from the next question on."""
+        with self._lock:
+            self._runtimes.pop(store, None)
+
+    def check_fresh(self, store: str) -> str:
+        config = load_store_config(store_dir(self.knowledge_dir, store))  # without loading (or building) the store
+        return index_status(self.knowledge_dir, self.index_dir, store, self.embedder_for(config))
+
+    def passage(self, store: str, chunk_id: str) -> Chunk | None:
+        return next((c for c in self.runtime(store).retriever.index.chunks if c.id == chunk_id), None)
+
+
+def policy_read_off(index: StoreIndex, exemplars: Understanding) -> StorePolicy:
+    """The page's facts, each sentence with the topic labelled exemplars read it as stating."""
+    sentences = [sentence.strip() for chunk in index.chunks for sentence in chunk.sentences]
+    return infer_policy(index.chunks, dict(zip(sentences, exemplars.stated(index.sentence_vectors), strict=True)))
+
+
+def contact_words(config: StoreConfig) -> str:
+    """How a reply tells the shopper to reach a person."""
+    if config.support_email:
+        return f"email {config.support_email}"
+    if config.website:
+        return f"contact the team through {config.website}"
+    return f"contact the {config.name} team"
