@@ -45,6 +45,7 @@ class StoreRuntime:
     policy: StorePolicy
     responder: PolicyResponder
     citations: dict[int, ReplySource]  # id(fact) -> the passage its source words are in
+    reply_from: str | None = None  # store.toml's support_email: the only address mail is sent from (one read off the page is shown, never sent from)
 
 
 
@@ -111,6 +112,7 @@ class Stores:
         # A store without policy.toml still gets what its page states plainly (see bot/policy/infer.py),
         # each sentence with the topic exemplars read it as stating.
         policy = load_policy(folder) if has_policy else policy_read_off(index, exemplars)
+        reply_from = config.support_email
         page_email = EMAIL.search(policy.contact.channel) if policy.contact else None
         if config.support_email is None and page_email:
             # store.toml names no address, but the page does: hand-offs and replies use the page's.
@@ -133,6 +135,7 @@ class Stores:
             policy,
             responder,
             citations,
+            reply_from,
         )
 
     def page_policy(self, store: str) -> StorePolicy:

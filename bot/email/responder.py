@@ -169,8 +169,8 @@ def decide_and_write(engine: Engine, db: Session, store: str, mail: InboundMail,
     suppressed = suppressed_reason(mail)
     if suppressed:
         return held(f"the sender asked for no automatic reply ({suppressed})")
-    if not config.support_email:
-        return held("the store has no support_email to reply from")
+    if not engine.runtime(store).reply_from:
+        return held("the store has no support_email in store.toml to reply from")
     if replied_recently(db, store, mail.sender, rules.reply_window):
         hours = rules.reply_window.total_seconds() / 3600
         return held(f"already auto-replied to this sender within the last {hours:g} hours")

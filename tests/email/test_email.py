@@ -374,3 +374,21 @@ def test_a_mail_with_nul_and_undecodable_bytes_is_answered_and_stored(engine, se
     with sessions() as db:
         record = db.get(InboundRecord, outcome.record_id)
         assert "\x00" not in record.subject and record.subject.startswith("cards")
+
+
+def test_mail_is_sent_only_from_the_address_store_toml_names(store_folder, tmp_path):
+    """A page that names its address ("email help@…") gives the chat's hand-offs that address when
+    store.toml names none; a mail is never sent from an address read off a page: it stays a draft."""
+    from bot.engine import Engine
+    from bot.settings import MatchSettings, packaged_model_path
+
+    knowledge = store_folder("Payments\nWhich cards do you take?\nWe take Visa and Mastercard.\n\nContact\nHow do I reach you?\nEmail help@acme.test and we answer within a day.\n")
+    engine = Engine(knowledge, tmp_path / "index", packaged_model_path(), MatchSettings())
+    assert engine.store_config("acme").support_email == "help@acme.test"
+    url = f"sqlite:///{tmp_path / 'mail.db'}"
+    upgrade_database(url)
+    raw = b"From: Ann <ann@example.com>\r\nTo: help@acme.test\r\nSubject: cards\r\nMessage-ID: <acme-1@example.com>\r\n\r\nWhich cards do you take?\r\n"
+    with session_factory(url)() as db:
+        outcome = process_mail(engine, db, "acme", raw, RULES, TODAY)
+    assert outcome.decision == "draft" and "no support_email in store.toml" in outcome.reason
+    assert "Visa" in outcome.draft
