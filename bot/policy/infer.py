@@ -17,9 +17,9 @@ from bot.ingest import Chunk
 from bot.policy.calculators import CARD_BRANDS
 from bot.policy.lexicon import ITEM_KIND_PATTERNS, PAYMENT_PATTERNS, item_terms
 from bot.policy.model import StorePolicy
-from bot.policy.slots import find_country, method_named
+from bot.policy.page_reading import PROBLEM, REFUND_PAID, REGION, RETURN_WORDS, countries_in
+from bot.policy.timeline_reading import timeline
 
-RETURN_WORDS = re.compile(r"\b(return(s|ed)?|refund(s|ed)?|exchange(s|d)?|send\s+(it|items?|them)\s+back)\b", re.I)
 DAYS = re.compile(r"\b(\d{1,3})[\s-]*(?:calendar\s+)?days?\b", re.I)
 FROM_DELIVERY = re.compile(r"\b(of|after|from)\s+(the\s+|your\s+)?(delivery|receipt|receiving|arrival|date\s+of\s+delivery|delivery\s+date|you\s+(receive|get))", re.I)
 FROM_PURCHASE = re.compile(r"\b(of|after|from)\s+(the\s+|your\s+)?(original\s+)?(purchase|order(\s+date)?|date\s+of\s+(purchase|order)|ordering|buying)\b", re.I)
@@ -27,11 +27,6 @@ FROM_PURCHASE = re.compile(r"\b(of|after|from)\s+(the\s+|your\s+)?(original\s+)?
 FROM_RETURN_STEP = re.compile(r"\b(of|after|from)\s+(the\s+|your\s+)?(return\s+)?(approval|authori[sz]ation|request|issuing|RA\b|RMA\b)", re.I)
 FINAL_SALE = re.compile(r"\b(final\s+sale|non-?returnable|non-?refundable|cannot\s+be\s+returned|can'?t\s+be\s+returned|not\s+(eligible\s+for|accept(ed)?\s+(for\s+)?)\s*(a\s+)?(returns?|refunds?)|do\s+not\s+accept\s+returns\s+on|are\s+not\s+refundable|cannot\s+be\s+refunded)\b", re.I)
 DEFECT_EXCEPTION = re.compile(r"\b(unless|except|excluding)\b[^.]{0,60}\b(defect\w*|damaged|faulty|wrong)", re.I)
-RANGE = re.compile(r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(?:more\s+|additional\s+|extra\s+|further\s+)?(business|working)?\s*days?\b", re.I)
-PROCESSING = re.compile(r"\b(process(ed|ing)?|pack(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+(from\s+[\w\s]{1,40}?\s+)?within|handling|leaves?\s+(our|the)\s+\w+|(are|is)\s+(sent|posted)\s+(out\s+)?within)\b", re.I)
-TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|takes?\s+\d|reach\s+you|mail|post|courier|carrier|usps|ups|fedex|dhl|after\s+(shipping|it\s+ships|dispatch))\b|\btakes?\s*$", re.I)
-REGION = re.compile(r"\b(EU|E\.U\.|Europe\w*|Asia\w*|Scandinavia\w*|Caribbean|Latin\s+America|Middle\s+East|Africa)\b")
-PROBLEM = re.compile(r"\b(crack\w*|broken|damaged?|defect\w*|faulty|wrong\s+item|missing|photo)\b", re.I)
 DAMAGE = re.compile(r"\b(crack\w*|broken|damaged?|defect\w*|faulty|wrong\s+item|missing|chipped|crushed|torn|ripped|dented|leak\w*|dies|died|dead)\b", re.I)
 REPORT_DEADLINE = re.compile(r"\bwithin\s+(\d{1,3})\s*(days?|hours?)\s+(of|after|from)\s+(the\s+)?(delivery|arrival|receipt|receiving|it\s+arrives)", re.I)
 WE_SHIP = re.compile(r"\bwe\s+(only\s+)?(ship|deliver)\s+(to|within|in)\b", re.I)
@@ -40,7 +35,6 @@ WE_ACCEPT = re.compile(r"\b(we|you\s+can)\s+(accept|take|pay\s+with|support)\b|\
 PAYING = re.compile(r"\b(pay|paying|payment|accept\w*|checkout|check\s+out|install?ments?|financ\w*|split)\b", re.I)
 REFUSED_METHOD = re.compile(r"\b(don'?t|do\s+not|cannot|can'?t|no\s+longer|are\s+unable\s+to)\s+(accept|take|support)\b", re.I)
 EXCHANGE_REFUSED = re.compile(r"\b(do\s+not|don'?t|no\s+longer|cannot|can'?t)\s+(accept|offer|do|process)\s+exchanges\b|\bno\s+exchanges\b", re.I)
-METHOD = re.compile(r"\b(express|expedited|standard|priority|overnight|next[\s-]day|2[\s-]day|two[\s-]day|ground|economy)\b", re.I)
 
 
 def sentences_of(chunks: Iterable[Chunk]) -> list[str]:
@@ -241,14 +235,6 @@ NEGATED = re.compile(r"\b(not|cannot|can'?t|won'?t|no|only|unworn|unused)\b|n't\
 SEALED_ONLY = re.compile(r"\b(unopened|sealed|in\s+(its|their)\s+(original\s+)?shrink[\s-]?wrap)\b", re.I)
 OPENED_REFUSED = re.compile(r"^\W*(opened|unsealed)\s+(\w+\s+)?(items?|products?|goods|merchandise|games?|bags?|boxes|packages?|bottles?|jars?)\b", re.I)
 UNUSED_ONLY = re.compile(r"\b(unused|unworn|unwashed|unburn(ed|t)|unopened|never\s+been\s+(used|worn)|in\s+(its|their)\s+original,?\s+unused\s+condition)\b", re.I)
-
-
-REFUND_PAID = re.compile(
-    r"\b(refunded|refund\s+(will|should|may|can|is|would)\s+(be|take|appear|post|arrive|show|reach)|see\s+(your|the)\s+refund|refund\s+payment"
-    r"|(receive|get)\s+(your|a|the)\s+refund|refund\s+will\s+be\s+available|(process|issue)(es)?\s+(your\s+|all\s+|the\s+)?refunds?|\bwe\s+refund\s+(you\s+)?within"
-    r"|refunds?\s+(are|is|will\s+be|get)\s+(issued|processed|credited|sent|returned|paid))", re.I)
-# A sentence whose subject is a named line of goods ("Custom Cases are printed…"), not orders in general.
-ONE_LINE_OF_GOODS = re.compile(r"^\W*(?!(?i:orders?|all|most|every\w*|your|our|we|in-stock|items?|packages?|standard|once|please|it|they)\b)[A-Z][\w'-]*\s+[A-Z][\w'-]*\s+(are|is)\b")
 CREDIT_LATER = re.compile(
     r"\bafter\s+(\d+\s*days?|that|this)\b.{0,40}\b(up\s+to|within|until)\b"  # "after 30 days and up to 60", "after that, and up to 90 days"
     r"|\bbetween\s+(days?\s+)?\d+\s*(days?\s+)?(and|-|–|to)\s*\d+\s*days?\b"  # "between 31 and 60 days of delivery"
@@ -256,145 +242,6 @@ CREDIT_LATER = re.compile(
     re.I,
 )
 RETURN_LABEL = re.compile(r"^\W*(refunds?|exchanges?|store\s+credit|returns?)\s*:", re.I)
-COUNTED_FROM_AN_EVENT = re.compile(r"\s*(of|from|after)\s+(the\s+)?(date\s+of\s+)?(delivery|receipt|receiving|arrival)\b", re.I)
-BANK_STEP = re.compile(
-    r"\b(bank|card\s+issuer|financial\s+institution|statement)\b.{0,60}\b(post|show|appear|reflect)"
-    r"|\b(another|additional|further|extra)\b.{0,30}\bdays?\b.{0,40}\b(bank|card\s+issuer|financial\s+institution)\b"
-    r"|\bcard\b.{0,40}\b(more|another|additional|extra)\s+(business\s+|working\s+)?days?\b",  # "Credit card refunds can take 2-5 more business days"
-    re.I,
-)
-INSPECTION = re.compile(r"\b(we|our\s+team)\s+(inspect|check|review)\w*\b.{0,40}\b(receiv\w*|arriv\w*)", re.I)
-REFUND_AT_ONCE = re.compile(r"\b(then|and)\s+(we\s+)?(refund|issue\s+(the|your)\s+refund)\b", re.I)  # "… and then refund right away"
-WINDOW_WORDING = re.compile(r"\bwithin\s+\d+\s*days?\s+(of|after|from)\b", re.I)
-
-
-def nearest(pattern: re.Pattern[str], text: str) -> int:
-    """Where the last match of `pattern` ends in `text`; -1 when none."""
-    return max((m.end() for m in pattern.finditer(text)), default=-1)
-
-
-# "• US Standard: 4–6 business days", "Canada & EU: 7–14 business days": a list of times by method or place.
-LABELLED_TIME = re.compile(r"^\W*[\w&/ .()—–-]{2,40}:\s*$")
-SAME_DAY = re.compile(r"\b(ship|ships|shipped|dispatch\w*|go\s+out|goes\s+out|leaves?)\s+(out\s+)?(on\s+)?the\s+same\s+(business\s+)?day\b|\bsame[\s-]day\s+(shipping|dispatch)\b", re.I)
-NEXT_BUSINESS_DAY = re.compile(r"\b(ship|ships|shipped|dispatch\w*|go\s+out|goes\s+out|leaves?)\s+(out\s+)?(on\s+)?the\s+next\s+business\s+day\b", re.I)
-# A time whose subject is every order ("In-stock orders leave…", "We ship…"), not one product line.
-EVERY_ORDER = re.compile(r"^\W*((all|most|in[- ]stock|standard|regular|your|our)\s+)?(orders?|items?|packages?|parcels?|everything|shipments?)\b(?!\s+(with|for|containing))|^\W*(we|it|they)\b", re.I)
-# "Orders with a custom embroidered patch take 5-7 business days": some orders, not every order.
-SOME_ORDERS = re.compile(r"^\W*(orders?|items?|products?)\s+(with|for|containing|that\s+(include|contain|have))\b", re.I)
-PROCESS_AFTER = re.compile(r"^\s*(\w+\s+){0,3}(to\s+(process|prepare|make|build|ship)|before\s+(they|it)\s+ships?|before\s+shipping)\b", re.I)
-INTERNATIONAL = re.compile(r"\b(international(ly)?|overseas|worldwide|outside\s+(of\s+)?(the\s+)?(us|u\.s\.?|usa|united\s+states))\b", re.I)
-DOMESTIC = re.compile(r"\b(domestic|within\s+the\s+(us|u\.s\.?|usa|united\s+states|contiguous|lower\s+48)|(us|u\.s\.|usa)\s+(orders|shipping|standard|express|addresses))\b", re.I)
-
-
-def same_or_next_day(sentence: str) -> dict | None:
-    """"Orders placed before 2pm ship the same day; everything else ships the next business day":
-    dispatch in 0-1 business days, said without a number."""
-    same, following = SAME_DAY.search(sentence), NEXT_BUSINESS_DAY.search(sentence)
-    if not (same or following) or ONE_LINE_OF_GOODS.match(sentence) or SOME_ORDERS.match(sentence) or RETURN_WORDS.search(sentence):
-        return None
-    # "Before 2pm … the same day": after the cut-off it is the next business day, said or not.
-    return {"start": "order_placed", "end": "order_shipped", "min": 0 if same else 1, "max": 1, "unit": "business_days", "source": sentence}
-
-
-TIMED_TOPICS = ("processing_time", "delivery_time")  # topics (bot/match/topics.toml) whose time is a stage of an order
-REFUND_TOPIC = "refund_timing"  # the topic whose time runs from the return to the refund
-
-
-def timeline(sentences: list[str], topics: Mapping[str, str] | None = None) -> list[dict]:
-    topics = topics or {}
-    stages = []
-    for sentence in sentences:
-        dispatch = same_or_next_day(sentence)
-        if dispatch and not RANGE.search(sentence.split(";")[0]):
-            stages.append(dispatch)
-        stated = topics.get(sentence)
-        refund_sentence = bool(REFUND_PAID.search(sentence) or stated == REFUND_TOPIC) and not WINDOW_WORDING.search(sentence)
-        for match in RANGE.finditer(sentence):
-            low, high = int(match.group(1)), int(match.group(2) or match.group(1))
-            if high < low or high > 60:
-                continue
-            unit = "business_days" if match.group(3) else "days"
-            before = sentence[max(0, match.start() - 90) : match.start()]
-            if BANK_STEP.search(sentence) and not refund_sentence and not re.search(r"\bbank\s+transfer|\bpaid\s+by\b", sentence, re.I):
-                # "It may take another 3-5 business days for your bank to post it": after the store issues it.
-                stages.append({"start": "refund_issued", "end": "refund_posted", "min": low, "max": high, "unit": unit, "source": sentence})
-                break
-            if INSPECTION.search(sentence) and RETURN_WORDS.search(sentence) and not refund_sentence:
-                # "We inspect returns within 3 business days … and then refund right away": the refund is issued then.
-                end = "refund_issued" if REFUND_AT_ONCE.search(sentence) else "return_approved"
-                stages.append({"start": "return_received", "end": end, "min": low, "max": high, "unit": unit, "source": sentence})
-                break
-            if refund_sentence:
-                # "Once we receive (and inspect) your return…" counts from receipt; "if approved…" from approval.
-                receipt = re.search(r"\b(receiv\w*|arriv\w*|reach\w*|get\s+your\s+return|upon\s+receipt)\b", sentence, re.I)
-                start = "return_received" if receipt else "return_approved" if re.search(r"approv|inspect|process", sentence, re.I) else "return_received"
-                stages.append({"start": start, "end": "refund_posted", "min": low, "max": high, "unit": unit, "source": sentence})
-                break
-            if COUNTED_FROM_AN_EVENT.match(sentence[match.end() :]):
-                continue  # "let us know within 21 days of delivery": a deadline, not how long delivery takes
-            # "• Canada & EU: 7–14 business days" under "How long does shipping take?": a time labelled by its place.
-            labelled = bool(LABELLED_TIME.search(before)) and bool(destinations_of(before, "") or METHOD.search(before))
-            if re.match(r"\s*(ahead|in\s+advance|beforehand|before\s+(delivery|arrival|it\s+arrives))\b", sentence[match.end() :], re.I):
-                continue  # "the carrier calls 1–2 days ahead": notice before delivery, not how long it takes
-            if RETURN_WORDS.search(sentence) or PROBLEM.search(sentence) or not (labelled or re.search(r"\b(order|ship|deliver|arriv|dispatch|process|post|mail|courier|carrier|warehouse|leaves?)", sentence, re.I)):
-                # a return, or a damaged item to report "within 7 days of arrival", is no delivery time
-                continue
-            processing, transit = nearest(PROCESSING, before), nearest(TRANSIT, before)
-            if processing < 0 and transit < 0 and stated in TIMED_TOPICS:
-                processing, transit = (0, -1) if stated == "processing_time" else (-1, 0)
-            if PROCESS_AFTER.match(sentence[match.end() :]):
-                processing = len(before) + 1  # "take 5-7 business days to process before they ship"
-            if processing > transit and (ONE_LINE_OF_GOODS.match(sentence) or SOME_ORDERS.match(sentence)):
-                continue  # "Custom Cases are printed to order and ship within 3-5 days": not every order
-            if processing > transit:
-                stages.append({"start": "order_placed", "end": "order_shipped", "min": low, "max": high, "unit": unit, "source": sentence})
-            elif transit >= 0 or TRANSIT.search(sentence[match.end() : match.end() + 40]) or LABELLED_TIME.search(before) or METHOD.search(before):
-                stage = {"start": "order_shipped", "end": "delivered", "min": low, "max": high, "unit": unit, "source": sentence}
-                methods = list(METHOD.finditer(re.split(r"[.;!?]\s", before)[-1]))
-                if methods:  # the name nearest before the range in its sentence: "Ground … 3-5 days, and Priority Mail takes 1-3 days"
-                    stage["method"] = method_named(methods[-1].group(1))
-                destinations = destinations_of(before, sentence[match.end() : match.end() + 40])
-                if destinations:
-                    stage["destinations"] = destinations
-                stages.append(stage)
-    if any(s["start"] == "refund_issued" for s in stages):
-        # The bank's days are their own stage: the store's refund sentence ends when it issues the refund.
-        stages = [{**s, "end": "refund_issued"} if s["end"] == "refund_posted" and s["start"] != "refund_issued" else s for s in stages]
-    # One stage per (start, end, method, destinations): a second with other numbers is a contradiction to leave alone.
-    unique: dict[tuple, dict] = {}
-    clashes = set()
-    every: dict[tuple, list[dict]] = {}
-    for stage in stages:
-        key = (stage["start"], stage["end"], stage.get("method"), tuple(stage.get("destinations", ())))
-        # Two fast methods by name ("Expedited 2-3 days", "Overnight 1 day") both count as "express": which
-        # one a shopper means is not known, so neither is computed (the page's words answer).
-        if key in unique and (unique[key]["min"], unique[key]["max"]) != (stage["min"], stage["max"]):
-            clashes.add(key)
-        unique.setdefault(key, stage)
-        every.setdefault(key, []).append(stage)
-    for key in list(clashes):
-        # "In-stock orders leave within 1-2 days" beside "Engraved boards need 4-6 days": the one about orders in general.
-        general = [s for s in every[key] if EVERY_ORDER.match(s["source"])]
-        if len({(s["min"], s["max"]) for s in general}) == 1:
-            unique[key] = general[0]
-            clashes.discard(key)
-    return [s for key, s in unique.items() if key not in clashes]
-
-
-def destinations_of(before: str, after: str) -> list[str]:
-    """Where a transit time applies, from the words nearest the range: "International orders arrive
-    in 7-14 days", "3-5 days within the US", "Canada & EU: 7–14 days". [] = everywhere."""
-    clause = re.split(r"[.;!?]|\bwhile\b|\bwhereas\b|,\s+(?:and|but)\b", before)[-1]
-    after = re.split(r"[.;!?(]|,", after)[0]
-    for text in (clause, after):
-        if INTERNATIONAL.search(text) or REGION.search(text):
-            return ["international"]
-        if DOMESTIC.search(text):
-            return ["US"]
-        codes = countries_in(re.sub(r"[^\w\s&,/.'-]", " ", text))  # "• Canada:", "Ground (US):"
-        if codes:
-            return codes
-    return []
 
 
 def problem_windows(chunks: list[Chunk]) -> list[dict]:
@@ -443,15 +290,6 @@ def shipping(chunks: list[Chunk]) -> dict | None:
                 complete = not beyond_home and not re.match(r"\W*yes\b", sentence, re.I)
                 return {"countries": codes, "complete": complete, "source": sentence}
     return None
-
-
-def countries_in(sentence: str) -> list[str]:
-    codes: list[str] = ["US"] if re.search(r"\b(US|U\.S\.A?\.?|USA)\b", sentence) else []
-    for part in re.split(r",|\band\b|\bor\b|&|/", sentence):
-        code = find_country(part)
-        if code and code not in codes:
-            codes.append(code)
-    return codes
 
 
 def payments(chunks: list[Chunk], sentences: list[str]) -> dict | None:
@@ -515,8 +353,6 @@ def exchanges(sentences: list[str]) -> dict | None:
 
 PHONE = re.compile(r"\+?\(?\d{1,4}\)?[\s.-]?\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,4}\b")
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
-
-
 CONTACT_LINE = re.compile(r"\b(contact|reach|questions?|stuck|get\s+in\s+touch|help\s+desk|customer\s+(service|care|support)|call\s+us)\b", re.I)
 
 
@@ -525,7 +361,12 @@ def contact(sentences: list[str]) -> dict | None:
     found = [(m.group(0).rstrip("."), sentence) for sentence in sentences for m in EMAIL.finditer(sentence)]
     if not found:
         return None
-    address = max({a for a, _ in found}, key=lambda a: sum(x == a for x, _ in found))
+    # Among addresses named as often, one on the page's contact line ("Contact: hello@…"), then the
+    # first named (not a set's order, which changes with each process's string hashing).
+    address = max(
+        dict.fromkeys(a for a, _ in found),
+        key=lambda a: (sum(x == a for x, _ in found), any(x == a and CONTACT_LINE.search(s) for x, s in found)),
+    )
     naming = [s for a, s in found if a == address]
     # The page's own contact line ("Still stuck? Email … or call …") before a damage step that names the address.
     sentence = max(naming, key=lambda s: (bool(PHONE.search(s)), bool(CONTACT_LINE.search(s)), -naming.index(s)))

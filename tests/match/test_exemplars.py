@@ -12,7 +12,7 @@ from rapidfuzz import fuzz, process
 from bot.engine import DATE_INTENTS, Engine
 from bot.index import load_embedder
 from bot.match.exemplars import COMPUTED_FILE, LOOKUP_FILE, TOPICS_FILE, BadExemplars, read_entries, understanding
-from bot.policy.infer import REFUND_TOPIC, TIMED_TOPICS
+from bot.policy.timeline_reading import REFUND_TOPIC, TIMED_TOPICS
 from bot.settings import packaged_model_path
 
 REAL = Path(__file__).parents[1] / "eval" / "real"
