@@ -103,3 +103,17 @@ def test_the_core_never_imports_a_channel(module):
 
 def test_the_walk_finds_a_circle_when_there_is_one():
     assert circles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+MAX_LINES = 500  # a module owns one step; past this it holds two (STYLE.md)
+
+
+def test_no_module_is_over_500_lines():
+    long = {module: lines for module, path in MODULES.items() if (lines := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}
+
+
+def test_the_turn_is_one_path_for_chat_and_mail():
+    """Both channels route through bot/turn.py; neither decides "order or FAQ" with its own patterns."""
+    assert "bot.turn" in GRAPH["bot.conversations"] and "bot.turn" in GRAPH["bot.email.responder"]
+    assert "bot.orders.conversation" not in GRAPH["bot.conversations"]
