@@ -9,6 +9,7 @@ with its sender (bot/email/responder.py keeps that, and the other mail rules).
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -64,3 +65,17 @@ def take_turn(
         # (OrderShown) is not kept past another question: its details stay with that turn.
         reply = replace(reply, pending=waiting)
     return reply
+
+
+def suggestions(engine: Engine, db: Session, store: str, message: str, today: date, now: datetime, limit: int = 3) -> list[Reply]:
+    """An agent's suggested replies to a customer's message, routed as the shopper's turn is: for an
+    order question the order desk's reply comes first (asking for the details, or the order's
+    status when the message gives its number and email), then the passages the matcher considered.
+    Each call is a lookup of its own, so an agent is never throttled by a shopper's failures."""
+    replies = engine.suggest(store, message, today, limit, learned=learned_for(db, store))
+    desk = order_desk(engine, store)
+    if for_the_desk(engine, desk, message, None):
+        reply = desk.handle(db, f"agent-{uuid.uuid4().hex}", message, today, None, None, now)
+        if reply is not None:
+            replies = [reply, *replies][:limit]
+    return replies

@@ -121,3 +121,23 @@ def test_a_mail_is_routed_as_the_chat_routes_the_same_words(seeded, engine, subj
     assert [part.kind for part in outcome.parts] == [kind]
     if "DS-2002" not in subject + line:  # a chat knows no order of the shopper's until they prove it: the same words alone
         assert by_chat_api(seeded, engine, [line])[0][0] == kind
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "says"),
+    [
+        ("What payment methods do you accept?", "answer", "Visa"),
+        ("Can I still return the earrings I bought?", "policy", "When did your order arrive?"),
+        ("Where is my order?", "order", "order number"),
+        ("Where is my order DS-2002? bea@example.com", "order", "FedEx"),  # an agent sees the order the customer names
+    ],
+)
+def test_an_agents_first_suggestion_is_the_reply_the_chat_gives(seeded, engine, message, kind, says):
+    """/v1/suggest routes a customer's message as the chat routes it: the first suggestion is the
+    chat's own reply to it (the order desk's, for an order question), then the passages considered."""
+    client = TestClient(create_app(seeded.model_copy(update={"agent_password": "s3cret"}), engine))
+    suggested = client.post("/v1/suggest", json={"store": "dissoo", "message": message, "today": TODAY}, headers={"Authorization": "Bearer s3cret"})
+    assert suggested.status_code == 200, suggested.text
+    first = suggested.json()[0]
+    assert first["kind"] == kind and says in first["reply"]
+    assert by_chat_api(seeded, engine, [message])[0] == (first["kind"], first["reply"])

@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.clean import Day, Text
 from bot.db import AgentSession, Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for, utcnow
 from bot.engine import Engine
+from bot.policy.calendar import store_today
 from bot.taught import phrase_key
+from bot.turn import suggestions
 from bot.errors import FaqbotError
 from bot.web.guards import bearer_token
 from bot.web.pages import page
@@ -198,9 +200,10 @@ def agent_router(
     @router.post("/v1/suggest", response_model=list[Suggestion], dependencies=[Agent])
     def suggest(body: SuggestRequest) -> list[Suggestion]:
         """Up to three replies for a customer's message, each with its sources' text."""
+        today = body.today or store_today(engine.store_config(body.store).timezone)
         with sessions() as db:
-            learned = learned_for(db, body.store)
-        replies = engine.suggest(body.store, body.message, body.today, learned=learned)
+            replies = suggestions(engine, db, body.store, body.message, today, utcnow())
+            db.commit()  # an order looked up is recorded, as every lookup is
         out = []
         for reply in replies:
             sources = []
