@@ -29,7 +29,7 @@ from bot.policy.lexicon import PAYMENT_PATTERNS
 from bot.policy.answers import PolicyAnswer
 from bot.policy.slots import extract_slots
 from bot.policy.spans import count_from_sentence
-from bot.reply import Reply, ReplySource, render_reply
+from bot.reply import Reply, ReplySource, Texts, render_texts
 from bot.runtime import StoreRuntime, Stores
 from bot.taught import TaughtPhrasings
 
@@ -55,10 +55,18 @@ class PartAnswer:
     kind: Kind
     confidence: float
     reason: str
-    text: str
+    texts: Texts
     sources: tuple[ReplySource, ...]
     suggestions: tuple[str, ...]
     pending: Pending | None = None
+
+    @property
+    def text(self) -> str:
+        return self.texts.chat
+
+    @property
+    def mail_text(self) -> str:
+        return self.texts.mail
 
 
 @dataclass
@@ -96,12 +104,12 @@ class Engine(Stores):
                 return full
         wants_person = escalation(message)
         if wants_person is not None:
-            text = render_reply("handoff", why=wants_person, store_name=config.name, support_email=config.support_email, website=config.website)
-            return Reply(store, Kind.handoff.value, text, 0.0, (), (), wants_person.value)
+            texts = render_texts("handoff", why=wants_person, store_name=config.name, support_email=config.support_email, website=config.website)
+            return Reply(store, Kind.handoff.value, texts.chat, 0.0, (), (), wants_person.value, mail_text=texts.mail)
         topic, rest = peel_smalltalk(message)
         if topic is not None and not rest:
-            text = render_reply("smalltalk", topic=topic.value, store_name=config.name)
-            return Reply(store, Kind.smalltalk.value, text, 1.0, (), (), f"small talk: {topic.value}")
+            texts = render_texts("smalltalk", topic=topic.value, store_name=config.name)
+            return Reply(store, Kind.smalltalk.value, texts.chat, 1.0, (), (), f"small talk: {topic.value}", mail_text=texts.mail)
         if pending is not None:
             continued = runtime.responder.answer(rest or message, today, pending)
             if continued is not None:
@@ -186,7 +194,7 @@ class Engine(Stores):
         answering = self.answering_sentence(runtime, retrieval, {s.id for s in sources}, question) if retrieval else None
         if answering and not any(squash(answering) in squash(q) or squash(q) in squash(answering) for q in quotes):
             quotes = (answering, *quotes)
-        text = render_reply(
+        texts = render_texts(
             "policy",
             lead=ONE_PERIOD.sub("", result.lead),  # "Purl & Ply Yarn Co.." when a store's name ends a sentence
             details=result.details,
@@ -195,7 +203,7 @@ class Engine(Stores):
             title=first.title if first else None,
             citation=first.citation if first else None,
         )
-        return PartAnswer(question, Kind.policy, 1.0, f"policy: {result.reason}", text, sources, result.suggestions, result.pending)
+        return PartAnswer(question, Kind.policy, 1.0, f"policy: {result.reason}", texts, sources, result.suggestions, result.pending)
 
     def date_wanted(self, runtime: StoreRuntime, question: str, vector, today: date) -> str | None:
         """Which date the shopper wants worked out from a date they give (`order_dates`, `refund_date`,
@@ -225,9 +233,9 @@ class Engine(Stores):
         if found is None:
             return None
         source = next(c for c in near if found.sentence in c.chunk.sentences)
-        text = render_reply("policy", lead=found.lead(), details=(), ask=None, quotes=(found.sentence,), title=source.chunk.title, citation=source.chunk.citation)
+        texts = render_texts("policy", lead=found.lead(), details=(), ask=None, quotes=(found.sentence,), title=source.chunk.title, citation=source.chunk.citation)
         confidence = round(source.probability, 4)
-        return PartAnswer(question, Kind.policy, confidence, f"policy: {found.span.words} from {found.start_words}", text, (source_of(source, confidence),), ())
+        return PartAnswer(question, Kind.policy, confidence, f"policy: {found.span.words} from {found.start_words}", texts, (source_of(source, confidence),), ())
 
     def answer_part(self, runtime: StoreRuntime, question: str, wording: str, vector, retrieval: Retrieval | None = None) -> PartAnswer:
         """`wording` is the question as retrieval reads it (payment names spelled out, a follow-up's
@@ -236,23 +244,23 @@ class Engine(Stores):
         decision = decide(retrieval, wording, self.match_settings, runtime.page_words, runtime.retriever.lexical)
         config = runtime.config
 
-        def part(text: str, sources: tuple[ReplySource, ...], suggestions: tuple[str, ...]) -> PartAnswer:
-            return PartAnswer(question, decision.kind, decision.confidence, decision.reason, text, sources, suggestions)
+        def part(texts: Texts, sources: tuple[ReplySource, ...], suggestions: tuple[str, ...]) -> PartAnswer:
+            return PartAnswer(question, decision.kind, decision.confidence, decision.reason, texts, sources, suggestions)
 
         if decision.kind == Kind.answer:
             top = decision.candidates[0]
             lead, more = self.lead_of(runtime, top, retrieval, wording)
-            text = render_reply("answer", lead=lead, more=more, title=top.chunk.title, citation=top.chunk.citation)
-            return part(text, (source_of(top, decision.confidence),), (MORE_SUGGESTION,) if more else ())
+            texts = render_texts("answer", lead=lead, more=more, title=top.chunk.title, citation=top.chunk.citation)
+            return part(texts, (source_of(top, decision.confidence),), (MORE_SUGGESTION,) if more else ())
         if decision.kind == Kind.clarify:
             titles = tuple(c.chunk.title for c in decision.candidates)
-            text = render_reply("clarify", titles=titles)
+            texts = render_texts("clarify", titles=titles)
             sources = tuple(source_of(c, decision.confidence if i == 0 else None) for i, c in enumerate(decision.candidates))
-            return part(text, sources, titles)
-        text = render_reply(
+            return part(texts, sources, titles)
+        texts = render_texts(
             "handoff", why=decision.handoff, store_name=config.name, support_email=config.support_email, website=config.website
         )
-        return part(text, (), ())
+        return part(texts, (), ())
 
     def by_meaning(self, runtime: StoreRuntime, message: str, vector, learned: dict[str, str | None]) -> Reply | None:
         encode = self.embedder_for(runtime.config).encode
@@ -299,19 +307,19 @@ class Engine(Stores):
                 continue
             seen.add(candidate.chunk.id)
             lead, more = self.lead_of(runtime, candidate, retrieval, message)
-            text = render_reply("answer", lead=lead, more=more, title=candidate.chunk.title, citation=candidate.chunk.citation)
+            texts = render_texts("answer", lead=lead, more=more, title=candidate.chunk.title, citation=candidate.chunk.citation)
             score = round(candidate.probability, 4)
             source = ReplySource.of(candidate.chunk, score)
-            replies.append(Reply(store, Kind.answer.value, text, score, (source,), (), "another passage the matcher considered"))
+            replies.append(Reply(store, Kind.answer.value, texts.chat, score, (source,), (), "another passage the matcher considered", mail_text=texts.mail))
         return replies
 
     def full_answer(self, runtime: StoreRuntime, chunk_id: str) -> Reply | None:
         chunk = next((c for c in runtime.retriever.index.chunks if c.id == chunk_id), None)
         if chunk is None:
             return None
-        text = render_reply("full", text=chunk.text, title=chunk.title, citation=chunk.citation)
+        texts = render_texts("full", text=chunk.text, title=chunk.title, citation=chunk.citation)
         source = ReplySource.of(chunk, 1.0)
-        return Reply(runtime.retriever.store, Kind.answer.value, text, 1.0, (source,), (), "full text of the last answer")
+        return Reply(runtime.retriever.store, Kind.answer.value, texts.chat, 1.0, (source,), (), "full text of the last answer", mail_text=texts.mail)
 
 
 
@@ -333,16 +341,16 @@ def combine(store: str, config: StoreConfig, parts: list[PartAnswer]) -> Reply:
     """One reply for all the questions in a message, answered in order."""
     if len(parts) == 1:
         part = parts[0]
-        return Reply(store, part.kind.value, part.text, round(part.confidence, 4), part.sources, part.suggestions, part.reason, part.pending)
+        return Reply(store, part.kind.value, part.text, round(part.confidence, 4), part.sources, part.suggestions, part.reason, part.pending, mail_text=part.mail_text)
     kinds = [p.kind for p in parts]
     kind = next((k for k in (Kind.policy, Kind.answer, Kind.clarify) if k in kinds), Kind.handoff)
     if kind == Kind.handoff:
-        return Reply(store, kind.value, parts[0].text, round(max(p.confidence for p in parts), 4), (), (), "no confident match")
-    text = render_reply("several", parts=parts)
+        return Reply(store, kind.value, parts[0].text, round(max(p.confidence for p in parts), 4), (), (), "no confident match", mail_text=parts[0].mail_text)
+    texts = render_texts("several", parts=parts)
     answered = [p for p in parts if p.kind == kind]
     sources = tuple(dict.fromkeys(s for p in parts for s in p.sources))
     suggestions = tuple(dict.fromkeys(s for p in parts for s in p.suggestions if s != MORE_SUGGESTION))[:3]
     reason = f"{len(answered)} of {len(parts)} questions: {kind.value}"
     pending = next((p.pending for p in parts if p.pending), None)
-    return Reply(store, kind.value, text, round(min(p.confidence for p in answered), 4), sources, suggestions, reason, pending)
+    return Reply(store, kind.value, texts.chat, round(min(p.confidence for p in answered), 4), sources, suggestions, reason, pending, mail_text=texts.mail)
 

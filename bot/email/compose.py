@@ -4,7 +4,6 @@ headers that thread it under the customer's mail and mark it automatic (RFC 3834
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
@@ -14,10 +13,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from bot.email.parse import InboundMail
 from bot.ingest import StoreConfig
-from bot.policy.answers import EVENT_QUESTIONS
 
-CHAT_ONLY_LINES = ("Source: ", "(That is the short answer")
-CHAT_QUESTIONS = tuple(EVENT_QUESTIONS.values())
 SUBJECT_PREFIX = ("re:", "aw:", "sv:", "vs:", "antw:", "r:")
 
 
@@ -46,13 +42,6 @@ def templates() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
     )
-
-
-def for_email(text: str) -> str:
-    """Chat-only lines ("say 'tell me more'", the file citation) mean nothing in a mail, nor does the
-    chat's next question ("When did your order arrive? Tell me the date…"): a mail is answered whole."""
-    kept = [line for line in text.split("\n") if not line.startswith(CHAT_ONLY_LINES + CHAT_QUESTIONS)]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
 
 
 def reply_subject(subject: str) -> str:

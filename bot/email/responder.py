@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from sqlalchemy.orm import Session
 
 from bot.db import learned_for
-from bot.email.compose import AnsweredPart, compose, draft_text, for_email
+from bot.email.compose import AnsweredPart, compose, draft_text
 from bot.email.decide import DEFECT, EmailRules, escalation_reason, machine_mail_reason, suppressed_reason, unanswered_reason
 from bot.email.parse import InboundMail, read_message
 from bot.email.store import record_decision, record_received, replied_recently
@@ -79,7 +79,7 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
         if why is None and number:
             why = f"mentions order {number} but does not ask where it is: a person checks that order"
         documents = tuple(dict.fromkeys(s.document for s in reply.sources))
-        parts.append(AnsweredPart(one_line(question), for_email(reply.text), reply.kind, reply.confidence, why, documents))
+        parts.append(AnsweredPart(one_line(question), reply.mail_text or reply.text, reply.kind, reply.confidence, why, documents))
     return parts
 
 
@@ -160,7 +160,7 @@ def decide_and_write(engine: Engine, db: Session, store: str, mail: InboundMail,
     if escalation == DEFECT:
         instructions = engine.answer(store, DEFECT_QUESTION, today=today)
         if instructions.kind in ("answer", "policy"):
-            draft = f"{config.name}'s instructions for a damaged or wrong item:\n{for_email(instructions.text)}\n\n{draft}"
+            draft = f"{config.name}'s instructions for a damaged or wrong item:\n{instructions.mail_text or instructions.text}\n\n{draft}"
     if escalation:
         return held(f"a person takes it: {escalation}")
     unsure = [p for p in parts if not p.sure]

@@ -57,6 +57,7 @@ class Reply:
     pending: Waiting | None = None  # what the next turn is waited for (a policy question's date, an order lookup's details, an order shown)
     private: tuple[str, ...] = ()  # values (tracking numbers) the reply shows but records must not keep
     flags: frozenset[Flag] = frozenset()
+    mail_text: str = ""  # the same answer for a mail, which is answered whole (no "tell me more", no source line, no question back); "" = as text
 
 
 @lru_cache(maxsize=1)
@@ -73,5 +74,20 @@ def possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
 
 
+@dataclass(frozen=True, slots=True)
+class Texts:
+    """One reply in both media, from one template: the templates mark what only a chat shows
+    (`{% if not mail %}`), so no channel cuts lines out of another's words."""
+
+    chat: str  # the widget and the CLI: with the source line, "tell me more" and the chat's next question
+    mail: str  # a mail, answered whole: without them
+
+
 def render_reply(template: str, **values: object) -> str:
-    return environment().get_template(f"{template}.j2").render(**values).strip()
+    """The chat's text (order replies and the like, the same in both media)."""
+    return environment().get_template(f"{template}.j2").render(mail=False, **values).strip()
+
+
+def render_texts(template: str, **values: object) -> Texts:
+    chosen = environment().get_template(f"{template}.j2")
+    return Texts(chosen.render(mail=False, **values).strip(), chosen.render(mail=True, **values).strip())

@@ -18,7 +18,6 @@ from typer.testing import CliRunner
 from bot.cli.app import app
 from bot.db import InboundMail, session_factory, upgrade_database
 from bot.cli.email import email_rules
-from bot.email.compose import for_email
 from bot.email.parse import read_message
 from bot.email.responder import process_mail
 from bot.email.smtp import start_server
@@ -345,9 +344,16 @@ def test_a_late_order_is_left_for_a_person_not_told_to_write_in_again(engine, se
     assert outcome.decision == "draft" and "late" in outcome.reason
 
 
-def test_a_general_question_answered_by_mail_does_not_ask_back_like_the_chat():
-    chat = "You can return it within 14 days of delivery.\n\nWhen did your order arrive? Tell me the date and I'll work out your last day.\n\nSource: “Returns” — faq.txt, line 17"
-    assert for_email(chat) == "You can return it within 14 days of delivery."
+def test_a_reply_for_mail_has_no_chat_only_lines(engine):
+    """A mail is answered whole: the chat's next question, its source line and "tell me more" are the
+    chat's, and the templates leave them out of the mail's text (no channel cuts another's words)."""
+    waiting = engine.answer("dissoo", "Can I still return the earrings I bought?", today=TODAY)
+    assert "When did your order arrive?" in waiting.text and "Source:" in waiting.text
+    assert "When did your order arrive?" not in waiting.mail_text and "Source:" not in waiting.mail_text
+    assert waiting.mail_text.splitlines()[0] == waiting.text.splitlines()[0]  # the same answer, led the same way
+    answered = engine.answer("dissoo", "which cards do you take?")
+    assert "Source:" in answered.text and "Source:" not in answered.mail_text
+    assert answered.mail_text.splitlines()[0] == answered.text.splitlines()[0]
 
 
 def test_stalled_tracking_is_left_for_a_person(engine, sessions):
