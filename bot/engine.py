@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.ingest import StoreConfig
-from bot.match.decide import Kind, decide
+from bot.match.decide import decide
 from bot.match.escalate import escalation
 from bot.match.extract import SENTENCE_FEATURES, best_sentence, lead_sentences, sentence_evidence
 from bot.match.lexical import repair_typos
@@ -29,7 +29,7 @@ from bot.policy.lexicon import PAYMENT_PATTERNS
 from bot.policy.answers import PolicyAnswer
 from bot.policy.slots import extract_slots
 from bot.policy.spans import count_from_sentence
-from bot.reply import Reply, ReplySource, Texts, render_texts
+from bot.reply import Kind, Reply, ReplySource, Texts, render_texts
 from bot.runtime import StoreRuntime, Stores
 from bot.taught import TaughtPhrasings
 
@@ -105,11 +105,11 @@ class Engine(Stores):
         wants_person = escalation(message)
         if wants_person is not None:
             texts = render_texts("handoff", why=wants_person, store_name=config.name, support_email=config.support_email, website=config.website)
-            return Reply(store, Kind.handoff.value, texts.chat, 0.0, (), (), wants_person.value, mail_text=texts.mail)
+            return Reply(store, Kind.handoff, texts.chat, 0.0, (), (), wants_person.value, mail_text=texts.mail)
         topic, rest = peel_smalltalk(message)
         if topic is not None and not rest:
             texts = render_texts("smalltalk", topic=topic.value, store_name=config.name)
-            return Reply(store, Kind.smalltalk.value, texts.chat, 1.0, (), (), f"small talk: {topic.value}", mail_text=texts.mail)
+            return Reply(store, Kind.smalltalk, texts.chat, 1.0, (), (), f"small talk: {topic.value}", mail_text=texts.mail)
         if pending is not None:
             continued = runtime.responder.answer(rest or message, today, pending)
             if continued is not None:
@@ -295,7 +295,7 @@ class Engine(Stores):
     def suggest(self, store: str, message: str, today: date | None = None, limit: int = 3, learned: dict[str, str | None] | None = None) -> list[Reply]:
         """Up to `limit` replies for an agent: the bot's own answer first, then the next passages it considered."""
         first = self.answer(store, message, today=today, learned=learned)
-        replies = [first] if first.kind not in (Kind.handoff.value, Kind.clarify.value) else []
+        replies = [first] if first.kind not in (Kind.handoff, Kind.clarify) else []
         runtime = self.runtime(store)
         vector = self.encode_asked(runtime, [message])[0]
         retrieval = runtime.retriever.retrieve(message, vector)
@@ -310,7 +310,7 @@ class Engine(Stores):
             texts = render_texts("answer", lead=lead, more=more, title=candidate.chunk.title, citation=candidate.chunk.citation)
             score = round(candidate.probability, 4)
             source = ReplySource.of(candidate.chunk, score)
-            replies.append(Reply(store, Kind.answer.value, texts.chat, score, (source,), (), "another passage the matcher considered", mail_text=texts.mail))
+            replies.append(Reply(store, Kind.answer, texts.chat, score, (source,), (), "another passage the matcher considered", mail_text=texts.mail))
         return replies
 
     def full_answer(self, runtime: StoreRuntime, chunk_id: str) -> Reply | None:
@@ -319,7 +319,7 @@ class Engine(Stores):
             return None
         texts = render_texts("full", text=chunk.text, title=chunk.title, citation=chunk.citation)
         source = ReplySource.of(chunk, 1.0)
-        return Reply(runtime.retriever.store, Kind.answer.value, texts.chat, 1.0, (source,), (), "full text of the last answer", mail_text=texts.mail)
+        return Reply(runtime.retriever.store, Kind.answer, texts.chat, 1.0, (source,), (), "full text of the last answer", mail_text=texts.mail)
 
 
 
@@ -341,16 +341,16 @@ def combine(store: str, config: StoreConfig, parts: list[PartAnswer]) -> Reply:
     """One reply for all the questions in a message, answered in order."""
     if len(parts) == 1:
         part = parts[0]
-        return Reply(store, part.kind.value, part.text, round(part.confidence, 4), part.sources, part.suggestions, part.reason, part.pending, mail_text=part.mail_text)
+        return Reply(store, part.kind, part.text, round(part.confidence, 4), part.sources, part.suggestions, part.reason, part.pending, mail_text=part.mail_text)
     kinds = [p.kind for p in parts]
     kind = next((k for k in (Kind.policy, Kind.answer, Kind.clarify) if k in kinds), Kind.handoff)
     if kind == Kind.handoff:
-        return Reply(store, kind.value, parts[0].text, round(max(p.confidence for p in parts), 4), (), (), "no confident match", mail_text=parts[0].mail_text)
+        return Reply(store, kind, parts[0].text, round(max(p.confidence for p in parts), 4), (), (), "no confident match", mail_text=parts[0].mail_text)
     texts = render_texts("several", parts=parts)
     answered = [p for p in parts if p.kind == kind]
     sources = tuple(dict.fromkeys(s for p in parts for s in p.sources))
     suggestions = tuple(dict.fromkeys(s for p in parts for s in p.suggestions if s != MORE_SUGGESTION))[:3]
     reason = f"{len(answered)} of {len(parts)} questions: {kind.value}"
     pending = next((p.pending for p in parts if p.pending), None)
-    return Reply(store, kind.value, texts.chat, round(min(p.confidence for p in answered), 4), sources, suggestions, reason, pending, mail_text=texts.mail)
+    return Reply(store, kind, texts.chat, round(min(p.confidence for p in answered), 4), sources, suggestions, reason, pending, mail_text=texts.mail)
 

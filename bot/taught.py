@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from bot.match.decide import Kind
-from bot.reply import Handoff, Reply, ReplySource, render_texts
+
+from bot.reply import Handoff, Kind, Reply, ReplySource, render_texts
 from bot.runtime import StoreRuntime
 from bot.text import content_terms, stem
 
@@ -79,13 +79,13 @@ def taught_reply(runtime: StoreRuntime, passage_id: str | None) -> Reply | None:
     config = runtime.config
     if passage_id is None:
         texts = render_texts("handoff", why=Handoff.unanswered, store_name=config.name, support_email=config.support_email, website=config.website)
-        return Reply(runtime.retriever.store, Kind.handoff.value, texts.chat, 0.0, (), (), "marked out of scope by an agent", mail_text=texts.mail)
+        return Reply(runtime.retriever.store, Kind.handoff, texts.chat, 0.0, (), (), "marked out of scope by an agent", mail_text=texts.mail)
     chunk = next((c for c in runtime.retriever.index.chunks if c.id == passage_id), None)
     if chunk is None:
         return None  # the passage changed since the agent attached it: the matcher answers
     texts = render_texts("answer", lead=[chunk.text], more=False, title=chunk.title, citation=chunk.citation)
     source = ReplySource.of(chunk, 1.0)
-    return Reply(runtime.retriever.store, Kind.answer.value, texts.chat, 1.0, (source,), (), "a phrasing an agent attached to this passage", mail_text=texts.mail)
+    return Reply(runtime.retriever.store, Kind.answer, texts.chat, 1.0, (source,), (), "a phrasing an agent attached to this passage", mail_text=texts.mail)
 
 
 def swaps_a_word(message: str, taught: str) -> bool:

@@ -15,7 +15,6 @@ import math
 import re
 from collections.abc import Collection
 from dataclasses import dataclass
-from enum import Enum
 
 from rapidfuzz import fuzz
 
@@ -24,16 +23,8 @@ from bot.match.lexical import LexicalIndex
 from bot.match.offered import unnamed_thing
 from bot.match.retrieval import Candidate, Retrieval
 from bot.match.language import written_in_another_language
-from bot.reply import Handoff
+from bot.reply import Handoff, Kind
 from bot.settings import MatchSettings
-
-
-class Kind(str, Enum):
-    answer = "answer"
-    clarify = "clarify"
-    handoff = "handoff"
-    smalltalk = "smalltalk"
-    policy = "policy"  # computed by a policy calculator, not quoted from a passage
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from bot.policy.intents import CANCEL
 from bot.policy.lexicon import ITEM_KIND_PATTERNS
 from bot.policy.model import StorePolicy
 from bot.policy.answers import refund_words
-from bot.reply import Flag, Reply, render_reply
+from bot.reply import Flag, Kind, Reply, render_reply
 from bot.state import OrderLookup, OrderShown, Waiting
 
 ORDER_INTENT = re.compile(
@@ -169,7 +169,7 @@ class OrderDesk:
         if was_waiting and not gave_something and number and not email and ATTEMPTED_EMAIL.search(message):
             # "bea at example" while the email was asked for: ask again, keep the number.
             text = render_reply("order", lines=["That doesn't look like a complete email address. Could you send it again, like name@example.com?"], ask=None, contact=None)
-            return Reply(self.store, "order", text, 1.0, (), (), "order lookup: details needed", state)
+            return Reply(self.store, Kind.order, text, 1.0, (), (), "order lookup: details needed", state)
         if was_waiting and not gave_something and not ORDER_INTENT.search(message):
             return None  # the shopper moved on to another question
         if not number or not email:
@@ -183,7 +183,7 @@ class OrderDesk:
                 return self.blocked()
             # Both are kept, so correcting either one retries; the reply never says which one was wrong.
             text = render_reply("order", lines=[f"{NOT_FOUND} Please check the order number and the email you placed the order with, and send the right one."], ask=None, contact=self.contact())
-            return Reply(self.store, "order", text, 0.0, (), (), "order lookup: no match", state)
+            return Reply(self.store, Kind.order, text, 0.0, (), (), "order lookup: no match", state)
         return self.describe(order, today, f"{request} {message}" if request and request != message else message)
 
     @staticmethod
@@ -211,7 +211,7 @@ class OrderDesk:
         else:
             question = "Thanks. What's the email address you used for the order?"
         text = render_reply("order", lines=[question], ask=None, contact=None)
-        return Reply(self.store, "order", text, 1.0, (), (), "order lookup: details needed", state)
+        return Reply(self.store, Kind.order, text, 1.0, (), (), "order lookup: details needed", state)
 
     def blocked(self) -> Reply:
         text = render_reply(
@@ -220,7 +220,7 @@ class OrderDesk:
             ask=None,
             contact=None,
         )
-        return Reply(self.store, "handoff", text, 0.0, (), (), "order lookup: too many failed attempts")
+        return Reply(self.store, Kind.handoff, text, 0.0, (), (), "order lookup: too many failed attempts")
 
     def local_date(self, moment: datetime | None) -> date | None:
         if moment is None:
@@ -314,7 +314,7 @@ class OrderDesk:
         context = OrderShown(order.order_number, email_key(order.email))
         late = any(window is not None and window[1] < today for window in estimates)
         flags = frozenset({Flag.late}) if late else frozenset()
-        return Reply(self.store, "order", text, 1.0, (), (), f"order lookup: {order.status}{', late' if late else ''}", context, private, flags)
+        return Reply(self.store, Kind.order, text, 1.0, (), (), f"order lookup: {order.status}{', late' if late else ''}", context, private, flags)
 
     def returnable(self, order: Order, today: date, placed: date | None, delivered: date | None) -> list[str]:
         if not self.policy.returns.windows:

@@ -27,6 +27,17 @@ class ReplySource:
         return cls(chunk.id, chunk.title, score, chunk.citation, chunk.source, chunk.first_line, chunk.last_line)
 
 
+class Kind(StrEnum):
+    """What a reply is, which each channel acts on (the mail gate, the agents' inbox, analytics)."""
+
+    answer = "answer"  # quoted from a passage of the store's pages
+    policy = "policy"  # computed by a policy calculator, not quoted from a passage
+    order = "order"  # about the shopper's own order (the order desk)
+    clarify = "clarify"  # "did you mean…": rival passages offered
+    handoff = "handoff"  # a person takes it
+    smalltalk = "smalltalk"
+
+
 class Flag(StrEnum):
     """What a reply's reader (the mail gate, an agent) must know beyond its kind, set where it is
     known and read as a type: a reworded reply never changes where it goes."""
@@ -48,7 +59,7 @@ class Handoff(StrEnum):
 @dataclass(frozen=True, slots=True)
 class Reply:
     store: str
-    kind: str  # answer | policy | order | clarify | handoff | smalltalk
+    kind: Kind
     text: str
     confidence: float
     sources: tuple[ReplySource, ...]
