@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 import numpy as np
 from rapidfuzz import fuzz, process
 
-
 from bot.reply import Handoff, Kind, Reply, ReplySource, render_texts
 from bot.runtime import StoreRuntime
 from bot.text import content_terms, stem
