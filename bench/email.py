@@ -23,7 +23,7 @@ from bot.db import session_factory, upgrade_database
 from bot.email.decide import EmailRules
 from bot.email.responder import process_mail
 from bot.engine import Engine
-from bot.evaluation import judge, read_cases
+from bot.evaluation import case_today, judge, read_cases
 from bot.index import build_store_index, load_embedder
 from bot.settings import MatchSettings, get_settings, packaged_model_path
 
@@ -46,7 +46,7 @@ def main() -> None:
             rows = []
             for case in cases:
                 result = judge(engine, case)
-                reply = engine.answer(case.store, case.question, today=case.today)
+                reply = engine.answer(case.store, case.question, today=case_today(engine, case))
                 sendable = reply.kind in ("answer", "policy") and reply.pending is None
                 right = result.outcome == "correct"
                 rows.append((sendable, reply.confidence, right, case.expect != "handoff"))

@@ -44,7 +44,7 @@ def main() -> None:
     dated = [c for store in STORES for c in read_cases(ROOT / "tests" / "eval" / "dates" / f"{store}.jsonl")]
     plain = [c for store in STORES for c in read_cases(ROOT / "tests" / "eval" / f"{store}.jsonl")]
     for store in STORES:
-        engine.answer(store, "can I return the ring I got on March 3?")
+        engine.answer(store, "can I return the ring I got on March 3?", today=store_today("UTC"))
     policy_ms, overhead_ms, reply_ms, encode_ms = [], [], [], []
     for _ in range(PASSES):
         for case in dated:

@@ -33,7 +33,7 @@ import numpy as np
 
 from bot.db import session_factory, upgrade_database
 from bot.engine import Engine, spelled_out
-from bot.evaluation import CaseResult, EvalCase, ask_by_chat, evaluate, expected_phrases, read_cases, squash
+from bot.evaluation import case_today, CaseResult, EvalCase, ask_by_chat, evaluate, expected_phrases, read_cases, squash
 from bot.index import Embedder, load_embedder
 from bot.ingest.documents import DOCUMENT_SUFFIXES
 from bot.settings import MatchSettings, packaged_model_path
@@ -99,7 +99,7 @@ def print_latency(half: str, engine: Engine, embedder: Embedder) -> None:
         started = time.perf_counter()
         embedder.encode([case.question])
         encoded = time.perf_counter()
-        engine.answer(case.store, case.question, today=case.today)
+        engine.answer(case.store, case.question, today=case_today(engine, case))
         encode_ms.append((encoded - started) * 1000)
         reply_ms.append((time.perf_counter() - encoded) * 1000)
     ratio = statistics.median(reply_ms) / statistics.median(encode_ms)

@@ -23,7 +23,6 @@ from bot.match.retrieval import Candidate, Retrieval, check_features
 from bot.match.smalltalk import peel_smalltalk
 from bot.match.exemplars import asks_for_a_date, date_gate_inputs
 from bot.text import squash
-from bot.policy.calendar import store_today
 from bot.policy.intents import Intent, Pending, repair_policy_words
 from bot.policy.lexicon import PAYMENT_PATTERNS
 from bot.policy.answers import PolicyAnswer
@@ -83,18 +82,17 @@ class Engine(Stores):
         self,
         store: str,
         message: str,
-        today: date | None = None,
+        today: date,
         last_source_id: str | None = None,
         pending: Pending | None = None,
         learned: dict[str, str | None] | None = None,
     ) -> Reply:
-        """`today` is the date policy answers count from (default: today in the store's
-        timezone). `last_source_id` is what this session was last answered from, so
+        """`today` is the date policy answers count from: the channel's, read at its edge (the
+        engine never reads the clock). `last_source_id` is what this session was last answered from, so
         "tell me more" can open it; `pending` is a policy question waiting for this turn;
         `learned` maps phrasings agents taught (phrase_key -> passage id, None = out of scope)."""
         runtime = self.runtime(store)
         config = runtime.config
-        today = today or store_today(config.timezone)
         taught = self._taught.by_wording(runtime, message, learned or {})
         if taught is not None:
             return taught
@@ -292,7 +290,7 @@ class Engine(Stores):
             settings.whole_passage_words,
         )
 
-    def suggest(self, store: str, message: str, today: date | None = None, limit: int = 3, learned: dict[str, str | None] | None = None) -> list[Reply]:
+    def suggest(self, store: str, message: str, today: date, limit: int = 3, learned: dict[str, str | None] | None = None) -> list[Reply]:
         """Up to `limit` replies for an agent: the bot's own answer first, then the next passages it considered."""
         first = self.answer(store, message, today=today, learned=learned)
         replies = [first] if first.kind not in (Kind.handoff, Kind.clarify) else []

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.conversations import chat
 from bot.engine import Engine
 from bot.errors import BadKnowledge
+from bot.policy.calendar import store_today
 from bot.reply import Reply
 from bot.text import squash
 
@@ -92,9 +93,14 @@ def judge(engine: Engine, case: EvalCase, ask: Callable[[EvalCase], Reply] | Non
     """`ask` is the path the question takes (default: the engine alone; a benchmark of the
     public interface passes the chat turn, order routing included)."""
     started = time.perf_counter()
-    reply = ask(case) if ask else engine.answer(case.store, case.question, today=case.today)
+    reply = ask(case) if ask else engine.answer(case.store, case.question, today=case_today(engine, case))
     latency = (time.perf_counter() - started) * 1000
     return grade(engine, case, reply, latency)
+
+
+def case_today(engine: Engine, case: EvalCase) -> date:
+    """The row's own day, or the store's today (the harness is the edge that reads the clock)."""
+    return case.today or store_today(engine.store_config(case.store).timezone)
 
 
 def grade(engine: Engine, case: EvalCase, reply: Reply, latency: float) -> CaseResult:
@@ -142,8 +148,9 @@ def ask_by_chat(engine: Engine, sessions: sessionmaker[Session]) -> Callable[[Ev
 def evaluate(engine: Engine, cases: list[EvalCase], ask: Callable[[EvalCase], Reply] | None = None) -> dict[str, StoreScore]:
     # Load each store (and the model) before the clock starts: latency is per reply, not start-up.
     for store in dict.fromkeys(case.store for case in cases):
-        engine.answer(store, "can I return the ring I got on March 3?")
-        engine.answer(store, "how long does shipping take?")
+        today = store_today(engine.store_config(store).timezone)
+        engine.answer(store, "can I return the ring I got on March 3?", today=today)
+        engine.answer(store, "how long does shipping take?", today=today)
     scores: dict[str, StoreScore] = defaultdict(StoreScore)
     for case in cases:
         scores[case.store].results.append(judge(engine, case, ask))

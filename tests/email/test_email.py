@@ -351,7 +351,7 @@ def test_a_reply_for_mail_has_no_chat_only_lines(engine):
     assert "When did your order arrive?" in waiting.text and "Source:" in waiting.text
     assert "When did your order arrive?" not in waiting.mail_text and "Source:" not in waiting.mail_text
     assert waiting.mail_text.splitlines()[0] == waiting.text.splitlines()[0]  # the same answer, led the same way
-    answered = engine.answer("dissoo", "which cards do you take?")
+    answered = engine.answer("dissoo", "which cards do you take?", today=TODAY)
     assert "Source:" in answered.text and "Source:" not in answered.mail_text
     assert answered.mail_text.splitlines()[0] == answered.text.splitlines()[0]
 

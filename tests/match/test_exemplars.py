@@ -15,6 +15,8 @@ from bot.match.exemplars import COMPUTED_FILE, LOOKUP_FILE, TOPICS_FILE, BadExem
 from bot.policy.timeline_reading import REFUND_TOPIC, TIMED_TOPICS
 from bot.settings import packaged_model_path
 
+TODAY = date(2026, 11, 25)  # the day these replies are worked out on (the engine never reads the clock)
+
 REAL = Path(__file__).parents[1] / "eval" / "real"
 
 # A pasted page that lost its questions: no sentence shares a word with the shoppers' questions below.
@@ -63,7 +65,7 @@ def test_what_a_sentence_of_a_page_states(exemplars, sentence, topic):
 def test_a_question_finds_the_sentence_about_its_topic_with_no_word_in_common(store_folder, tmp_path):
     """MiniLM alone puts "which carriers do u use" far from "USPS, UPS, or FedEx"; exemplars bridge it."""
     engine = Engine(store_folder(BIKE_SHOP), tmp_path / "index", packaged_model_path())
-    reply = engine.answer("acme", "which carriers do u use")
+    reply = engine.answer("acme", "which carriers do u use", today=TODAY)
     assert reply.kind == "answer" and "FedEx" in reply.text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import os
 import shutil
 import threading
@@ -15,6 +17,8 @@ from bot.api.app import create_app
 from bot.settings import Settings
 from tests.conftest import KNOWLEDGE, free_port
 
+TODAY = date(2026, 11, 25)  # the day these replies are worked out on (the engine never reads the clock)
+
 CHROMIUM = "/usr/bin/chromium"
 AGENT_PASSWORD = "correct horse battery staple"
 
@@ -25,7 +29,7 @@ def live_server(built_index: Path, tmp_path_factory: pytest.TempPathFactory, eng
     settings = Settings(knowledge_dir=KNOWLEDGE, index_dir=built_index, database_url=f"sqlite:///{database}", agent_password=AGENT_PASSWORD)
     app = create_app(settings, engine)
     for store in engine.stores():
-        engine.answer(store, "hello")  # each store loaded before the browser waits on it (under a second alone; more on a busy CI machine)
+        engine.answer(store, "hello", today=TODAY)  # each store loaded before the browser waits on it (under a second alone; more on a busy CI machine)
     started = threading.Event()
 
     class Server(uvicorn.Server):
