@@ -264,10 +264,10 @@ class Engine(Stores):
         encode = self.embedder_for(runtime.config).encode
         return self._taught.by_meaning(runtime, message, vector, learned, self.match_settings.learned_min_similarity, encode)
 
-    def reload(self, store: str) -> None:
-        """Serve a rebuilt index from the next question on; its taught phrasings are encoded afresh."""
-        super().reload(store)
+    def _load(self, store: str) -> StoreRuntime:
+        """A store loaded (again: reloaded, or a new build published) encodes its taught phrasings afresh."""
         self._taught.forget(store)
+        return super()._load(store)
 
     def answering_sentence(self, runtime: StoreRuntime, retrieval: Retrieval, cited: set[str], question: str) -> str | None:
         """The best answering sentence of the highest-ranked cited passage, by the fitted sentence scorer."""

@@ -9,12 +9,14 @@ loads every store before it listens: bot/api/app.py), never inside a shopper's q
 
 from __future__ import annotations
 
+import logging
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Self
 
-from bot.index import Embedder, StoreIndex, build_store_index, index_status, load_embedder, load_store_index
+from bot.index import Embedder, StoreIndex, build_store_index, index_status, load_embedder, load_store_index, published_build
+from bot.errors import FaqbotError
 from bot.ingest import Chunk, StoreConfig, list_stores, load_store_config
 from bot.ingest.curation import CURATION_FILE
 from bot.ingest.knowledge import store_dir
@@ -32,6 +34,8 @@ from bot.reply import ReplySource
 from bot.settings import MatchSettings, Settings
 from bot.text import words
 
+log = logging.getLogger("faqbot.stores")
+
 
 @dataclass(frozen=True)
 class StoreRuntime:
@@ -46,6 +50,7 @@ class StoreRuntime:
     responder: PolicyResponder
     citations: dict[int, ReplySource]  # id(fact) -> the passage its source words are in
     reply_from: str | None = None  # store.toml's support_email: the only address mail is sent from (one read off the page is shown, never sent from)
+    build: str | None = None  # the index build loaded (what CURRENT named): another published since is loaded instead
 
 
 
@@ -84,12 +89,23 @@ class Stores:
         return self.runtime(store).config
 
     def runtime(self, store: str) -> StoreRuntime:
+        """The store as loaded, or loaded anew when a build was published since (by `faqbot build`
+        in another process, say): every worker serves it from its next question, without a restart.
+        A published build that cannot be served (another model) leaves the loaded one serving."""
         runtime = self._runtimes.get(store)
-        if runtime is not None:
+        if runtime is not None and runtime.build == published_build(self.index_dir, store):
             return runtime
         with self._lock:
-            if store not in self._runtimes:
+            runtime = self._runtimes.get(store)
+            if runtime is not None and runtime.build == published_build(self.index_dir, store):
+                return runtime
+            try:
                 self._runtimes[store] = self._load(store)
+            except FaqbotError as exc:
+                if runtime is None:
+                    raise
+                log.warning("store %s: the published index is not served (%s); the loaded one still is", store, exc)
+                self._runtimes[store] = replace(runtime, build=published_build(self.index_dir, store))  # not retried each question
             return self._runtimes[store]
 
     def _load(self, store: str) -> StoreRuntime:
@@ -97,6 +113,7 @@ class Stores:
         embedder = self.embedder_for(config)
         if self.build_stale and index_status(self.knowledge_dir, self.index_dir, store, embedder) != "fresh":
             build_store_index(self.knowledge_dir, self.index_dir, store, embedder)
+        published = published_build(self.index_dir, store)  # read before loading: a build published meanwhile is loaded next time
         index = load_store_index(self.knowledge_dir, self.index_dir, store, embedder)
         exemplars = understanding(embedder, self.index_dir)
         folder = store_dir(self.knowledge_dir, store)
@@ -136,6 +153,7 @@ class Stores:
             responder,
             citations,
             reply_from,
+            published,
         )
 
     def page_policy(self, store: str) -> StorePolicy:

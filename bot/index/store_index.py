@@ -204,6 +204,15 @@ def write_json(path: Path, value: object) -> None:
     path.write_text(json.dumps(value, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def published_build(index_dir: Path, store: str) -> str | None:
+    """The build CURRENT names now (one small read): a process serving the store compares it with
+    the build it loaded, so a build published by `faqbot build` in another process is picked up."""
+    try:
+        return (index_dir / store / CURRENT).read_text().strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
 def current_build(index_dir: Path, store: str) -> Path:
     pointer = index_dir / store / CURRENT
     try:

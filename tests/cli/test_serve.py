@@ -55,3 +55,43 @@ def test_two_workers_answer_on_one_port_and_share_a_conversation(two_workers):
     ]
     assert all(a["session_id"] == first["session_id"] for a in answers)
     assert "2026" in answers[0]["reply"]  # the waiting question was finished, by whichever worker took it
+
+
+PAGE = "Returns\nHow do I return an item?\nEmail us within 30 days of delivery.\nShipping\nWe ship to the US and Canada.\n"
+
+
+def test_a_build_published_while_serving_is_answered_by_every_worker_without_a_restart(store_folder, tmp_path):
+    knowledge, index = store_folder(PAGE, extra='support_email = "help@acme.test"\n'), tmp_path / "index"
+    folders = ["--knowledge", str(knowledge), "--index", str(index)]
+    port = free_port()
+    env = {**os.environ, "FAQBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'faqbot.db'}", "FAQBOT_LOG_LEVEL": "warning"}
+    process = subprocess.Popen([str(FAQBOT), "serve", "--workers", "2", "--port", str(port), *folders], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"faqbot serve exited: {process.stderr.read().decode()[-2000:]}")
+            try:
+                if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+
+        def replies() -> list[str]:
+            """40 questions, each on a new connection: the kernel spreads them over both workers."""
+            return [
+                httpx.post(f"{url}/v1/chat", json={"store": "acme", "message": "Which cards do you take?"}, headers={"Connection": "close"}).json()["reply"]
+                for _ in range(40)
+            ]
+
+        assert not any("Visa" in reply for reply in replies())
+        (knowledge / "acme" / "faq.txt").write_text(PAGE + "Payment\nWhich cards do you take?\nWe accept Visa and Mastercard.\n")
+        built = subprocess.run([str(FAQBOT), "build", *folders], env=env, capture_output=True, text=True, timeout=300)
+        assert built.returncode == 0, built.stderr
+        assert all("Visa" in reply for reply in replies())
+        workers = {httpx.get(f"{url}/healthz", headers={"Connection": "close"}).json()["worker"] for _ in range(40)}
+        assert len(workers) == 2  # both were serving (and so both answered some of the 40)
+    finally:
+        process.terminate()
+        process.wait(30)

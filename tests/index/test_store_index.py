@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from bot.errors import IndexNotReady
 from bot.index import build_store_index, index_status, load_embedder, load_store_index
 from bot.settings import packaged_model_path
 
+TODAY = date(2026, 11, 25)
 PAGE = "Returns\nHow do I return an item?\nEmail us within 30 days of delivery.\nShipping\nWe ship to the US and Canada.\n"
 
 
@@ -55,3 +58,23 @@ def test_a_crash_mid_build_leaves_the_old_index_serving(store_folder, tmp_path, 
         build_store_index(knowledge_dir, index_dir, "acme", embedder)
     (knowledge_dir / "acme" / "faq.txt").write_text(PAGE)  # the sources the old build was made from
     assert load_store_index(knowledge_dir, index_dir, "acme", embedder).manifest.chunk_count == 2
+
+
+def test_a_build_published_by_another_process_is_served_from_the_next_question(store_folder, tmp_path, embedder):
+    """A serving engine (it never builds: build_stale=False, as each worker) picks up a build that
+    `faqbot build` published, without a restart; a published build it cannot serve leaves the
+    loaded one serving."""
+    from bot.engine import Engine
+    from bot.settings import MatchSettings
+
+    knowledge_dir, index_dir = store_folder(PAGE), tmp_path / "index"
+    build_store_index(knowledge_dir, index_dir, "acme", embedder)
+    serving = Engine(knowledge_dir, index_dir, packaged_model_path(), MatchSettings(), build_stale=False)
+    asked = "Which cards do you take?"
+    assert serving.answer("acme", asked, today=TODAY).kind == "handoff"
+    (knowledge_dir / "acme" / "faq.txt").write_text(PAGE + "Payment\nWhich cards do you take?\nWe accept Visa and Mastercard.\n")
+    build_store_index(knowledge_dir, index_dir, "acme", embedder)  # as `faqbot build` does, from another process
+    assert "Visa" in serving.answer("acme", asked, today=TODAY).text
+    (knowledge_dir / "acme" / "faq.txt").write_text(PAGE + "Payment\nWhich cards do you take?\nWe accept Visa, Mastercard and PayPal.\n")
+    (index_dir / "acme" / "CURRENT").write_text("build-that-is-not-there\n")  # published, but not servable
+    assert "Visa" in serving.answer("acme", asked, today=TODAY).text
