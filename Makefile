@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make run PORT=8080` serves the demo on another port.
+PORT ?= 8000
 STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -26,7 +28,7 @@ build: install
 run: build
 	$(BIN)/faqbot db upgrade
 	for store in sessori dissoo stelladot; do $(BIN)/faqbot orders import --store $$store knowledge/$$store/demo-orders.csv; done
-	$(BIN)/faqbot serve --host 127.0.0.1 --port 8000
+	$(BIN)/faqbot serve --host 127.0.0.1 --port $(PORT)
 
 test: install
 	$(BIN)/python -m pytest -q

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -118,7 +119,8 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         upgrade_database(settings.database_url)
     engine = engine or Engine.from_settings(settings)
     sessions = session_factory(settings.database_url)
-    app = FastAPI(title="faqbot", version="0.1.0", description="Answers each store's shoppers from that store's own FAQ.")
+    # FastAPIOffline: the docs pages load Swagger UI and ReDoc from files the package ships, so /docs works with no network.
+    app = FastAPIOffline(title="faqbot", version="0.1.0", description="Answers each store's shoppers from that store's own FAQ.")
     app.state.engine = engine
     limiter = make_limiter(settings.chat_rate_limit_per_minute, settings.redis_url)
     secret = settings.secret_key or hashlib.sha256(f"faqbot-agent:{settings.agent_password or 'open'}".encode()).hexdigest()

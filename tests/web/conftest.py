@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import os
 import shutil
 import threading
+from datetime import date
 from collections.abc import Iterator
 from pathlib import Path
 

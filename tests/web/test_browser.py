@@ -161,3 +161,21 @@ def test_agent_console_from_sign_in_to_teaching_a_phrasing(page, live_server):
 
     ask(widget, phrasing)
     expect(widget.locator(".msg.bot").last).to_contain_text("gift box")
+
+
+def test_the_api_docs_render_with_no_network(page, live_server):
+    """/docs loads Swagger UI from the server's own files: every request off the server is refused here."""
+    refused = []
+
+    def only_the_server(route):
+        if route.request.url.startswith(live_server):
+            route.continue_()
+        else:
+            refused.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", only_the_server)
+    page.goto(f"{live_server}/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("faqbot")
+    expect(page.get_by_text("/v1/chat", exact=True).first).to_be_visible()
+    assert refused == []
