@@ -55,15 +55,19 @@ def build(
                 if settings.encoder != "torch" and not has_export(model, settings.encoder_cache, settings.encoder):
                     typer.echo(f"exporting the encoder to ONNX ({settings.encoder}, once per model, under {settings.encoder_cache}) ...", err=True)
                 embedder = load_embedder(model, backend=settings.encoder, exports=settings.encoder_cache)
-                task = progress.add_task(f"embedding {name}", total=None)
+                # The bar counts the texts to encode once they are known (unchanged ones are reused, not counted).
+                task = progress.add_task(f"{name}: texts encoded", total=None, visible=False)
                 result = build_store_index(
                     settings.knowledge_dir, settings.index_dir, name, embedder, force=force,
-                    on_progress=lambda done, total, task=task: progress.update(task, completed=done, total=total or 1),
+                    on_progress=lambda done, total, task=task: progress.update(task, completed=done, total=total, visible=total > 0),
                 )
                 understanding(embedder, settings.index_dir)  # the exemplars' vectors, kept beside the indexes
                 progress.remove_task(task)
-                state = f"built {result.chunk_count} chunks in {result.seconds:.1f}s" if result.rebuilt else "up to date"
-                typer.echo(f"{name}: {state}")
+                if result.rebuilt:
+                    state = f"built {result.chunk_count} chunks in {result.seconds:.2f}s ({result.embedded} texts encoded, {result.reused} unchanged reused)"
+                else:
+                    state = "up to date"
+                print(f"{name}: {state}", flush=True)  # sys.stdout, which the live bar redirects above itself (click's echo bypasses it)
                 for warning in result.warnings:
                     typer.echo(f"{name}: warning: {warning}", err=True)
     except FaqbotError as exc:

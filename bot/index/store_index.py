@@ -94,6 +94,8 @@ class BuildResult:
     chunk_count: int
     seconds: float
     warnings: tuple[str, ...]
+    embedded: int = 0  # texts (questions, passages, sentences) encoded by this build
+    reused: int = 0  # ... taken from the last build's vectors (unchanged text, same model)
 
 
 def chunk_keys(chunk: Chunk) -> list[tuple[str, bool]]:
@@ -120,7 +122,9 @@ def build_store_index(
     keys = [(position, text, is_question) for position, chunk in enumerate(knowledge.chunks) for text, is_question in chunk_keys(chunk)]
     sentences = [sentence for chunk in knowledge.chunks for sentence in chunk.sentences]
     texts = list(dict.fromkeys([text for _, text, _ in keys] + sentences))
-    vectors = embed_with_reuse(texts, embedder, reusable_vectors(index_dir, store, embedder), on_progress)
+    known = reusable_vectors(index_dir, store, embedder)
+    vectors = embed_with_reuse(texts, embedder, known, on_progress)
+    reused = sum(text in known for text in texts)
 
     key_vectors = np.stack([vectors[text] for _, text, _ in keys])
     faiss_index = faiss.IndexFlatIP(embedder.dimension)
@@ -156,7 +160,7 @@ def build_store_index(
     pointer.write_text(build.name + "\n")
     os.replace(pointer, store_root / CURRENT)
     prune_old_builds(store_root, keep=build.name)
-    return BuildResult(store, True, len(knowledge.chunks), time.perf_counter() - started, knowledge.warnings)
+    return BuildResult(store, True, len(knowledge.chunks), time.perf_counter() - started, knowledge.warnings, len(texts) - reused, reused)
 
 
 def embed_with_reuse(
