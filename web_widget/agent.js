@@ -8,6 +8,20 @@
     (children || []).forEach(function (c) { node.appendChild(c); });
     return node;
   }
+  // Inline SVG icons in the text's colour (an emoji is an empty box without an emoji font).
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var THUMB_UP = "M2 10h4v11H2zM8 21h9.2a2 2 0 0 0 2-1.6l1.7-7.6A2 2 0 0 0 19 9.4h-5.3l.9-4.3A1.9 1.9 0 0 0 11.3 3.6L8 9.8z";
+  function icon(d, flipped) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    [["viewBox", "0 0 24 24"], ["width", "18"], ["height", "18"], ["aria-hidden", "true"], ["focusable", "false"]]
+      .forEach(function (pair) { svg.setAttribute(pair[0], pair[1]); });
+    if (flipped) svg.setAttribute("transform", "rotate(180)");
+    var path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", d);
+    path.setAttribute("fill", "currentColor");
+    svg.appendChild(path);
+    return svg;
+  }
   function api(method, path, body) {
     return fetch(path, { method: method, headers: { "content-type": "application/json" }, credentials: "same-origin", body: body ? JSON.stringify(body) : undefined })
       .then(function (r) { return r.json().then(function (data) { if (!r.ok) throw new Error((data.error && data.error.message) || r.status); return data; }); });
@@ -69,8 +83,8 @@
     copy.addEventListener("click", function () {
       (navigator.clipboard ? navigator.clipboard.writeText(s.reply) : Promise.reject()).then(function () { status.textContent = "Copied."; }, function () { status.textContent = "Select the text to copy it."; });
     });
-    var up = el("button", { type: "button", class: "secondary", "aria-label": "Good reply", text: "👍" });
-    var down = el("button", { type: "button", class: "secondary", "aria-label": "Bad reply", text: "👎" });
+    var up = el("button", { type: "button", class: "secondary", "aria-label": "Good reply" }, [icon(THUMB_UP, false)]);
+    var down = el("button", { type: "button", class: "secondary", "aria-label": "Bad reply" }, [icon(THUMB_UP, true)]);
     var edit = el("button", { type: "button", class: "secondary", text: "I sent an edited version" });
     up.addEventListener("click", function () { send("up"); });
     down.addEventListener("click", function () { send("down"); });

@@ -35,6 +35,21 @@
     return node;
   }
 
+  // Icons are inline SVG paths, drawn in the text's colour: an emoji renders as an empty box where
+  // no emoji font is installed.
+  var SVG_NS = "http://www.w3.org/2000/svg";
+  var CHAT_ICON = "M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H9.5L4 22v-4a2 2 0 0 1-2-2V5a2 2 0 0 1 2-2z";
+  function icon(d) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    [["viewBox", "0 0 24 24"], ["width", "20"], ["height", "20"], ["aria-hidden", "true"], ["focusable", "false"], ["class", "icon"]]
+      .forEach(function (pair) { svg.setAttribute(pair[0], pair[1]); });
+    var path = document.createElementNS(SVG_NS, "path");
+    path.setAttribute("d", d);
+    path.setAttribute("fill", "currentColor");
+    svg.appendChild(path);
+    return svg;
+  }
+
   // Text with links: http(s) URLs and email addresses only; everything else stays text.
   var LINK = /(https?:\/\/[^\s<>"')\]]+[^\s<>"')\].,;:!?])|([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)/g;
   function linkify(text) {
@@ -56,11 +71,12 @@
   var root = host.attachShadow({ mode: "open" });
   root.appendChild(el("link", { rel: "stylesheet", href: base + "/widget.css" }));
   var launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "faqbot-panel", "aria-label": "Chat with us" }, [
-    el("span", { "aria-hidden": "true", text: "💬" }), el("span", { class: "launcher-label", text: "Help" }),
+    icon(CHAT_ICON), el("span", { class: "launcher-label", text: "Help" }),
   ]);
   var title = el("h2", { id: "faqbot-title", text: "Help" });
   var close = el("button", { class: "close", type: "button", "aria-label": "Close chat", text: "×" });
-  var log = el("div", { class: "messages", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation" });
+  // tabindex 0: the conversation scrolls, so a keyboard must be able to reach it and scroll it (WCAG 2.1.1).
+  var log = el("div", { class: "messages", role: "log", "aria-live": "polite", "aria-relevant": "additions", "aria-label": "Conversation", tabindex: "0" });
   var typing = el("div", { class: "typing", hidden: "" }, [el("span", { class: "dots", "aria-hidden": "true", text: "•••" }), el("span", { class: "sr", text: "The assistant is typing" })]);
   var chips = el("div", { class: "chips", role: "group", "aria-label": "Suggestions" });
   var input = el("textarea", { rows: "2", "aria-label": "Your message", placeholder: "Ask a question… (Enter to send)", maxlength: "2000" });

@@ -179,3 +179,16 @@ def test_the_api_docs_render_with_no_network(page, live_server):
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("faqbot")
     expect(page.get_by_text("/v1/chat", exact=True).first).to_be_visible()
     assert refused == []
+
+
+def test_icons_are_drawn_not_emoji_and_the_conversation_is_reachable_by_keyboard(page, live_server):
+    """An emoji is an empty box where no emoji font is installed; the scrolling conversation must be
+    reachable (and so scrollable) by keyboard (axe: scrollable-region-focusable)."""
+    page.goto(f"{live_server}/demo/dissoo")
+    launcher = page.locator("#faqbot-widget").get_by_role("button", name=re.compile("Chat with"))
+    expect(launcher.locator("svg")).to_have_count(1)
+    assert not re.search(r"[\U0001F300-\U0001FAFF]", launcher.inner_text())
+    widget = open_widget(page, live_server)
+    log = widget.get_by_role("log", name="Conversation")
+    log.focus()
+    expect(log).to_be_focused()
