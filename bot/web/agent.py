@@ -43,6 +43,13 @@ class AgentAuthRequired(FaqbotError):
         super().__init__("sign in to the agents' console first (POST /v1/agent/login with the agent password)")
 
 
+class WrongPassword(FaqbotError):
+    code, http_status = "wrong_password", 401
+
+    def __init__(self) -> None:
+        super().__init__("that is not the agent password")
+
+
 class ConsoleClosed(FaqbotError):
     code, http_status = "console_closed", 403
 
@@ -170,7 +177,9 @@ def agent_router(
         if password is None and not open_here(request):
             raise ConsoleClosed()
         stores = [(store, engine.store_config(store).name) for store in engine.stores()]
-        return page("agent.html", stores=stores, signed_in=signed_in(request, None))
+        inside = signed_in(request, None)
+        # "Sign out" only where there is a sign-in: a console open without a password has none.
+        return page("agent.html", stores=stores, signed_in=inside, sign_out=inside and password is not None)
 
     @router.post("/v1/agent/login")
     def login(body: Login, request: Request, response: Response) -> dict:
@@ -179,7 +188,7 @@ def agent_router(
                 raise ConsoleClosed()
             return {"signed_in": True}
         if not check_password(request, body.password):
-            raise AgentAuthRequired()
+            raise WrongPassword()
         session_id = secrets.token_urlsafe(24)
         with sessions() as db:
             db.add(AgentSession(id=session_id))

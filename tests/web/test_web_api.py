@@ -105,11 +105,21 @@ def test_console_api_needs_sign_in(client, method, path, body):
 
 
 def test_sign_in_sets_a_session_cookie(client):
-    assert client.post("/v1/agent/login", json={"password": "wrong"}).status_code == 401
+    wrong = client.post("/v1/agent/login", json={"password": "wrong"})
+    assert wrong.status_code == 401 and wrong.json()["error"] == {"code": "wrong_password", "message": "that is not the agent password"}
     assert client.post("/v1/agent/login", json={"password": "s3cret"}).status_code == 200
     assert client.get("/v1/agent/inbox?store=dissoo").status_code == 200  # the cookie carries the session
     client.post("/v1/agent/logout")
     assert client.get("/v1/agent/inbox?store=dissoo").status_code == 401
+
+
+def test_sign_out_is_offered_only_where_there_is_a_sign_in(client, settings, engine):
+    open_console = TestClient(create_app(settings, engine, public=False), raise_server_exceptions=False)  # no password: nothing to sign out of
+    page = open_console.get("/agent").text
+    assert 'id="logout"' not in page and 'id="login"' not in page and 'id="inbox"' in page  # the console itself, open
+    assert 'id="logout"' not in client.get("/agent").text and 'id="login"' in client.get("/agent").text
+    client.post("/v1/agent/login", json={"password": "s3cret"})
+    assert 'id="logout"' in client.get("/agent").text
 
 
 def test_no_password_opens_the_console_only_on_loopback(settings, engine):
