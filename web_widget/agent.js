@@ -97,10 +97,11 @@
       wrapper.appendChild(save);
       area.focus();
     });
-    var wrapper = el("article", { class: "suggestion", "aria-label": "Suggestion " + (i + 1) }, [
+    // A reply the bot would not send itself is marked: read it against the question before using it.
+    var unsure = s.sure ? [] : [el("p", { class: "unsure", text: "Low confidence: check that it answers the question before you use it." })];
+    var wrapper = el("article", { class: "suggestion" + (s.sure ? "" : " unsure-suggestion"), "aria-label": "Suggestion " + (i + 1) }, [
       el("p", { class: "meta", text: "Suggestion " + (i + 1) + " · " + s.kind + " · confidence " + s.confidence.toFixed(2) }),
-      reply, sources, copy, up, down, edit, status,
-    ]);
+    ].concat(unsure, [reply, sources, copy, up, down, edit, status]));
     return wrapper;
   }
 

@@ -99,6 +99,7 @@ class Suggestion(BaseModel):
     reply: str
     confidence: float
     sources: list[SourceText]
+    sure: bool  # the bot would send it itself (a computed or order reply, or an answer at the answer threshold); else check it first
 
 
 class FeedbackIn(BaseModel):
@@ -219,7 +220,8 @@ def agent_router(
             for source in reply.sources:
                 chunk = engine.passage(body.store, source.id)
                 sources.append(SourceText(id=source.id, title=source.title, score=source.score, citation=source.citation, text=chunk.text if chunk else ""))
-            out.append(Suggestion(kind=reply.kind, reply=reply.text, confidence=reply.confidence, sources=sources))
+            sure = reply.kind in ("policy", "order") or (reply.kind == "answer" and reply.confidence >= engine.match_settings.answer_min_confidence)
+            out.append(Suggestion(kind=reply.kind, reply=reply.text, confidence=reply.confidence, sources=sources, sure=sure))
         return out
 
     @router.post("/v1/feedback", dependencies=[Agent])

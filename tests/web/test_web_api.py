@@ -138,6 +138,15 @@ def test_suggest_gives_up_to_three_replies_with_sources(client):
     assert len({s["sources"][0]["id"] for s in suggestions}) == len(suggestions)
 
 
+def test_a_suggestion_the_bot_would_not_send_itself_is_marked_unsure(client):
+    def suggested(message: str) -> list[dict]:
+        return client.post("/v1/suggest", json={"store": "dissoo", "message": message}, headers={"Authorization": "Bearer s3cret"}).json()
+
+    assert suggested("which cards do you take?")[0]["sure"] is True
+    unrelated = suggested("Can you recommend a good pizza place nearby?")  # the page answers no such thing
+    assert unrelated and not any(s["sure"] for s in unrelated)
+
+
 def test_a_taught_phrasing_is_used_from_the_next_question_on(client):
     auth = {"Authorization": "Bearer s3cret"}
     asked = client.post("/v1/chat", json={"store": "dissoo", "message": "ribbon and bow option?"}).json()
