@@ -114,8 +114,14 @@
       list.textContent = "";
       if (!items.length) list.appendChild(el("li", { text: "Nothing waiting." }));
       items.forEach(function (item) {
-        var select = el("select", { "aria-label": "FAQ entry for “" + item.message + "”" }, passages.map(function (p) { return el("option", { value: p.id, text: p.title }); }));
-        var attach = el("button", { type: "button", text: "Attach as phrasing" });
+        // No entry is chosen for the agent: the likely ones (by meaning) come first, then every entry.
+        var choose = el("option", { value: "", text: "Choose the entry that answers it…" });
+        var likely = el("optgroup", { label: "Likely" }, (item.proposed || []).map(function (p) { return el("option", { value: p.id, text: p.title }); }));
+        var every = el("optgroup", { label: "All entries" }, passages.map(function (p) { return el("option", { value: p.id, text: p.title }); }));
+        var select = el("select", { "aria-label": "FAQ entry for “" + item.message + "”" }, [choose, likely, every]);
+        select.value = "";
+        var attach = el("button", { type: "button", text: "Attach as phrasing", disabled: "disabled" });
+        select.addEventListener("change", function () { attach.disabled = !select.value; });
         var outOfScope = el("button", { type: "button", class: "secondary", text: "Out of scope" });
         var status = el("span", { class: "saved", role: "status" });
         function teach(passageId) {

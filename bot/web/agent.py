@@ -268,7 +268,28 @@ def agent_router(
             group["kinds"][kind] += 1
             group["last_seen"] = max(group["last_seen"], created)
         ranked = sorted(groups.values(), key=lambda g: (-g["count"], str(g["last_seen"])), reverse=False)[:limit]
-        return [{"message": g["message"], "count": g["count"], "kind": g["kinds"].most_common(1)[0][0], "last_seen": str(g["last_seen"])} for g in ranked]
+        proposed = likely_entries(store, [g["message"] for g in ranked])
+        return [
+            {"message": g["message"], "count": g["count"], "kind": g["kinds"].most_common(1)[0][0], "last_seen": str(g["last_seen"]), "proposed": likely}
+            for g, likely in zip(ranked, proposed, strict=True)
+        ]
+
+    def likely_entries(store: str, messages: list[str], per_message: int = 3) -> list[list[dict]]:
+        """For each message, the passages retrieval ranks first (distinct passages, best first): what an
+        agent most likely attaches it to, proposed instead of a default that attaches blindly."""
+        if not messages:
+            return []
+        runtime = engine.runtime(store)
+        found = []
+        for message, vector in zip(messages, engine.encode_asked(runtime, messages), strict=True):
+            seen: dict[str, dict] = {}
+            for candidate in runtime.retriever.retrieve(message, vector).candidates:
+                if candidate.chunk.passage_id not in seen:
+                    seen[candidate.chunk.passage_id] = {"id": candidate.chunk.id, "title": candidate.chunk.title}
+                if len(seen) == per_message:
+                    break
+            found.append(list(seen.values()))
+        return found
 
     @router.get("/v1/agent/drafts", dependencies=[Agent])
     def drafts(store: str, limit: int = Query(50, ge=1, le=1000)) -> list[dict]:

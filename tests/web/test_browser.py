@@ -152,6 +152,8 @@ def test_agent_console_from_sign_in_to_teaching_a_phrasing(page, live_server):
     page.get_by_role("tab", name="Inbox").click()
     item = page.locator("#inbox-list li", has_text=phrasing)
     expect(item).to_be_visible()
+    expect(item.get_by_role("button", name="Attach as phrasing")).to_be_disabled()  # nothing is chosen for the agent
+    expect(item.locator("optgroup[label='Likely'] option")).to_have_count(3)  # retrieval's best guesses first, then every entry
     item.get_by_role("combobox").select_option(label="Can I get gift box packaging?")
     item.get_by_role("button", name="Attach as phrasing").click()
     expect(item.get_by_role("status")).to_have_text("Attached.")
