@@ -137,6 +137,11 @@
   }
 
   // Email drafts: what the auto-responder left for a person.
+  // A moment as the agent reads it, in their own time zone ("25 Nov 2026, 09:34").
+  function when(iso) {
+    var moment = new Date(iso);
+    return isNaN(moment) ? iso : moment.toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+  }
   function loadDrafts() {
     var list = $("drafts-list");
     list.textContent = "Loading…";
@@ -147,8 +152,8 @@
         var draft = el("textarea", { rows: "6", "aria-label": "Draft reply to " + d.sender });
         draft.value = d.draft;
         list.appendChild(el("li", {}, [
-          el("strong", { text: d.subject || "(no subject)" }), el("span", { class: "meta", text: " — from " + d.sender + ", " + d.received_at }),
-          el("p", { class: "meta", text: "Why a person: " + d.reason }), draft,
+          el("strong", { text: d.subject || "(no subject)" }), el("span", { class: "meta", text: " — from " + d.sender + ", " + when(d.received_at) }),
+          el("p", { class: "meta", text: "Left for a person: " + d.reason }), draft,
         ]));
       });
     }).catch(function (e) { list.textContent = "Error: " + e.message; });

@@ -162,7 +162,7 @@ def decide_and_write(engine: Engine, db: Session, store: str, mail: InboundMail,
         if instructions.kind in ("answer", "policy"):
             draft = f"{config.name}'s instructions for a damaged or wrong item:\n{instructions.mail_text or instructions.text}\n\n{draft}"
     if escalation:
-        return held(f"a person takes it: {escalation}")
+        return held(escalation)
     unsure = [p for p in parts if not p.sure]
     if unsure:
         return held(f"not sure of {len(unsure)} of {len(parts)} question(s): {unsure[0].why}")

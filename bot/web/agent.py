@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
@@ -92,6 +92,13 @@ class SourceText(BaseModel):
     score: float
     citation: str
     text: str
+
+
+def iso_utc(moment: datetime) -> str:
+    """ISO 8601 in UTC to the second ("2026-11-25T14:34:52Z"): the console shows it in the agent's own
+    time. SQLite hands back naive datetimes; they were stored in UTC."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Suggestion(BaseModel):
@@ -300,7 +307,7 @@ def agent_router(
                 select(InboundMail).where(InboundMail.store == store, InboundMail.decision.in_(("draft", "error"))).order_by(InboundMail.id.desc()).limit(limit)
             ).all()
             return [
-                {"id": r.id, "sender": r.sender, "subject": r.subject, "received_at": str(r.received_at), "reason": r.reason, "questions": r.questions, "draft": r.reply_text or ""}
+                {"id": r.id, "sender": r.sender, "subject": r.subject, "received_at": iso_utc(r.received_at), "reason": r.reason, "questions": r.questions, "draft": r.reply_text or ""}
                 for r in rows
             ]
 

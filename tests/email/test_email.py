@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import email
 import queue
+import re
 import smtplib
 from datetime import date
 from email import policy
@@ -279,6 +280,7 @@ def test_drafts_show_in_the_agents_console(engine, sessions, settings):
     client = TestClient(create_app(settings.model_copy(update={"agent_password": "pw"}), engine))
     drafts = client.get("/v1/agent/drafts?store=dissoo", headers={"Authorization": "Bearer pw"}).json()
     assert drafts[0]["sender"] == "kim@example.com" and "chargeback" in drafts[0]["reason"] and "Canada" in drafts[0]["draft"]
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", drafts[0]["received_at"])  # to the second, in UTC: the console shows it in the agent's time
 
 
 def test_a_phrasing_agents_taught_answers_mail_too(engine, sessions):
