@@ -234,6 +234,30 @@ def orders_import(
     typer.echo(f"{store}: {result.summary}")
 
 
+@orders_app.command("unlock")
+def orders_unlock(
+    store: Annotated[str, typer.Option("--store", help="store id")],
+    client: Annotated[Optional[str], typer.Option("--client", help="only this client address's failed lookups (default: all of the store's)")] = None,
+    knowledge: KnowledgeOpt = None,
+) -> None:
+    """Lift an order-lookup lockout: failed lookups stop counting (a demo locked out by its own tries)."""
+    from bot.db import session_factory, upgrade_database
+    from bot.ingest import load_store_config
+    from bot.ingest.knowledge import store_dir
+    from bot.orders.lookup import forgive_failures
+
+    settings = settings_with(knowledge)
+    try:
+        load_store_config(store_dir(settings.knowledge_dir, store))  # unknown store -> a clear error
+        upgrade_database(settings.database_url)
+        with session_factory(settings.database_url)() as db:
+            cleared = forgive_failures(db, store, client)
+            db.commit()
+    except FaqbotError as exc:
+        fail(exc)
+    typer.echo(f"{store}: {cleared} failed lookup(s) cleared; order lookups are open again")
+
+
 @policy_app.command("draft")
 def policy_draft(
     store: Annotated[str, typer.Option("--store", help="store id")],

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from bot.db import LookupAttempt, Order, utcnow
@@ -90,6 +90,16 @@ def failures(db: Session, store: str, session_id: str, client: str | None, limit
             )
         )
     return max(in_session or 0, from_client or 0)
+
+
+def forgive_failures(db: Session, store: str, client: str | None = None) -> int:
+    """Lift a lockout: the store's failed lookups (or one client address's) no longer count. For an
+    operator whose own tries locked a demo or a support desk out (every shopper on one address looks
+    alike to the per-client count). Returns how many were cleared."""
+    condition = (LookupAttempt.store == store) & LookupAttempt.succeeded.is_(False)
+    if client:
+        condition = condition & (LookupAttempt.client == client)
+    return db.execute(delete(LookupAttempt).where(condition)).rowcount or 0
 
 
 def candidates(db: Session, store: str, number: str) -> list[Order]:

@@ -112,6 +112,27 @@ def test_failures_from_one_client_address_count_across_sessions(client):
     assert blocked["kind"] == "handoff"
 
 
+def test_an_operator_lifts_a_lockout_with_faqbot_orders_unlock(client, settings, monkeypatch):
+    """A demo on loopback is one client address: its own wrong tries lock every shopper out for the
+    window. `faqbot orders unlock` clears the failed lookups; the right pair then finds the order."""
+    from typer.testing import CliRunner
+
+    from bot.cli.app import app
+    from bot.settings import get_settings
+
+    for n in range(5):
+        say(client, "dissoo", f"where is order DS-70{n}0? bea@example.com")
+    assert say(client, "dissoo", "where is order DS-2002? bea@example.com")["kind"] == "handoff"
+    monkeypatch.setenv("FAQBOT_DATABASE_URL", settings.database_url)
+    get_settings.cache_clear()
+    try:
+        unlocked = CliRunner().invoke(app, ["orders", "unlock", "--store", "dissoo", "--knowledge", str(settings.knowledge_dir)])
+    finally:
+        get_settings.cache_clear()
+    assert unlocked.exit_code == 0 and "dissoo: 5 failed lookup(s) cleared" in unlocked.output, unlocked.output
+    assert "FedEx" in say(client, "dissoo", "where is order DS-2002? bea@example.com")["reply"]
+
+
 def test_records_keep_no_full_email_or_tracking_number(client, settings):
     body = say(client, "dissoo", "where is order DS-2002? bea@example.com")
     with session_factory(settings.database_url)() as db:
