@@ -54,6 +54,7 @@
   }
   tabs.forEach(function (t) { $("tab-" + t).addEventListener("click", function () { show(t); }); });
   store.addEventListener("change", function () { $("suggestions").textContent = ""; if (!$("inbox").hidden) loadInbox(); if (!$("analytics").hidden) loadAnalytics(); });
+  $("range").addEventListener("change", loadAnalytics);
 
   // Suggested replies with copy and feedback.
   $("suggest-button").addEventListener("click", function () {
@@ -161,39 +162,66 @@
 
   // Analytics: a stacked bar per day (answered / policy / clarify / handoff / other), drawn as SVG.
   var COLOURS = { answer: "#2e7d32", policy: "#1565c0", order: "#6a1b9a", clarify: "#f9a825", handoff: "#c62828", smalltalk: "#78909c" };
+  var LABELS = { answer: "answered", policy: "computed", order: "order", clarify: "clarified", handoff: "handed off", smalltalk: "small talk" };
+  function swatch(colour) {
+    var svg = document.createElementNS(SVG_NS, "svg");
+    svg.setAttribute("width", "12"); svg.setAttribute("height", "12"); svg.setAttribute("aria-hidden", "true");
+    var rect = document.createElementNS(SVG_NS, "rect");
+    rect.setAttribute("width", "12"); rect.setAttribute("height", "12"); rect.setAttribute("fill", colour);
+    svg.appendChild(rect);
+    return svg;
+  }
+  function svgText(x, y, text, anchor) {
+    var node = document.createElementNS(SVG_NS, "text");
+    node.setAttribute("x", x); node.setAttribute("y", y); node.setAttribute("font-size", "11");
+    if (anchor) node.setAttribute("text-anchor", anchor);
+    node.textContent = text;
+    return node;
+  }
+  // Questions per day by outcome: every day of the chosen range on the axis, a scale, a legend.
   function loadAnalytics() {
-    api("GET", "/v1/agent/analytics?store=" + store.value).then(function (data) {
+    var days = $("range").value;
+    api("GET", "/v1/agent/analytics?store=" + store.value + "&days=" + days).then(function (data) {
       var chart = $("chart");
       chart.textContent = "";
-      var ns = "http://www.w3.org/2000/svg";
-      var width = Math.max(320, data.days.length * 44 + 40), height = 180;
+      chart.setAttribute("aria-label", "Questions per day by outcome, last " + days + " days: " + data.total + " in all");
+      var legend = $("legend"); legend.textContent = "";
+      Object.keys(COLOURS).forEach(function (kind) { legend.appendChild(el("li", {}, [swatch(COLOURS[kind]), el("span", { text: " " + LABELS[kind] })])); });
+      var step = data.days.length > 31 ? 10 : data.days.length > 14 ? 22 : 44, bar = Math.max(6, step - 8), left = 40;
+      var width = Math.max(320, data.days.length * step + left + 10), height = 180;
       var max = Math.max.apply(null, data.days.map(function (d) { return d.total; }).concat([1]));
-      var svg = document.createElementNS(ns, "svg");
+      var svg = document.createElementNS(SVG_NS, "svg");
       svg.setAttribute("width", width); svg.setAttribute("height", height + 30); svg.setAttribute("viewBox", "0 0 " + width + " " + (height + 30));
+      var axis = document.createElementNS(SVG_NS, "path");
+      axis.setAttribute("d", "M" + (left - 4) + " 10V" + height + "H" + (width - 4));
+      axis.setAttribute("stroke", "#555"); axis.setAttribute("fill", "none");
+      svg.appendChild(axis);
+      svg.appendChild(svgText(left - 8, 14, String(max), "end"));
+      svg.appendChild(svgText(left - 8, height, "0", "end"));
+      var every = Math.ceil(data.days.length / 12);  // at most about twelve dates under the axis
       data.days.forEach(function (day, i) {
-        var y = height;
+        var y = height, x = left + i * step;
         Object.keys(COLOURS).forEach(function (kind) {
           var n = day[kind] || 0;
           if (!n) return;
           var h = (n / max) * (height - 10);
-          var rect = document.createElementNS(ns, "rect");
-          rect.setAttribute("x", 30 + i * 44); rect.setAttribute("y", y - h); rect.setAttribute("width", 30); rect.setAttribute("height", h);
+          var rect = document.createElementNS(SVG_NS, "rect");
+          rect.setAttribute("x", x); rect.setAttribute("y", y - h); rect.setAttribute("width", bar); rect.setAttribute("height", h);
           rect.setAttribute("fill", COLOURS[kind]);
-          var title = document.createElementNS(ns, "title"); title.textContent = day.date + ": " + n + " " + kind; rect.appendChild(title);
+          var title = document.createElementNS(SVG_NS, "title"); title.textContent = day.date + ": " + n + " " + LABELS[kind]; rect.appendChild(title);
           svg.appendChild(rect);
           y -= h;
         });
-        var label = document.createElementNS(ns, "text");
-        label.setAttribute("x", 30 + i * 44); label.setAttribute("y", height + 16); label.textContent = day.date.slice(5);
-        svg.appendChild(label);
+        if (i % every === 0) svg.appendChild(svgText(x, height + 16, day.date.slice(5)));
       });
       chart.appendChild(svg);
       var shares = $("shares"); shares.textContent = "";
       Object.keys(data.shares).forEach(function (kind) {
-        shares.appendChild(el("li", { text: kind + ": " + Math.round(data.shares[kind] * 100) + "%" }));
+        shares.appendChild(el("li", { text: (LABELS[kind] || kind) + ": " + Math.round(data.shares[kind] * 100) + "%" }));
       });
       var topics = $("topics"); topics.textContent = "";
       data.top_topics.forEach(function (t) { topics.appendChild(el("li", { text: t.title + " (" + t.count + ")" })); });
     }).catch(function (e) { $("chart").textContent = "Error: " + e.message; });
   }
+
 })();

@@ -94,6 +94,12 @@ class SourceText(BaseModel):
     text: str
 
 
+def range_days(since: datetime, days: int) -> list[str]:
+    """The UTC dates from `since` to today, as ISO strings (the last `days` days and today)."""
+    first = since.astimezone(UTC).date()
+    return [(first + timedelta(days=n)).isoformat() for n in range(days + 1)]
+
+
 def iso_utc(moment: datetime) -> str:
     """ISO 8601 in UTC to the second ("2026-11-25T14:34:52Z"): the console shows it in the agent's own
     time. SQLite hands back naive datetimes; they were stored in UTC."""
@@ -345,13 +351,14 @@ def agent_router(
         shares: Counter = Counter()
         topics: Counter = Counter()
         for kind, sources, created in rows:
-            per_day[created.date().isoformat()][kind] += 1
+            per_day[(created if created.tzinfo else created.replace(tzinfo=UTC)).astimezone(UTC).date().isoformat()][kind] += 1
             shares[kind] += 1
             if sources:
                 topics[sources[0]["title"]] += 1
         total = sum(shares.values())
         return {
-            "days": [{"date": day, **counts, "total": sum(counts.values())} for day, counts in sorted(per_day.items())],
+            # Every day of the range, quiet ones too: a chart's days are its axis.
+            "days": [{"date": day, **per_day.get(day, {}), "total": sum(per_day.get(day, {}).values())} for day in range_days(since, days)],
             "shares": {kind: round(count / total, 4) for kind, count in shares.items()} if total else {},
             "total": total,
             "top_topics": [{"title": title, "count": count} for title, count in topics.most_common(8)],

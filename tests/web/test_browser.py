@@ -160,6 +160,11 @@ def test_agent_console_from_sign_in_to_teaching_a_phrasing(page, live_server):
 
     page.get_by_role("tab", name="Analytics").click()
     expect(page.locator("#chart svg rect").first).to_be_attached()
+    expect(page.locator("#legend li")).to_have_count(6)
+    expect(page.locator("#legend")).to_contain_text("handed off")
+    page.get_by_label("Range").select_option(label="Last 30 days")
+    expect(page.locator("#chart")).to_have_attribute("aria-label", re.compile("last 30 days"))
+    page.screenshot(path=str(DOCS / "agent-analytics.png"), full_page=True)
 
     ask(widget, phrasing)
     expect(widget.locator(".msg.bot").last).to_contain_text("gift box")

@@ -164,6 +164,18 @@ def test_a_taught_phrasing_is_used_from_the_next_question_on(client):
     assert client.post("/v1/chat", json={"store": "dissoo", "message": "ribbon and bow option?"}).json()["kind"] == "handoff"
 
 
+def test_analytics_has_every_day_of_the_range_on_its_axis(client):
+    auth = {"Authorization": "Bearer s3cret"}
+    client.post("/v1/chat", json={"store": "dissoo", "message": "which cards do you take?"})
+    client.post("/v1/chat", json={"store": "dissoo", "message": "Can you recommend a good pizza place nearby?"})
+    data = client.get("/v1/agent/analytics?store=dissoo&days=7", headers=auth).json()
+    dates = [d["date"] for d in data["days"]]
+    assert len(dates) == 8 and dates == sorted(dates) and len(set(dates)) == 8  # the last 7 days and today, quiet ones too
+    today = data["days"][-1]
+    assert today["total"] >= 2 and today.get("answer", 0) >= 1 and today.get("handoff", 0) >= 1
+    assert sum(d["total"] for d in data["days"]) == data["total"]
+
+
 def test_pages_carry_security_headers_and_load_nothing_from_elsewhere(client):
     for path in ("/", "/demo/sessori", "/agent"):
         response = client.get(path)
