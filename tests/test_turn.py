@@ -127,7 +127,7 @@ def test_a_mail_is_routed_as_the_chat_routes_the_same_words(seeded, engine, subj
     ("message", "kind", "says"),
     [
         ("What payment methods do you accept?", "answer", "Visa"),
-        ("Can I still return the earrings I bought?", "policy", "When did your order arrive?"),
+        ("Can I still return the earrings I bought?", "policy", "within 30 days of delivery"),
         ("Where is my order?", "order", "order number"),
         ("Where is my order DS-2002? bea@example.com", "order", "FedEx"),  # an agent sees the order the customer names
     ],
@@ -140,4 +140,5 @@ def test_an_agents_first_suggestion_is_the_reply_the_chat_gives(seeded, engine, 
     assert suggested.status_code == 200, suggested.text
     first = suggested.json()[0]
     assert first["kind"] == kind and says in first["reply"]
-    assert by_chat_api(seeded, engine, [message])[0] == (first["kind"], first["reply"])
+    chat_kind, chat_reply = by_chat_api(seeded, engine, [message])[0]
+    assert chat_kind == first["kind"] and chat_reply.splitlines()[0] == first["reply"].splitlines()[0]  # the same reply (the agent's without chat-only lines)

@@ -234,7 +234,9 @@ def agent_router(
                 chunk = engine.passage(body.store, source.id)
                 sources.append(SourceText(id=source.id, title=source.title, score=source.score, citation=source.citation, text=chunk.text if chunk else ""))
             sure = reply.kind in ("policy", "order") or (reply.kind == "answer" and reply.confidence >= engine.match_settings.answer_min_confidence)
-            out.append(Suggestion(kind=reply.kind, reply=reply.text, confidence=reply.confidence, sources=sources, sure=sure))
+            # The words an agent copies into a reply: the mail's (no chat-only "tell me more" or source line;
+            # the sources are listed beside it).
+            out.append(Suggestion(kind=reply.kind, reply=reply.mail_text or reply.text, confidence=reply.confidence, sources=sources, sure=sure))
         return out
 
     @router.post("/v1/feedback", dependencies=[Agent])
