@@ -142,3 +142,24 @@ def test_an_agents_first_suggestion_is_the_reply_the_chat_gives(seeded, engine, 
     assert first["kind"] == kind and says in first["reply"]
     chat_kind, chat_reply = by_chat_api(seeded, engine, [message])[0]
     assert chat_kind == first["kind"] and chat_reply.splitlines()[0] == first["reply"].splitlines()[0]  # the same reply (the agent's without chat-only lines)
+
+
+@pytest.mark.parametrize(
+    ("subject", "line", "says"),
+    [
+        ("a question", "What payment methods do you accept?", "Visa"),  # a store question: the page's answer
+        ("order status", "Has DS-2002 shipped?", "FedEx"),  # the sender's own order: its status
+    ],
+)
+def test_faqbot_email_reply_answers_as_the_turn_routes(seeded, monkeypatch, subject, line, says):
+    """The same routing through the command a mail hook pipes each message into."""
+    for name, value in {"FAQBOT_DATABASE_URL": seeded.database_url, "FAQBOT_INDEX_DIR": str(seeded.index_dir), "FAQBOT_KNOWLEDGE_DIR": str(KNOWLEDGE)}.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        raw = MAIL.format(subject=subject, line=line, n=f"cli-{abs(hash(line))}").encode()
+        replied = CliRunner().invoke(app, ["email", "reply", "--store", "dissoo", "--today", TODAY], input=raw)
+    finally:
+        get_settings.cache_clear()
+    assert replied.exit_code == 0, replied.output
+    assert says in replied.stdout

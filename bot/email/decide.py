@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from bot.email.parse import InboundMail
+from bot.state import Waiting
 
 ROBOT_SENDER = re.compile(
     r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|noreply|bounces?|notifications?|owner-[^@]*|[^@]*-request)([+.-][^@]*)?@", re.I
@@ -91,7 +92,7 @@ OWN_DEADLINE = re.compile(
 )
 
 
-def unanswered_reason(kind: str, confidence: float, pending: dict | None, rules: EmailRules, question: str) -> str | None:
+def unanswered_reason(kind: str, confidence: float, pending: Waiting | None, rules: EmailRules, question: str) -> str | None:
     """Why one question's answer may not go out on its own; None when it may.
 
     A computed policy answer that still asks for the customer's date has not answered their own
