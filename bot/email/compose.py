@@ -59,7 +59,7 @@ def compose(mail: InboundMail, parts: list[AnsweredPart], config: StoreConfig) -
     if not config.support_email:
         raise ValueError(f"{config.name} has no support_email to reply from")
     values = {
-        "name": mail.sender_name.split(" ")[0] if mail.sender_name and "@" not in mail.sender_name else "",
+        "name": first_name(mail),
         "store_name": config.name,
         "parts": [{"question": p.question, "text": p.text, "links": page_links(p, config)} for p in parts],
         "support_email": config.support_email,
@@ -80,6 +80,32 @@ def compose(mail: InboundMail, parts: list[AnsweredPart], config: StoreConfig) -
     return message
 
 
-def draft_text(parts: list[AnsweredPart]) -> str:
-    """What an agent starts from: each question with the bot's answer and, when unsure, why."""
-    return "\n\n".join(f"Q: {p.question}\n{p.text}" + (f"\n[not sent: {p.why}]" if p.why else "") for p in parts)
+ANSWERING_KINDS = ("answer", "policy", "order")  # a hand-off's or a "did you mean"'s words are the chat's, not a reply
+
+
+def draft_text(mail: InboundMail, parts: list[AnsweredPart], config: StoreConfig, instructions: str | None = None, sorry: bool = False) -> str:
+    """What an agent starts from, shaped as the reply a person sends after a glance: a greeting, an
+    apology when the mail is a complaint or about a damaged item, the store's instructions once,
+    each question with the bot's answer (marked when it was not sure) or a gap for the agent's own,
+    and a sign-off. Never the chat's hand-off ("email our team at …") to someone who did."""
+    values = {
+        "name": first_name(mail),
+        "store_name": config.name,
+        "sorry": sorry,
+        "instructions": instructions,
+        "parts": [
+            {
+                "question": p.question,
+                "text": p.text if p.kind in ANSWERING_KINDS else "",
+                "check": p.why,
+            }
+            for p in parts
+            if not (instructions and p.kind in ANSWERING_KINDS and instructions in p.text)  # the instructions say it once
+        ],
+    }
+    return templates().get_template("email_draft.txt.j2").render(**values).strip()
+
+
+def first_name(mail: InboundMail) -> str:
+    """"Ann" from "Ann Lee <ann@…>"; nothing from a bare address."""
+    return mail.sender_name.split(" ")[0] if mail.sender_name and "@" not in mail.sender_name else ""

@@ -151,16 +151,19 @@ def decide_and_write(engine: Engine, db: Session, store: str, mail: InboundMail,
     if questions is None:
         return MailOutcome("draft", f"more than {rules.max_questions} questions: a person answers them all", draft="")
     parts = answer_parts(engine, db, store, mail, questions, today, rules)
-    draft = draft_text(parts)
+    escalation = escalation_reason(mail.text, mail.subject)
+    instructions = None
+    if escalation == DEFECT:
+        given = engine.answer(store, DEFECT_QUESTION, today=today)
+        if given.kind in ("answer", "policy"):
+            instructions = given.mail_text or given.text
+    # An apology where the mail is a complaint or a damaged item (whose instructions, when the page has them, begin with one).
+    sorry = escalation in ("complaint", "chargeback", "legal threat") or (escalation == DEFECT and instructions is None)
+    draft = draft_text(mail, parts, config, instructions, sorry=sorry)
 
     def held(reason: str) -> MailOutcome:
         return MailOutcome("draft", reason, draft=draft, parts=parts)
 
-    escalation = escalation_reason(mail.text, mail.subject)
-    if escalation == DEFECT:
-        instructions = engine.answer(store, DEFECT_QUESTION, today=today)
-        if instructions.kind in ("answer", "policy"):
-            draft = f"{config.name}'s instructions for a damaged or wrong item:\n{instructions.mail_text or instructions.text}\n\n{draft}"
     if escalation:
         return held(escalation)
     unsure = [p for p in parts if not p.sure]

@@ -119,9 +119,18 @@ def test_the_record_masks_the_tracking_number_the_reply_shows(engine, sessions):
     assert "FedEx" in stored and "771234567890" not in stored
 
 
-def test_a_damaged_item_draft_starts_with_the_stores_defect_instructions(engine, sessions):
-    outcome = run(engine, sessions, "damaged_item.eml")
-    assert outcome.draft.startswith("Dissoo's instructions for a damaged or wrong item:") and "pictures" in outcome.draft
+def test_a_damaged_item_draft_is_a_reply_with_the_stores_instructions_once(engine, sessions):
+    """A draft is what a person sends after a glance: a greeting, the store's own instructions for
+    a damaged item (once, though the customer's question asks for them too), a sign-off."""
+    draft = run(engine, sessions, "damaged_item.eml").draft
+    assert draft.startswith("Hello Wen,\n\nThank you for writing to Dissoo.") and draft.endswith("Dissoo customer care")
+    assert "pictures" in draft and draft.count("Policy:") == 1 and "Q:" not in draft
+
+
+def test_a_complaint_draft_apologises_and_leaves_the_unanswered_to_the_agent(engine, sessions):
+    draft = run(engine, sessions, "complaint.eml").draft
+    assert draft.startswith("Hello Kim,") and "I'm sorry about the trouble with your order." in draft
+    assert '[your answer to "' in draft and "Please email our team" not in draft  # never the chat's hand-off to someone who wrote in
 
 
 def test_reply_headers_thread_and_mark_it_automatic(engine, sessions):
