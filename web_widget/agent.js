@@ -150,11 +150,22 @@
       list.textContent = "";
       if (!items.length) list.appendChild(el("li", { text: "No drafts waiting." }));
       items.forEach(function (d) {
-        var draft = el("textarea", { rows: "6", "aria-label": "Draft reply to " + d.sender });
+        var draft = el("textarea", { rows: "10", "aria-label": "Draft reply to " + d.sender });
         draft.value = d.draft;
+        var send = el("button", { type: "button", text: "Send" });
+        var discard = el("button", { type: "button", class: "secondary", text: "Discard" });
+        var status = el("span", { class: "saved", role: "status" });
+        function act(action, body, done) {
+          send.disabled = discard.disabled = true;
+          api("POST", "/v1/agent/drafts/" + d.id + "/" + action, body)
+            .then(function () { status.textContent = done; draft.disabled = true; })
+            .catch(function (e) { status.textContent = "Not " + (action === "send" ? "sent" : "discarded") + ": " + e.message; send.disabled = discard.disabled = false; });
+        }
+        send.addEventListener("click", function () { act("send", { store: store.value, text: draft.value }, "Sent to " + d.sender + "."); });
+        discard.addEventListener("click", function () { act("discard", { store: store.value }, "Discarded."); });
         list.appendChild(el("li", {}, [
           el("strong", { text: d.subject || "(no subject)" }), el("span", { class: "meta", text: " — from " + d.sender + ", " + when(d.received_at) }),
-          el("p", { class: "meta", text: "Left for a person: " + d.reason }), draft,
+          el("p", { class: "meta", text: "Left for a person: " + d.reason }), draft, el("br"), send, discard, status,
         ]));
       });
     }).catch(function (e) { list.textContent = "Error: " + e.message; });

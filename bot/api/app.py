@@ -142,7 +142,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)  # added last: runs first
     app.include_router(pages_router(engine, settings.widget_dir))
     sign_ins = (make_limiter(SIGN_INS_PER_CLIENT, settings.redis_url), make_limiter(SIGN_INS_PER_ACCOUNT, settings.redis_url))
-    app.include_router(agent_router(engine, sessions, settings.agent_password, secret, console_open=not public, limiters=sign_ins))
+    app.include_router(agent_router(engine, sessions, settings.agent_password, secret, console_open=not public, limiters=sign_ins, relay=settings.email_relay))
 
     @app.exception_handler(FaqbotError)
     async def on_faqbot_error(_: Request, exc: FaqbotError) -> JSONResponse:

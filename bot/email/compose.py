@@ -109,3 +109,20 @@ def draft_text(mail: InboundMail, parts: list[AnsweredPart], config: StoreConfig
 def first_name(mail: InboundMail) -> str:
     """"Ann" from "Ann Lee <ann@…>"; nothing from a bare address."""
     return mail.sender_name.split(" ")[0] if mail.sender_name and "@" not in mail.sender_name else ""
+
+
+def person_reply(mail: InboundMail, text: str, config: StoreConfig, sender: str) -> EmailMessage:
+    """A reply an agent wrote (or approved) in the console: threaded under the customer's mail like
+    the automatic ones, but sent by a person, so not marked Auto-Submitted. `sender`: the store's
+    own address (store.toml's support_email)."""
+    message = EmailMessage()
+    message["From"] = formataddr((config.name, sender))
+    message["To"] = mail.reply_to or mail.sender
+    message["Subject"] = reply_subject(mail.subject)
+    if mail.message_id:
+        message["In-Reply-To"] = mail.message_id
+        message["References"] = f"{mail.references} {mail.message_id}" if mail.references else mail.message_id
+    message["Message-ID"] = make_msgid(domain=sender.split("@")[-1])
+    message["Date"] = formatdate(localtime=False, usegmt=True)
+    message.set_content(text)
+    return message

@@ -57,3 +57,11 @@ def record_unsent(db: Session, record_id: int, problem: str) -> None:
     if record is not None:
         record.decision, record.reason = "draft", f"reply not sent: {problem}"[:2000]
         db.commit()
+
+
+def record_agent_decision(db: Session, record_id: int, decision: str, text: str | None) -> None:
+    """An agent sent a draft (as they edited it) or discarded it: it leaves the drafts, kept as it went out."""
+    record = db.get(InboundRecord, record_id)
+    record.decision = decision
+    if text is not None:
+        record.reply_text = text

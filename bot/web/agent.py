@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import smtplib
 from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
@@ -23,6 +24,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clean import Day, Text
 from bot.db import AgentSession, Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for, utcnow
+from bot.email.compose import person_reply
+from bot.email.parse import read_message
+from bot.email.smtp import send_via_relay
+from bot.email.store import record_agent_decision
 from bot.engine import Engine
 from bot.policy.calendar import store_today
 from bot.taught import phrase_key
@@ -107,6 +112,22 @@ def iso_utc(moment: datetime) -> str:
     return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+class DraftIn(BaseModel):
+    store: Text
+    text: Text = Field(default="", max_length=20000)  # the reply as the agent edited it (send); unused by discard
+
+
+class DraftNotFound(FaqbotError):
+    code, http_status = "draft_not_found", 404
+
+    def __init__(self, draft_id: int) -> None:
+        super().__init__(f"no draft {draft_id} waiting for this store (sent, discarded, or another store's)")
+
+
+class CannotSend(FaqbotError):
+    code, http_status = "cannot_send", 409
+
+
 class Suggestion(BaseModel):
     kind: str
     reply: str
@@ -131,9 +152,16 @@ class PhrasingIn(BaseModel):
 
 
 def agent_router(
-    engine: Engine, sessions: sessionmaker[Session], password: str | None, secret: str, console_open: bool, limiters: tuple[RateLimiter, RateLimiter]
+    engine: Engine,
+    sessions: sessionmaker[Session],
+    password: str | None,
+    secret: str,
+    console_open: bool,
+    limiters: tuple[RateLimiter, RateLimiter],
+    relay: str | None = None,
 ) -> APIRouter:
-    """`limiters`: wrong passwords per client address and for the account (shared by workers through Redis)."""
+    """`limiters`: wrong passwords per client address and for the account (shared by workers through Redis);
+    `relay`: "HOST:PORT" a draft an agent approves is sent through (settings.email_relay; None: not sent from here)."""
     router = APIRouter()
     signer = URLSafeTimedSerializer(secret, salt="faqbot-agent")
     per_client, per_account = limiters
@@ -318,6 +346,40 @@ def agent_router(
                 {"id": r.id, "sender": r.sender, "subject": r.subject, "received_at": iso_utc(r.received_at), "reason": r.reason, "questions": r.questions, "draft": r.reply_text or ""}
                 for r in rows
             ]
+
+    def waiting_draft(db: Session, store: str, draft_id: int) -> InboundMail:
+        record = db.get(InboundMail, draft_id)
+        if record is None or record.store != store or record.decision not in ("draft", "error"):
+            raise DraftNotFound(draft_id)
+        return record
+
+    @router.post("/v1/agent/drafts/{draft_id}/send", dependencies=[Agent])
+    def send_draft(draft_id: int, body: DraftIn) -> dict:
+        """Send a draft as the agent edited it, threaded under the customer's mail, through the relay."""
+        config = engine.store_config(body.store)
+        reply_from = engine.runtime(body.store).reply_from
+        if relay is None or reply_from is None:
+            raise CannotSend("set FAQBOT_EMAIL_RELAY (HOST:PORT)" if relay is None else "the store has no support_email in store.toml to send from")
+        with sessions() as db:
+            record = waiting_draft(db, body.store, draft_id)
+            message = person_reply(read_message(record.raw), body.text, config, reply_from)
+            host, _, port = relay.rpartition(":")
+            try:
+                send_via_relay(message, (host, int(port)))
+            except (OSError, smtplib.SMTPException) as exc:
+                raise CannotSend(f"the relay {relay} refused it: {exc}") from None
+            record_agent_decision(db, record.id, "sent", body.text)
+            db.commit()
+        return {"sent": True, "to": message["To"]}
+
+    @router.post("/v1/agent/drafts/{draft_id}/discard", dependencies=[Agent])
+    def discard_draft(draft_id: int, body: DraftIn) -> dict:
+        """Nothing to send (answered another way, or spam a person recognised): the draft leaves the list, the mail stays recorded."""
+        engine.store_config(body.store)
+        with sessions() as db:
+            record_agent_decision(db, waiting_draft(db, body.store, draft_id).id, "discarded", None)
+            db.commit()
+        return {"discarded": True}
 
     @router.get("/v1/agent/passages", dependencies=[Agent])
     def passages(store: str) -> list[dict]:

@@ -409,3 +409,41 @@ def test_mail_is_sent_only_from_the_address_store_toml_names(store_folder, tmp_p
         outcome = process_mail(engine, db, "acme", raw, RULES, TODAY)
     assert outcome.decision == "draft" and "no support_email in store.toml" in outcome.reason
     assert "Visa" in outcome.draft
+
+
+def test_an_agent_sends_or_discards_a_draft_from_the_console(engine, sessions, settings):
+    """A draft goes out as the agent edited it, through the relay, threaded under the customer's mail
+    and not marked automatic; a discarded one leaves the list; both stay recorded."""
+    from fastapi.testclient import TestClient
+
+    from bot.api.app import create_app
+
+    relay = Relay()
+    relay_port = free_port()
+    relay_server = Controller(relay, hostname="127.0.0.1", port=relay_port)
+    relay_server.start()
+    auth = {"Authorization": "Bearer pw"}
+    try:
+        complaint = run(engine, sessions, "complaint.eml")
+        damaged = run(engine, sessions, "damaged_item.eml")
+        unset = TestClient(create_app(settings.model_copy(update={"agent_password": "pw"}), engine))
+        refused = unset.post(f"/v1/agent/drafts/{complaint.record_id}/send", json={"store": "dissoo", "text": "Hi"}, headers=auth)
+        assert refused.status_code == 409 and "FAQBOT_EMAIL_RELAY" in refused.json()["error"]["message"]
+        client = TestClient(create_app(settings.model_copy(update={"agent_password": "pw", "email_relay": f"127.0.0.1:{relay_port}"}), engine))
+        edited = "Hello Kim,\n\nI'm so sorry about your necklace. A replacement is on its way today.\n\nWarm regards,\nDissoo"
+        sent = client.post(f"/v1/agent/drafts/{complaint.record_id}/send", json={"store": "dissoo", "text": edited}, headers=auth)
+        assert sent.status_code == 200, sent.text
+        mail_from, rcpt_tos, relayed = relay.received.get(timeout=30)
+        reply = email.message_from_bytes(relayed, policy=policy.default)
+        assert rcpt_tos == ["kim@example.com"] and reply["From"].addresses[0].addr_spec == "support@dissoojewelry.com"
+        assert reply["Subject"].startswith("Re:") and reply["In-Reply-To"] and reply["Auto-Submitted"] is None
+        assert "A replacement is on its way today." in reply.get_body(("plain",)).get_content()
+        assert client.post(f"/v1/agent/drafts/{damaged.record_id}/discard", json={"store": "dissoo"}, headers=auth).status_code == 200
+        assert client.get("/v1/agent/drafts?store=dissoo", headers=auth).json() == []
+        again = client.post(f"/v1/agent/drafts/{complaint.record_id}/send", json={"store": "dissoo", "text": edited}, headers=auth)
+        assert again.status_code == 404  # sent once: no draft is waiting any more
+    finally:
+        relay_server.stop()
+    with sessions() as db:
+        kept = {r.id: (r.decision, r.reply_text) for r in db.scalars(select(InboundMail)).all()}
+    assert kept[complaint.record_id] == ("sent", edited) and kept[damaged.record_id][0] == "discarded"
