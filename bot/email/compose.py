@@ -65,16 +65,8 @@ def compose(mail: InboundMail, parts: list[AnsweredPart], config: StoreConfig) -
         "support_email": config.support_email,
         "website": config.website,
     }
-    message = EmailMessage()
-    message["From"] = formataddr((config.name, config.support_email))
-    message["To"] = mail.reply_to or mail.sender
-    message["Subject"] = reply_subject(mail.subject)
-    if mail.message_id:
-        message["In-Reply-To"] = mail.message_id
-        message["References"] = f"{mail.references} {mail.message_id}" if mail.references else mail.message_id
+    message = threaded_reply(mail, config, config.support_email)
     message["Auto-Submitted"] = "auto-replied"
-    message["Message-ID"] = make_msgid(domain=config.support_email.split("@")[-1])
-    message["Date"] = formatdate(localtime=False, usegmt=True)
     message.set_content(templates().get_template("email_reply.txt.j2").render(**values))
     message.add_alternative(templates().get_template("email_reply.html.j2").render(**values), subtype="html")
     return message
@@ -115,6 +107,14 @@ def person_reply(mail: InboundMail, text: str, config: StoreConfig, sender: str)
     """A reply an agent wrote (or approved) in the console: threaded under the customer's mail like
     the automatic ones, but sent by a person, so not marked Auto-Submitted. `sender`: the store's
     own address (store.toml's support_email)."""
+    message = threaded_reply(mail, config, sender)
+    message.set_content(text)
+    return message
+
+
+def threaded_reply(mail: InboundMail, config: StoreConfig, sender: str) -> EmailMessage:
+    """The headers every reply carries: from the store, to the customer (or their Reply-To), one
+    "Re:", threaded under their mail (In-Reply-To, References), a fresh Message-ID and Date."""
     message = EmailMessage()
     message["From"] = formataddr((config.name, sender))
     message["To"] = mail.reply_to or mail.sender
@@ -124,5 +124,4 @@ def person_reply(mail: InboundMail, text: str, config: StoreConfig, sender: str)
         message["References"] = f"{mail.references} {mail.message_id}" if mail.references else mail.message_id
     message["Message-ID"] = make_msgid(domain=sender.split("@")[-1])
     message["Date"] = formatdate(localtime=False, usegmt=True)
-    message.set_content(text)
     return message

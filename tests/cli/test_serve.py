@@ -17,14 +17,10 @@ from tests.conftest import KNOWLEDGE, free_port
 FAQBOT = Path(sys.executable).with_name("faqbot")
 
 
-@pytest.fixture
-def two_workers(built_index: Path, tmp_path: Path):
+def serving(arguments: list[str], env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+    """`faqbot serve --workers 2` on a free port, once /healthz answers."""
     port = free_port()
-    env = {**os.environ, "FAQBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'faqbot.db'}", "FAQBOT_LOG_LEVEL": "warning"}
-    process = subprocess.Popen(
-        [str(FAQBOT), "serve", "--workers", "2", "--port", str(port), "--knowledge", str(KNOWLEDGE), "--index", str(built_index)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    process = subprocess.Popen([str(FAQBOT), "serve", "--workers", "2", "--port", str(port), *arguments], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -35,6 +31,13 @@ def two_workers(built_index: Path, tmp_path: Path):
                 break
         except httpx.HTTPError:
             time.sleep(0.2)
+    return process, url
+
+
+@pytest.fixture
+def two_workers(built_index: Path, tmp_path: Path):
+    env = {**os.environ, "FAQBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'faqbot.db'}", "FAQBOT_LOG_LEVEL": "warning"}
+    process, url = serving(["--knowledge", str(KNOWLEDGE), "--index", str(built_index)], env)
     yield url
     process.terminate()
     process.wait(30)
@@ -63,21 +66,9 @@ PAGE = "Returns\nHow do I return an item?\nEmail us within 30 days of delivery.\
 def test_a_build_published_while_serving_is_answered_by_every_worker_without_a_restart(store_folder, tmp_path):
     knowledge, index = store_folder(PAGE, extra='support_email = "help@acme.test"\n'), tmp_path / "index"
     folders = ["--knowledge", str(knowledge), "--index", str(index)]
-    port = free_port()
     env = {**os.environ, "FAQBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'faqbot.db'}", "FAQBOT_LOG_LEVEL": "warning"}
-    process = subprocess.Popen([str(FAQBOT), "serve", "--workers", "2", "--port", str(port), *folders], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    url = f"http://127.0.0.1:{port}"
+    process, url = serving(folders, env)
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                pytest.fail(f"faqbot serve exited: {process.stderr.read().decode()[-2000:]}")
-            try:
-                if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
-
         def replies() -> list[str]:
             """40 questions, each on a new connection: the kernel spreads them over both workers."""
             return [
