@@ -28,6 +28,12 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def stored_utc(moment: datetime) -> datetime:
+    """A moment read back from the database, aware in UTC: SQLite hands back naive datetimes (they
+    were stored in UTC), PostgreSQL aware ones."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+
+
 class Base(DeclarativeBase):
     pass
 

@@ -310,7 +310,7 @@ class Engine(Stores):
         return replies
 
     def full_answer(self, runtime: StoreRuntime, chunk_id: str) -> Reply | None:
-        chunk = next((c for c in runtime.retriever.index.chunks if c.id == chunk_id), None)
+        chunk = runtime.retriever.index.chunk(chunk_id)
         if chunk is None:
             return None
         texts = render_texts("full", text=chunk.text, title=chunk.title, citation=chunk.citation)

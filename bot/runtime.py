@@ -2,8 +2,8 @@
 policy.toml, or the facts read off its page) and the one config every step uses.
 
 Answering (bot/engine.py) reads a store only through `runtime(store)`; nothing else re-reads
-store.toml, so a support address patched from the page is the one a hand-off names and a mail
-is sent from. A missing or stale index is built here, when the store is first loaded (serving
+store.toml, so a support address read off the page is the one every hand-off names (a mail is
+still sent only from store.toml's own address: `reply_from`). A missing or stale index is built here, when the store is first loaded (serving
 loads every store before it listens: bot/api/app.py), never inside a shopper's question.
 """
 
@@ -85,7 +85,7 @@ class Stores:
 
     def store_config(self, store: str) -> StoreConfig:
         """The store's config as every step uses it: store.toml, with the support address the page
-        gives when store.toml names none (so a mail's From and a hand-off name the same address)."""
+        gives when store.toml names none (what hand-offs name; mail goes out only from `reply_from`)."""
         return self.runtime(store).config
 
     def runtime(self, store: str) -> StoreRuntime:
@@ -132,7 +132,7 @@ class Stores:
         reply_from = config.support_email
         page_email = EMAIL.search(policy.contact.channel) if policy.contact else None
         if config.support_email is None and page_email:
-            # store.toml names no address, but the page does: hand-offs and replies use the page's.
+            # store.toml names no address, but the page does: hand-offs name the page's (mail is not sent from it).
             config = config.model_copy(update={"support_email": page_email.group(0)})
         calendar = BusinessCalendar(config.country)
         # Libraries that load data on first use pay it here, not in a shopper's reply: holidays (~0.4 s), dateparser.
@@ -171,7 +171,7 @@ class Stores:
         return index_status(self.knowledge_dir, self.index_dir, store, self.embedder_for(config))
 
     def passage(self, store: str, chunk_id: str) -> Chunk | None:
-        return next((c for c in self.runtime(store).retriever.index.chunks if c.id == chunk_id), None)
+        return self.runtime(store).retriever.index.chunk(chunk_id)
 
 
 def policy_read_off(index: StoreIndex, exemplars: Understanding) -> StorePolicy:

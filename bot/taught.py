@@ -79,7 +79,7 @@ def taught_reply(runtime: StoreRuntime, passage_id: str | None) -> Reply | None:
     if passage_id is None:
         texts = render_texts("handoff", why=Handoff.unanswered, store_name=config.name, support_email=config.support_email, website=config.website)
         return Reply(runtime.retriever.store, Kind.handoff, texts.chat, 0.0, (), (), "marked out of scope by an agent", mail_text=texts.mail)
-    chunk = next((c for c in runtime.retriever.index.chunks if c.id == passage_id), None)
+    chunk = runtime.retriever.index.chunk(passage_id)
     if chunk is None:
         return None  # the passage changed since the agent attached it: the matcher answers
     texts = render_texts("answer", lead=[chunk.text], more=False, title=chunk.title, citation=chunk.citation)

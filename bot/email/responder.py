@@ -21,10 +21,9 @@ from bot.email.decide import DEFECT, EmailRules, escalation_reason, machine_mail
 from bot.email.parse import InboundMail, read_message
 from bot.email.store import record_decision, record_received, replied_recently
 from bot.engine import Engine
-from bot.runtime import StoreRuntime
 from bot.match.questions import split_questions
 from bot.orders.conversation import STALLED, OrderDesk
-from bot.orders.lookup import LookupLimits, email_key, find_order_number, order_with
+from bot.orders.lookup import email_key, find_order_number, order_with
 from bot.privacy import masked_email, masked_number
 from bot.reply import Flag
 from bot.state import OrderShown
@@ -60,7 +59,6 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
     """Each question routed as the chat routes it (bot/turn.py); a mail's shopper is its sender, so
     an order of the sender's that the mail names anywhere (its subject, another line) is in view,
     as an order just shown is in a chat."""
-    runtime = engine.runtime(store)
     learned = learned_for(db, store)  # what agents taught the chat holds for mail too
     desk = order_desk(engine, store)
     named = find_order_number(f"{mail.subject}\n{mail.text}")
@@ -70,7 +68,7 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
     for question in questions:
         number = find_order_number(question)
         if for_the_desk(engine, desk, question, in_view):
-            part = order_part(runtime, db, store, one_line(question), number or named, mail, today)
+            part = order_part(desk, db, one_line(question), number or named, mail, today)
             if part is not None:
                 parts.append(part)
                 continue
@@ -87,16 +85,15 @@ def one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def order_part(runtime: StoreRuntime, db: Session, store: str, question: str, number: str | None, mail: InboundMail, today: date) -> AnsweredPart | None:
+def order_part(desk: OrderDesk, db: Session, question: str, number: str | None, mail: InboundMail, today: date) -> AnsweredPart | None:
     """An order is described only to the address it was placed with: the sender must be the
     order's email, and a Reply-To elsewhere (where the reply would go) makes it a draft. None when
     the order's record does not answer the question (a refund's timing): the store's pages do."""
     if number is None:
         return AnsweredPart(question, "(no order number in the mail)", "order", 0.0, "asks about an order without its number")
-    match = order_with(db, store, number, mail.sender)
+    match = order_with(db, desk.store, number, mail.sender)
     if match is None:
         return AnsweredPart(question, "I couldn't find an order with that number for this email address.", "order", 0.0, "no order with that number for the sender")
-    desk = OrderDesk(store, runtime.config, runtime.policy, runtime.responder.calendar, LookupLimits())
     if not desk.record_answers(match, question):
         return None
     described = desk.describe(match, today, question)

@@ -60,6 +60,10 @@ class StoreIndex:
     sentence_vectors: np.ndarray  # unit rows, one per chunk sentence, chunk by chunk
     sentence_offsets: np.ndarray  # chunk i's sentences are rows offsets[i]:offsets[i+1]
 
+    def chunk(self, chunk_id: str) -> Chunk | None:
+        """The chunk with this id; None when the store was rebuilt without it."""
+        return next((c for c in self.chunks if c.id == chunk_id), None)
+
     def key_scores(self, query: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Per chunk, the similarity of its closest question/title key and of its content key
         (-1 where it has none). Kept apart because a close question is stronger evidence

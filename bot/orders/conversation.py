@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from sqlalchemy.orm import Session
 
-from bot.db import Order
+from bot.db import Order, stored_utc
 from bot.ingest import StoreConfig
 from bot.orders.lookup import EMAIL_IN_TEXT, LookupLimits, email_key, failures, find_email, find_order_number, lookup_order, order_with
 from bot.policy.calculators import ReturnDecision, eta, order_change_allowed, return_eligibility
@@ -225,9 +225,7 @@ class OrderDesk:
     def local_date(self, moment: datetime | None) -> date | None:
         if moment is None:
             return None
-        if moment.tzinfo is None:  # SQLite hands back naive datetimes; they were stored in UTC
-            moment = moment.replace(tzinfo=ZoneInfo("UTC"))
-        return moment.astimezone(ZoneInfo(self.config.timezone)).date()
+        return stored_utc(moment).astimezone(ZoneInfo(self.config.timezone)).date()
 
     def tracking_line(self, order: Order) -> str | None:
         if not order.tracking_number:

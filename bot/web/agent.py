@@ -23,7 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clean import Day, Text
-from bot.db import AgentSession, Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for, utcnow
+from bot.db import AgentSession, Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for, stored_utc, utcnow
 from bot.email.compose import person_reply
 from bot.email.parse import read_message
 from bot.email.smtp import send_via_relay
@@ -106,10 +106,8 @@ def range_days(since: datetime, days: int) -> list[str]:
 
 
 def iso_utc(moment: datetime) -> str:
-    """ISO 8601 in UTC to the second ("2026-11-25T14:34:52Z"): the console shows it in the agent's own
-    time. SQLite hands back naive datetimes; they were stored in UTC."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """ISO 8601 in UTC to the second ("2026-11-25T14:34:52Z"): the console shows it in the agent's own time."""
+    return stored_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class DraftIn(BaseModel):
@@ -415,7 +413,7 @@ def agent_router(
         shares: Counter = Counter()
         topics: Counter = Counter()
         for kind, sources, created in rows:
-            per_day[(created if created.tzinfo else created.replace(tzinfo=UTC)).astimezone(UTC).date().isoformat()][kind] += 1
+            per_day[stored_utc(created).date().isoformat()][kind] += 1
             shares[kind] += 1
             if sources:
                 topics[sources[0]["title"]] += 1
