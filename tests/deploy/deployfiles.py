@@ -69,21 +69,19 @@ def serving_services(compose: dict) -> dict[str, dict]:
 
 
 def faqbot_commands(command: list[str] | str) -> list[list[str]]:
-    """The arguments of each `faqbot` invocation in a command (exec form, or `sh -c "a && b"`)."""
+    """The arguments of each `faqbot` invocation in a command (exec form, shell words, or `sh -c "a && b"`):
+    the simple commands between `&&`, `||` and `;` whose program is faqbot."""
     words = shlex.split(command) if isinstance(command, str) else list(command)
     if words[:2] == ["sh", "-c"]:
         words = shlex.split(words[2])
-    found, current = [], None
-    for word in words + ["&&"]:
+    simple, current = [], []
+    for word in words + [";"]:
         if word in ("&&", "||", ";"):
-            if current is not None:
-                found.append(current)
-            current = None
-        elif current is not None:
-            current.append(word)
-        elif word == "faqbot" or word.endswith("/faqbot"):
+            simple.append(current)
             current = []
-    return found
+        else:
+            current.append(word)
+    return [c[1:] for c in simple if c and (c[0] == "faqbot" or c[0].endswith("/faqbot"))]
 
 
 def environment(service: dict) -> dict[str, str]:
