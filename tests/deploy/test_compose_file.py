@@ -39,8 +39,10 @@ def proxy() -> tuple[str, list]:
     """The service that mounts deploy/nginx.conf, and that file parsed."""
     for name, service in SERVICES.items():
         for volume in service.get("volumes", []):
-            source = volume.split(":")[0]
+            source, target = volume.split(":")[:2]
             if source.endswith(".conf"):
+                # The official image includes conf.d/*.conf inside its http block, where upstream and server belong.
+                assert target.startswith("/etc/nginx/conf.d/") and target.endswith(".conf"), target
                 return name, parse_nginx((DEPLOY / source).read_text())
     pytest.fail("no service mounts an nginx configuration")
 

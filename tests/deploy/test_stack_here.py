@@ -154,8 +154,12 @@ def proxy(stack, tmp_path_factory) -> str:
     conf = parse_nginx((DEPLOY / "nginx.conf").read_text())
     port = free_port()
     for block in conf:
-        for directive in block.find("server") if block.name == "upstream" else block.find("listen") if block.name == "server" else []:
-            directive.args[0] = f"127.0.0.1:{stack['port'] if block.name == 'upstream' else port}"
+        if block.name == "upstream":
+            for server in block.find("server"):
+                server.args[0] = f"127.0.0.1:{stack['port']}"  # every replica is the one server running here
+        elif block.name == "server":
+            for listen in block.find("listen"):
+                listen.args[0] = f"127.0.0.1:{port}"
     (prefix / "faqbot.conf").write_text(render_nginx(conf))
     temp = " ".join(f"{kind}_temp_path {prefix / kind};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
     (prefix / "nginx.conf").write_text(
