@@ -203,9 +203,13 @@ def reusable_vectors(index_dir: Path, store: str, embedder: Embedder) -> dict[st
 
 
 def prune_old_builds(store_root: Path, keep: str) -> None:
+    """Older builds, and what a build killed before publishing left: its staging folder, its
+    complete but unpublished folder, its pointer file not yet swapped in."""
     for entry in store_root.iterdir():
         if entry.is_dir() and entry.name != keep and entry.name.startswith("build-"):
             shutil.rmtree(entry, ignore_errors=True)
+        elif entry.is_file() and entry.name.startswith(f"{CURRENT}.tmp-"):
+            entry.unlink(missing_ok=True)
 
 
 def write_json(path: Path, value: object) -> None:

@@ -1,0 +1,30 @@
+"""`faqbot` that stops itself (SIGSTOP) just before one operation, so a test can SIGKILL it at
+exactly that point: `python -m tests.crash.stop_at EVENT NEEDLE <faqbot arguments>`.
+
+EVENT is a Python audit event raised before the operation runs (`open`, `os.mkdir`, `os.rename`
+for os.replace too, `shutil.rmtree`); the process stops at the first one whose arguments
+mention NEEDLE. Nothing in faqbot is replaced: the command runs as an operator runs it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+
+def stop_before(event: str, needle: str) -> None:
+    def hook(name: str, arguments: tuple) -> None:
+        if name == event and any(needle in str(argument) for argument in arguments):
+            os.kill(os.getpid(), signal.SIGSTOP)
+
+    sys.addaudithook(hook)
+
+
+if __name__ == "__main__":
+    event, needle, *arguments = sys.argv[1:]
+    stop_before(event, needle)
+    sys.argv = ["faqbot", *arguments]
+    from bot.cli.app import main
+
+    sys.exit(main())
