@@ -143,7 +143,7 @@ class InboundMail(Base):
     subject: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     size: Mapped[int] = mapped_column(Integer)  # raw bytes
-    decision: Mapped[str] = mapped_column(String(16))  # received | replied | draft | ignored | error
+    decision: Mapped[str] = mapped_column(String(16))  # received | sending | replied | draft | ignored | error | sent | discarded
     reason: Mapped[str] = mapped_column(Text, default="")
     questions: Mapped[list] = mapped_column(JSON, default=list)  # the questions found, in order
     reply_text: Mapped[str | None] = mapped_column(Text, nullable=True)  # the reply sent, or the draft

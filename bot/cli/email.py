@@ -49,6 +49,7 @@ def reply(
 ) -> None:
     """Read one message on stdin; print the reply (exit 0) or say why not (exit 3; a draft is recorded)."""
     from bot.email.responder import process_mail
+    from bot.email.store import record_sent
     from bot.errors import FaqbotError
 
     raw = sys.stdin.buffer.read()
@@ -68,6 +69,9 @@ def reply(
         typer.echo(f"{outcome.decision}: {outcome.reason}", err=True)
         raise typer.Exit(3)
     sys.stdout.buffer.write(outcome.reply.as_bytes())
+    sys.stdout.buffer.flush()
+    with sessions() as db:
+        record_sent(db, outcome.record_id)  # handed on: whoever reads stdout sends it
 
 
 @email_app.command("serve")
@@ -114,7 +118,7 @@ def batch(
 
     from bot.email.responder import MailOutcome, process_mail
     from bot.email.smtp import send_via_relay
-    from bot.email.store import record_unsent
+    from bot.email.store import draft_interrupted_replies, record_sent, record_unsent
     from bot.errors import FaqbotError
 
     if not folder.is_dir():
@@ -128,6 +132,8 @@ def batch(
         engine.store_config(store)
     except FaqbotError as exc:
         fail(exc)
+    with sessions() as db:
+        draft_interrupted_replies(db, store)  # a run killed while sending left them: the relay may have them
     counts: Counter = Counter()
     for path in dict.fromkeys(files):
         with sessions() as db:
@@ -140,6 +146,8 @@ def batch(
                 except (OSError, smtplib.SMTPException) as exc:
                     record_unsent(db, outcome.record_id, f"{relay or 'batch'}: {exc}")
                     outcome = MailOutcome("draft", f"reply not sent: {exc}")
+                else:
+                    record_sent(db, outcome.record_id)
         counts[outcome.decision] += 1
         typer.echo(f"{path.name}: {outcome.decision} — {outcome.reason}")
     typer.echo(", ".join(f"{n} {d}" for d, n in sorted(counts.items())) or "no messages")

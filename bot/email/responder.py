@@ -110,7 +110,8 @@ def order_part(desk: OrderDesk, db: Session, question: str, number: str | None, 
 
 def process_mail(engine: Engine, db: Session, store: str, raw: bytes, rules: EmailRules, today: date | None = None) -> MailOutcome:
     """Record, decide, write. `today` is the date policy answers count from (default: the
-    store's today); the 24-hour window always counts from the real clock.
+    store's today); the 24-hour window always counts from the real clock. A reply is recorded as
+    `sending`: the caller marks it sent (record_sent) once it is out, or unsent (record_unsent).
 
     Only storing the raw mail may raise (the database is down: an SMTP server answers 4xx and
     the sender retries); a failure after that is recorded and returned as decision `error`."""
@@ -129,7 +130,9 @@ def process_mail(engine: Engine, db: Session, store: str, raw: bytes, rules: Ema
     text = outcome.reply.get_body(("plain",)).get_content() if outcome.reply else outcome.draft
     for value in (v for p in outcome.parts for v in p.private):
         text = text.replace(value, masked_number(value)) if text else text
-    record_decision(db, record, outcome.decision, outcome.reason, [p.question for p in outcome.parts], text)
+    # A reply is `sending` until the caller has handed it on (record_sent): a process killed before then leaves it visible.
+    recorded = "sending" if outcome.reply is not None else outcome.decision
+    record_decision(db, record, recorded, outcome.reason, [p.question for p in outcome.parts], text)
     outcome.record_id = record.id
     log.info("mail store=%s from=%s decision=%s reason=%s", store, masked_email(mail.sender), outcome.decision, outcome.reason)
     return outcome

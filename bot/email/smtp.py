@@ -6,6 +6,10 @@ is never lost: if storing fails the client hears 451 and retries; if answering f
 that, the mail is kept with decision `error` for a person. Mail is answered one at a time on
 one worker thread, off the event loop, so two mails from one sender cannot both pass the
 one-reply-per-day rule, and a slow answer does not stall other SMTP sessions.
+
+A server killed (SIGKILL, power) after storing a mail finishes it when it starts again, before it
+takes new mail: a mail not yet answered is answered; a reply that was with the relay is kept as a
+draft (tests/crash/test_email.py).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.email.decide import EmailRules
 from bot.email.responder import MailOutcome, process_mail
-from bot.email.store import record_unsent
+from bot.email.store import draft_interrupted_replies, record_sent, record_unsent, unanswered
 from bot.engine import Engine
 
 log = logging.getLogger("faqbot.email")
@@ -72,14 +76,29 @@ class InboundHandler:
                 except (OSError, smtplib.SMTPException) as exc:  # kept as a draft holding the reply
                     log.error("relay %s:%s refused the reply: %s", *self.relay, exc)
                     record_unsent(db, outcome.record_id, f"relay {self.relay[0]}:{self.relay[1]}: {exc}")
+                else:
+                    record_sent(db, outcome.record_id)
         return outcome
+
+    def finish_interrupted(self) -> None:
+        """What a stopped server left half done. The sender of a mail stored but not answered
+        had no 250 and may retry: that copy is then a duplicate of the one answered here."""
+        with self.sessions() as db:
+            drafted = draft_interrupted_replies(db, self.store)
+            waiting = [record.raw for record in unanswered(db, self.store)]
+        for raw in waiting:
+            self.answer(raw)
+        if drafted or waiting:
+            log.warning("store=%s: a stopped server left %d mail(s) unanswered, answered now, and %d reply(ies) perhaps sent, kept as drafts", self.store, len(waiting), drafted)
 
 
 def start_server(
     engine: Engine, sessions: sessionmaker[Session], store: str, listen: tuple[str, int], relay: tuple[str, int], rules: EmailRules, max_bytes: int
 ) -> Controller:
-    """Messages over `max_bytes` are refused during DATA (552), before anything is stored."""
+    """Messages over `max_bytes` are refused during DATA (552), before anything is stored. What a
+    stopped server left half done is finished first."""
     handler = InboundHandler(engine, sessions, store, relay, rules)
+    handler.finish_interrupted()
     controller = Controller(handler, hostname=listen[0], port=listen[1], data_size_limit=max_bytes, decode_data=False)
     controller.start()
     return controller

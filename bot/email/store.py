@@ -1,6 +1,10 @@
 """Inbound mail records: the raw message is written before anything else, each mail is
 processed once (by content hash, or by Message-ID when a copy differs in its trace headers),
-and the 24-hour rule reads what was already sent."""
+and the 24-hour rule reads what was already sent.
+
+A record goes `received` -> `replied` | `draft` | `ignored` | `error`; a reply passes through
+`sending` while it is handed to the relay, so a process killed then leaves a record that says so
+(not `replied` over a reply nobody sent), which its next start turns into a draft."""
 
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from bot.db import InboundMail as InboundRecord
 from bot.db import utcnow
 from bot.email.parse import InboundMail
 
-FINAL = ("replied", "draft", "ignored", "error")
+FINAL = ("sending", "replied", "draft", "ignored", "error")
+INTERRUPTED_SENDING = "faqbot stopped while handing this reply on to the relay: it may have gone out; check before sending it"
 
 
 def record_received(db: Session, store: str, mail: InboundMail, raw: bytes) -> tuple[InboundRecord, bool]:
@@ -45,10 +50,36 @@ def replied_recently(db: Session, store: str, sender: str, window: timedelta) ->
     since = utcnow() - window
     found = db.scalar(
         select(InboundRecord.id)
-        .where(InboundRecord.store == store, InboundRecord.sender == sender, InboundRecord.decision == "replied", InboundRecord.received_at >= since)
+        .where(
+            InboundRecord.store == store, InboundRecord.sender == sender, InboundRecord.decision.in_(("sending", "replied")), InboundRecord.received_at >= since
+        )
         .limit(1)
     )
     return found is not None
+
+
+def record_sent(db: Session, record_id: int) -> None:
+    """The relay took the reply (250): only now is the mail `replied`."""
+    record = db.get(InboundRecord, record_id)
+    if record is not None:
+        record.decision = "replied"
+        db.commit()
+
+
+def unanswered(db: Session, store: str) -> list[InboundRecord]:
+    """Mail stored but not decided: the process stopped in between (before SMTP's 250)."""
+    return list(db.scalars(select(InboundRecord).where(InboundRecord.store == store, InboundRecord.decision == "received").order_by(InboundRecord.id)))
+
+
+def draft_interrupted_replies(db: Session, store: str) -> int:
+    """Replies that were being handed to the relay when the process stopped become drafts: the
+    relay may have taken one, so it is not sent again (that could answer twice); a person sees
+    it, with its text, and sends or discards it. Returns how many."""
+    records = db.scalars(select(InboundRecord).where(InboundRecord.store == store, InboundRecord.decision == "sending")).all()
+    for record in records:
+        record.decision, record.reason = "draft", INTERRUPTED_SENDING
+    db.commit()
+    return len(records)
 
 
 def record_unsent(db: Session, record_id: int, problem: str) -> None:

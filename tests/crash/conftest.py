@@ -35,11 +35,14 @@ def faqbot_stopped_before(event: str, needle: str, *arguments: str) -> list[str]
 class Process:
     """A started command whose output goes to files (a pipe nobody reads could block it)."""
 
+    started: list[Process] = []
+
     def __init__(self, command: list[str], env: dict[str, str], folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         self.out, self.err = folder / "stdout", folder / "stderr"
         with self.out.open("wb") as out, self.err.open("wb") as err:
             self.popen = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=err)
+        Process.started.append(self)
 
     def output(self) -> str:
         return self.out.read_text(errors="replace") + self.err.read_text(errors="replace")[-3000:]
@@ -65,6 +68,17 @@ class Process:
         code = self.popen.wait(DEADLINE)
         assert code == 0, self.output()
         return self.output()
+
+
+@pytest.fixture(autouse=True)
+def no_process_left():
+    """A server a test started, or a process a failed test left stopped, ends with the test."""
+    yield
+    while Process.started:
+        process = Process.started.pop()
+        if process.popen.poll() is None:
+            process.popen.kill()
+            process.popen.wait(DEADLINE)
 
 
 def run(command: list[str], env: dict[str, str], folder: Path) -> str:

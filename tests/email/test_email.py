@@ -105,7 +105,8 @@ def test_corpus(engine, sessions, name, decision, reason, says, never_says):
         assert outcome.reply is None
     with sessions() as db:
         record = db.scalars(select(InboundMail).where(InboundMail.content_hash == read_message((CORPUS / name).read_bytes()).content_hash)).one()
-    assert record.decision == decision and record.reason == outcome.reason and record.raw == (CORPUS / name).read_bytes()
+    recorded = "sending" if decision == "replied" else decision  # `replied` once a relay took it (record_sent): nothing sends here
+    assert record.decision == recorded and record.reason == outcome.reason and record.raw == (CORPUS / name).read_bytes()
     assert record.questions == [p.question for p in outcome.parts]
     if outcome.parts:
         assert record.reply_text  # the reply sent, or the draft waiting for an agent
@@ -165,7 +166,7 @@ def test_a_mail_stored_but_not_answered_before_a_crash_is_answered_on_retry(engi
         record_received(db, "dissoo", read_message(raw), raw)  # the process stopped here: no 250 was sent
     assert run(engine, sessions, "", raw).decision == "replied"
     with sessions() as db:
-        assert [r.decision for r in db.scalars(select(InboundMail).where(InboundMail.sender == "rosa.b@icloud.com"))] == ["replied"]
+        assert [r.decision for r in db.scalars(select(InboundMail).where(InboundMail.sender == "rosa.b@icloud.com"))] == ["sending"]  # decided once; nothing sends here
 
 
 class Relay:
@@ -240,14 +241,20 @@ def cli_env(settings, monkeypatch, sessions):
     get_settings.cache_clear()
 
 
-def test_email_reply_command_exit_codes(cli_env):
+def recorded_decisions(sessions, sender: str) -> list[str]:
+    with sessions() as db:
+        return [r.decision for r in db.scalars(select(InboundMail).where(InboundMail.sender == sender).order_by(InboundMail.id))]
+
+
+def test_email_reply_command_exit_codes(cli_env, sessions):
     answered = cli_env.invoke(app, ["email", "reply", "--store", "dissoo", "--today", "2026-11-25"], input=(CORPUS / "plain.eml").read_bytes())
     assert answered.exit_code == 0 and "Subject: Re: cards?" in answered.stdout and "Auto-Submitted: auto-replied" in answered.stdout
+    assert recorded_decisions(sessions, "ann@example.com") == ["replied"]  # handed on through stdout
     refused = cli_env.invoke(app, ["email", "reply", "--store", "dissoo"], input=(CORPUS / "complaint.eml").read_bytes())
     assert refused.exit_code == 3 and refused.stdout == "" and "chargeback" in refused.stderr
 
 
-def test_batch_processes_each_message_once(cli_env, tmp_path):
+def test_batch_processes_each_message_once(cli_env, sessions, tmp_path):
     maildir = tmp_path / "maildir"
     (maildir / "new").mkdir(parents=True)
     (maildir / "cur").mkdir()
@@ -266,12 +273,23 @@ def test_batch_processes_each_message_once(cli_env, tmp_path):
     assert first.exit_code == 0 and first.stdout.splitlines()[-1] == "1 draft, 1 ignored, 1 replied"
     assert b"Subject: Re: cards?" in relay.received.get_nowait()[2] and relay.received.empty()
     assert second.stdout.splitlines()[-1] == "3 duplicate"
+    assert recorded_decisions(sessions, "ann@example.com") == ["replied"]  # the relay took it
 
 
 def test_batch_without_a_relay_keeps_replies_as_drafts(cli_env, tmp_path):
     (tmp_path / "plain.eml").write_bytes((CORPUS / "plain.eml").read_bytes())
     result = cli_env.invoke(app, ["email", "batch", "--store", "dissoo", str(tmp_path)])
     assert result.exit_code == 0 and "plain.eml: draft — reply not sent: no --relay given" in result.stdout
+
+
+def test_a_reply_a_killed_run_was_sending_is_kept_as_a_draft_by_the_next_batch(engine, sessions, cli_env, tmp_path):
+    """The relay may have taken it: sent again it could answer twice, so a person decides (tests/crash/ kills `email serve` there)."""
+    run(engine, sessions, "plain.eml")  # decided and written, never handed on: what a run killed while sending leaves
+    assert recorded_decisions(sessions, "ann@example.com") == ["sending"]
+    assert cli_env.invoke(app, ["email", "batch", "--store", "dissoo", str(tmp_path)]).exit_code == 0
+    with sessions() as db:
+        record = db.scalars(select(InboundMail).where(InboundMail.sender == "ann@example.com")).one()
+    assert record.decision == "draft" and "may have gone out" in record.reason and "Visa" in record.reply_text
 
 
 @pytest.mark.parametrize("command", [["reply"], ["batch", "."], ["serve", "--listen", "127.0.0.1:1"]], ids=["reply", "batch", "serve"])
