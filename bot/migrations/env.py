@@ -1,4 +1,10 @@
-"""Alembic environment: the URL comes from the caller (bot.db.alembic_config), never a file."""
+"""Alembic environment: the URL comes from the caller (bot.db.alembic_config), never a file.
+
+On SQLite the whole upgrade is one explicit transaction. pysqlite runs DDL outside any
+transaction, each statement committed by itself, so a process killed between two statements of
+a migration left its tables without its revision ("table … already exists" at every start after);
+SQLite's DDL is transactional, so one BEGIN … COMMIT makes the upgrade all or nothing
+(tests/crash/test_orders.py). PostgreSQL's DDL is transactional through alembic already."""
 
 from alembic import context
 
@@ -13,7 +19,16 @@ if context.is_offline_mode():
         context.run_migrations()
 else:
     with database_engine(url).connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=connection.dialect.name == "sqlite")
-        with context.begin_transaction():
-            context.run_migrations()
-        connection.commit()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            driver = connection.connection.driver_connection
+            driver.isolation_level = None  # pysqlite then begins and commits nothing by itself: the BEGIN below does
+            connection.exec_driver_sql("BEGIN")
+        try:
+            context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=sqlite)
+            with context.begin_transaction():
+                context.run_migrations()
+            connection.commit()
+        finally:
+            if sqlite:
+                driver.isolation_level = ""  # pysqlite's default again, for the pooled connection's next user

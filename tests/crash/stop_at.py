@@ -2,8 +2,10 @@
 exactly that point: `python -m tests.crash.stop_at EVENT NEEDLE <faqbot arguments>`.
 
 EVENT is a Python audit event raised before the operation runs (`open`, `os.mkdir`, `os.rename`
-for os.replace too, `shutil.rmtree`); the process stops at the first one whose arguments
-mention NEEDLE. Nothing in faqbot is replaced: the command runs as an operator runs it.
+for os.replace too, `shutil.rmtree`), or `call:NAME`, a call of a Python function named NAME
+(for a step no audit event marks, such as one statement of a migration); the process stops at
+the first one whose arguments mention NEEDLE. Nothing in faqbot is replaced: the command runs as
+an operator runs it.
 """
 
 from __future__ import annotations
@@ -13,10 +15,25 @@ import signal
 import sys
 
 
+def stop() -> None:
+    os.kill(os.getpid(), signal.SIGSTOP)
+
+
 def stop_before(event: str, needle: str) -> None:
+    if event.startswith("call:"):
+        function = event.removeprefix("call:")
+
+        def profile(frame, what: str, _argument) -> None:  # noqa: ANN001 - sys.setprofile's frame
+            if what == "call" and frame.f_code.co_name == function:
+                if any(isinstance(value, str) and needle in value for value in frame.f_locals.values()):
+                    stop()
+
+        sys.setprofile(profile)
+        return
+
     def hook(name: str, arguments: tuple) -> None:
         if name == event and any(needle in str(argument) for argument in arguments):
-            os.kill(os.getpid(), signal.SIGSTOP)
+            stop()
 
     sys.addaudithook(hook)
 

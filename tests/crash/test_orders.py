@@ -1,6 +1,7 @@
 """`faqbot orders import` SIGKILLed halfway through writing: the database holds the orders as
 they were before the import (one transaction: no order half-written, none of the file's), it is
-sound, and the import run again lands every order exactly once."""
+sound, and the import run again lands every order exactly once. Killed while it migrates a new
+database (its first step, as every command's), it leaves one its rerun migrates and fills."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot.db import Order, session_factory, upgrade_database
-from tests.crash.conftest import DEADLINE, STORE, Process, faqbot, run
+from tests.crash.conftest import DEADLINE, STORE, Process, faqbot, faqbot_stopped_before, run
 
 HEADER = "order_number,email,status,placed_at,shipped_at,delivered_at,carrier,tracking_number,destination_country,sku,title,quantity,final_sale,personalized"
 ORDERS = 2000  # about two and a half seconds of writing on a small machine
@@ -102,3 +103,15 @@ def test_an_import_killed_mid_write_leaves_the_orders_as_before_and_its_rerun_la
     output = run(command, env, tmp_path / "rerun")
     assert f"{STORE}: {ORDERS - UPDATED} new, {UPDATED} updated, 0 unchanged orders ({2 * ORDERS} line items)" in output
     assert stored(url) == expected(ORDERS, "shipped", 2)
+
+
+def test_an_import_killed_while_it_migrates_a_new_database_leaves_one_its_rerun_migrates(crash_knowledge, tmp_path):
+    url = f"sqlite:///{tmp_path / 'faqbot.db'}"
+    env = {**os.environ, "FAQBOT_DATABASE_URL": url}
+    arguments = ["orders", "import", "--store", STORE, "--knowledge", str(crash_knowledge), str(orders_csv(tmp_path / "orders.csv", 20, "shipped", 2))]
+    # Between two statements of one migration: its table created, its index not yet.
+    migrating = Process(faqbot_stopped_before("call:create_index", "ix_feedback_store_created", *arguments), env, tmp_path / "killed")
+    migrating.wait_stopped()
+    migrating.kill9()
+    assert "20 new, 0 updated" in run(faqbot(*arguments), env, tmp_path / "rerun")
+    assert stored(url) == expected(20, "shipped", 2)
