@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 
 
 def stop() -> None:
@@ -29,6 +30,7 @@ def stop_before(event: str, needle: str) -> None:
                     stop()
 
         sys.setprofile(profile)
+        threading.setprofile(profile)  # and in threads started from now on (email serve answers on a worker thread)
         return
 
     def hook(name: str, arguments: tuple) -> None:

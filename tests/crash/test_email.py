@@ -1,8 +1,10 @@
-"""`faqbot email serve` SIGKILLed after it accepted a mail and while its reply is with the relay:
-after a restart the mail is not lost and not answered twice. The relay holds the reply until the
-test lets go, so the kill lands exactly there: before the relay has any of it, or once it has it
-all but has not said 250 (it may deliver it: the server cannot know). A mail the server stored but
-had not answered when it stopped is answered when it starts again."""
+"""`faqbot email serve` SIGKILLed between storing a mail and replying to it: after a restart the
+mail is neither lost nor answered twice. Killed while deciding (the mail stored, no reply written
+yet), the restarted server answers it before it takes mail. Killed while its reply is with the
+relay, which holds it until the test lets go (before the relay has any of it, or once it has it
+all but has not said 250, so it may deliver it: the server cannot tell the two apart), the mail
+becomes a draft holding the reply, for a person: sending it again could answer twice. Either
+way the customer's server, which never had a 250, retries, and its copy is taken as a duplicate."""
 
 from __future__ import annotations
 
@@ -20,11 +22,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
-from bot.db import InboundMail, session_factory, upgrade_database
-from bot.email.parse import read_message
-from bot.email.store import record_received
+from bot.db import InboundMail, session_factory
 from tests.conftest import free_port
-from tests.crash.conftest import DEADLINE, STORE, Process, base_env, copy_index, faqbot
+from tests.crash.conftest import DEADLINE, STORE, Process, base_env, copy_index, faqbot, faqbot_stopped_before
 
 MAIL = b"""From: Ann Buyer <ann@example.com>
 To: help@acme.test
@@ -93,9 +93,10 @@ class Server:
         self.env = base_env(knowledge, index, self.database)
         self.folder, self.port, self.relay_port, self.starts = folder, free_port(), relay_port, 0
 
-    def start(self) -> Process:
+    def start(self, stopped_before: tuple[str, str] | None = None) -> Process:
         self.starts += 1
-        command = faqbot("email", "serve", "--store", STORE, "--listen", f"127.0.0.1:{self.port}", "--relay", f"127.0.0.1:{self.relay_port}")
+        arguments = ("email", "serve", "--store", STORE, "--listen", f"127.0.0.1:{self.port}", "--relay", f"127.0.0.1:{self.relay_port}")
+        command = faqbot_stopped_before(*stopped_before, *arguments) if stopped_before else faqbot(*arguments)
         process = Process(command, self.env, self.folder / f"start-{self.starts}")
         end = time.monotonic() + DEADLINE
         while time.monotonic() < end:
@@ -122,19 +123,23 @@ def reply_text(raw: bytes) -> str:
     return email.message_from_bytes(raw, policy=policy.default).get_body(("plain",)).get_content()
 
 
+DECIDING = ("call:decide_and_write", STORE)  # the mail stored (`received`), its answer not yet worked out
+
+
 @pytest.mark.parametrize(
-    ("hold_at", "delivered"),
+    ("killed", "delivered", "decision", "reason"),
     [
-        pytest.param("mail", 0, id="relay-has-none-of-the-reply"),
-        pytest.param("data", 1, id="relay-has-the-whole-reply-but-said-no-250"),
+        pytest.param("deciding", 1, "replied", "answered 1", id="stored-not-yet-answered"),
+        pytest.param("mail", 0, "draft", "may have gone out", id="reply-with-the-relay-which-has-none-of-it"),
+        pytest.param("data", 1, "draft", "may have gone out", id="reply-with-the-relay-which-has-it-all-but-said-no-250"),
     ],
 )
-def test_killed_while_the_reply_is_with_the_relay_the_mail_is_kept_for_a_person_and_never_answered_twice(
-    crash_knowledge, seed_index, tmp_path, relay_at, hold_at, delivered
+def test_a_mail_accepted_by_a_server_killed_before_its_reply_is_out_is_neither_lost_nor_answered_twice(
+    crash_knowledge, seed_index, tmp_path, relay_at, killed, delivered, decision, reason
 ):
-    relay, relay_port = relay_at(hold_at)
+    relay, relay_port = relay_at(None if killed == "deciding" else killed)
     server = Server(crash_knowledge, copy_index(seed_index, tmp_path / "index"), tmp_path, relay_port)
-    first = server.start()
+    first = server.start(DECIDING if killed == "deciding" else None)
     refused: list[Exception] = []
 
     def deliver() -> None:
@@ -145,29 +150,21 @@ def test_killed_while_the_reply_is_with_the_relay_the_mail_is_kept_for_a_person_
 
     sender = threading.Thread(target=deliver)
     sender.start()
-    assert relay.holding.wait(DEADLINE), first.output()
+    if killed == "deciding":
+        first.wait_stopped()
+    else:
+        assert relay.holding.wait(DEADLINE), first.output()
     first.kill9()
     sender.join(DEADLINE)
     assert refused, "the server said 250 before its reply was out"  # so the customer's server retries
+    assert [r.decision for r in server.records()] == ["received" if killed == "deciding" else "sending"]
 
-    server.start()
+    server.start()  # listening once it has finished what the killed one left
+    assert relay.delivered.qsize() == delivered
     server.deliver()  # the retry: accepted now, as a mail already dealt with
-    assert relay.delivered.qsize() == delivered  # nothing was sent again, by the restart or for the retry
+    assert relay.delivered.qsize() == delivered  # not answered again
     [record] = server.records()
-    assert record.decision == "draft" and "may have gone out" in record.reason
-    assert "Visa" in record.reply_text  # the reply, for an agent to send (or discard, if it went out)
-
-
-def test_a_mail_stored_but_not_answered_when_the_server_stopped_is_answered_when_it_starts(crash_knowledge, seed_index, tmp_path, relay_at):
-    relay, relay_port = relay_at(None)
-    server = Server(crash_knowledge, copy_index(seed_index, tmp_path / "index"), tmp_path, relay_port)
-    url = f"sqlite:///{server.database}"
-    upgrade_database(url)
-    raw = b"Return-Path: <ann@example.com>\r\n" + MAIL  # as the server stores it, before it says 250
-    with session_factory(url)() as db:
-        record_received(db, STORE, read_message(raw), raw)  # what a server killed between storing and answering leaves
-    server.start()
-    assert "Visa" in reply_text(relay.delivered.get(timeout=DEADLINE))
-    server.deliver()  # the customer's server retries, having had no 250: not answered again
-    assert relay.delivered.empty()
-    assert [r.decision for r in server.records()] == ["replied"]
+    assert record.decision == decision and reason in record.reason
+    assert "Visa" in record.reply_text  # the reply sent, or kept for an agent to send (or discard, if it went out)
+    if delivered:
+        assert "Visa" in reply_text(relay.delivered.get_nowait())
