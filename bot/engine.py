@@ -21,7 +21,7 @@ from bot.match.lexical import repair_typos
 from bot.match.questions import focus_of, in_context, split_questions
 from bot.match.retrieval import Candidate, Retrieval, check_features
 from bot.match.smalltalk import peel_smalltalk
-from bot.match.exemplars import asks_for_a_date, date_gate_inputs
+from bot.match.exemplars import ORDER_DATES, asks_for_a_date, date_gate_inputs
 from bot.text import squash
 from bot.policy.intents import Intent, Pending, repair_policy_words
 from bot.policy.lexicon import PAYMENT_PATTERNS
@@ -36,7 +36,7 @@ TELL_ME_MORE = re.compile(r"^\s*(tell me more|more( details| info(rmation)?)?|sh
 MORE_SUGGESTION = "Tell me more"
 PAYING_TALK = re.compile(r"\b(pay|paying|payment|accept|take|use|checkout|card|cards)\b", re.I)
 # The computed dates exemplars recognise (bot/match/computed.toml), as the calculators name them.
-DATE_INTENTS = {"order_dates": Intent.delivery_eta, "refund_date": Intent.refund_eta, "return_deadline": Intent.return_window}
+DATE_INTENTS = {ORDER_DATES: Intent.delivery_eta, "refund_date": Intent.refund_eta, "return_deadline": Intent.return_window}
 # Deadlines are one span from one event, so the answering sentence's span gives them; an order's
 # dates are a chain of stages (cut-off, processing, transit) the timeline calculator owns.
 SPAN_DATES = ("return_deadline", "report_deadline", "refund_date")
@@ -124,7 +124,8 @@ class Engine(Stores):
             asked_date = runtime.exemplars.date_asked(vectors[i]) if result is None else None
             if asked_date in DATE_INTENTS:
                 # What the calculators' patterns missed, matched by meaning ("between which dates should it ship?").
-                result = runtime.responder.answer(questions[i], today, recognised=DATE_INTENTS[asked_date])
+                ships = runtime.exemplars.asks_ship_date(vectors[i]) if asked_date == ORDER_DATES else None
+                result = runtime.responder.answer(questions[i], today, recognised=DATE_INTENTS[asked_date], ship_date=ships)
             checked = runtime.policy_read_from_page or asked_date in DATE_INTENTS  # the owner's policy.toml, recognised by its patterns, is trusted
             if result is not None and (not checked or self.retrieval_agrees(runtime, result, retrievals[i])):
                 parts[i] = self.policy_part(runtime, questions[i], result, retrievals.get(i))

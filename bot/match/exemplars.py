@@ -34,6 +34,7 @@ from bot.index import Embedder
 
 TOPICS_FILE = Path(__file__).with_name("topics.toml")
 COMPUTED_FILE = Path(__file__).with_name("computed.toml")
+ORDER_DATES = "order_dates"  # computed.toml's group of the ship date and the arrival date
 LOOKUP_FILE = Path(__file__).with_name("lookup.toml")
 NEIGHBOURS = 3  # a label's closeness is the mean of its 3 closest exemplars: one odd exemplar does not decide
 # Closeness to topics becomes a distribution over them at this temperature: a sentence near one
@@ -92,6 +93,7 @@ class Understanding:
     says: Exemplars  # topics, as shops state them
     computed: Exemplars  # which computed date a question asks for (`order_dates`, `refund_date`…), or `general`
     lookup: Exemplars  # `own_order` (the order desk looks it up) or `general` (the page answers)
+    order_event: Exemplars  # of the order's dates, `ship_date` or `arrival_date`: which one the shopper wants
 
     def asks_about_own_order(self, vector: np.ndarray) -> bool | None:
         """True or False when one side is clearly the closer; None leaves the decision to the desk's patterns."""
@@ -113,6 +115,17 @@ class Understanding:
         known to ask for a date, which one it asks for."""
         named = [(score, name) for score, name in zip(self.computed.affinity(vector), self.computed.names, strict=True) if name != "general"]
         return max(named)[1] if named else None
+
+    def asks_ship_date(self, vector: np.ndarray) -> bool | None:
+        """Once a question asks for the order's dates, whether it wants the day the order leaves
+        (True) or the day it arrives (False), when one label's exemplars are clearly the closer; None
+        leaves it to the question's verb. The two labels are one `order_dates` when telling a date
+        question from a general one (too alike to clear the margin apart) and told apart here."""
+        if len(self.order_event.names) != 2:
+            return None
+        scores = dict(zip(self.order_event.names, self.order_event.affinity(vector), strict=True))
+        lead = scores.get("ship_date", 0.0) - scores.get("arrival_date", 0.0)
+        return None if abs(lead) < LABEL_MIN_MARGIN else bool(lead > 0)
 
     def date_asked(self, vector: np.ndarray) -> str | None:
         """The computed date a question asks for (`order_dates`, `refund_date`…), or None when it is a
@@ -184,11 +197,13 @@ def understanding(embedder: Embedder, cache_dir: Path | None = None) -> Understa
 
 def read_or_encode(embedder: Embedder, cached: Path | None) -> Understanding:
     topics = read_entries(TOPICS_FILE, "topic", "asks", "says")
+    computed = read_entries(COMPUTED_FILE, "label", "asks")
     groups = {
         "asks": [(t["name"], t["asks"]) for t in topics],
         "says": [(t["name"], t["says"]) for t in topics],
-        "computed": grouped(read_entries(COMPUTED_FILE, "label", "asks"), "computes"),
+        "computed": grouped(computed, "computes"),
         "lookup": grouped(read_entries(LOOKUP_FILE, "label", "asks"), "name"),
+        "order_event": grouped([e for e in computed if e.get("computes") == ORDER_DATES], "name"),
     }
     vectors = {}
     if cached is not None and cached.exists():

@@ -10,7 +10,7 @@ finished on the next turn of the same session.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from bot.policy.answers import (
@@ -47,6 +47,7 @@ COUNTED_ROLES = {"delivery": ("delivered",), "purchase": ("order_placed",)}
 # Events a shopper may report for a refund question, latest first: the nearer the event, the tighter the estimate.
 REFUND_STARTS = ("refund_issued", "return_approved", "return_received", "return_shipped")
 DELIVERY_STARTS = ("order_shipped", "order_placed")
+NO_TRANSIT_TIME = "How long delivery takes once it ships isn't stated here."
 
 
 @dataclass(frozen=True)
@@ -56,10 +57,14 @@ class PolicyResponder(ListedAnswers):
     store_name: str
     contact: str  # how to reach the store, in words: "email cs@sessori.com"
 
-    def answer(self, message: str, today: date, pending: Pending | None = None, recognised: Intent | None = None) -> PolicyAnswer | None:
+    def answer(
+        self, message: str, today: date, pending: Pending | None = None, recognised: Intent | None = None, ship_date: bool | None = None
+    ) -> PolicyAnswer | None:
         """`recognised`: the intent the question's meaning was matched to (by exemplars, in the
         engine), taken only where the patterns here found none and the message holds a date to
-        count from: a computation needs its date, whoever recognised the question."""
+        count from: a computation needs its date, whoever recognised the question. `ship_date`:
+        of the order's dates, whether the meaning asks when it ships (True) or arrives (False);
+        None leaves it to the question's verb."""
         message = repair_policy_words(message)
         slots = extract_slots(message, today)
         if pending is not None:
@@ -72,7 +77,7 @@ class PolicyResponder(ListedAnswers):
             return self.named_final_sale(message, slots)
         if intent is None:
             return None
-        return self.compute(intent, slots, today, message)
+        return self.compute(intent, slots, today, message, ship_date)
 
     def continue_pending(self, pending: Pending, message: str, slots: Slots, today: date) -> PolicyAnswer | None:
         """A follow-up that only supplies what was asked for ("March 3", "it was engraved") finishes the question."""
@@ -92,7 +97,7 @@ class PolicyResponder(ListedAnswers):
         )
         return self.compute(pending.intent, pending.slots.merged(follow_up), today, message)
 
-    def compute(self, intent: Intent, slots: Slots, today: date, message: str = "") -> PolicyAnswer | None:
+    def compute(self, intent: Intent, slots: Slots, today: date, message: str = "", ship_date: bool | None = None) -> PolicyAnswer | None:
         if slots.future_dates and not slots.dates:
             return PolicyAnswer(
                 f"“{slots.future_dates[0]}” is after today ({spoken(today)}), so I can't count from it. Which date did you mean?",
@@ -115,7 +120,7 @@ class PolicyResponder(ListedAnswers):
             named = self.named_final_sale(message, slots)  # the kinds decide first: their rule cites its own words
             if named is not None:
                 return named
-        if intent == Intent.delivery_eta and DISPATCH_ONLY.search(message):
+        if intent == Intent.delivery_eta and (bool(DISPATCH_ONLY.search(message)) if ship_date is None else ship_date):
             return self.dispatch_eta(slots, today)
         return handler(intent, slots, today)
 
@@ -365,7 +370,14 @@ class PolicyResponder(ListedAnswers):
         if slots.date_for("unmarked") and not slots.date_for(*DELIVERY_STARTS):
             mention = slots.date_for("unmarked")
             slots = Slots(dates=(DateMention(mention.day, "order_placed", mention.text),), kinds=slots.kinds, country=slots.country, method=slots.method)
-        return self.timeline_answer(slots, today, DELIVERY_STARTS, "delivered", None, "your order")
+        arrives = self.timeline_answer(slots, today, DELIVERY_STARTS, "delivered", None, "your order")
+        if arrives is None and slots.date_for("order_placed"):
+            # A page that states how long an order takes to leave and no transit time: the ship date is
+            # what it supports, said as such ("should ship between …"), with what it does not say.
+            ships = self.timeline_answer(slots, today, ("order_placed",), "order_shipped", None, "your order")
+            if ships is not None and ships.pending is None:
+                return replace(ships, details=(*ships.details, NO_TRANSIT_TIME))
+        return arrives
 
     def timeline_answer(
         self, slots: Slots, today: date, starts: tuple[str, ...], end: str, fallback_end: str | None, subject: str

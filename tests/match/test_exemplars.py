@@ -76,6 +76,49 @@ def test_a_time_no_pattern_names_is_read_by_its_topic_and_computed(store_folder,
     assert reply.kind == "policy" and "March 3, 2026" in reply.text and "March 5, 2026" in reply.text
 
 
+# A page that states how long an order takes to leave and nothing of its transit.
+TEA_SHOP = (
+    "Shipping\n\n"
+    "Orders will be processed and fulfilled within 3-4 business days, starting from the first business day after the order was placed.\n\n"
+    "We charge a flat rate of $8 on every order.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "arrival"),
+    [
+        pytest.param("If I place an order today, between which dates should it be processed and sent out?", False, id="processed-and-sent-out"),
+        pytest.param("If I order today, between which dates should it arrive?", True, id="arrive"),
+        pytest.param("ordering today, when will it be at my door?", True, id="at-my-door"),
+    ],
+)
+def test_the_orders_dates_a_page_supports_are_counted_and_said_as_such(store_folder, tmp_path, question, arrival):
+    """A page that states how long an order takes to leave and no transit time: the ship date is
+    counted whichever of the order's dates is asked ("processed and sent out" names no ship verb a
+    pattern knows; its meaning does), said as the ship date; asked for the arrival, the missing
+    delivery time is said, never guessed."""
+    engine = Engine(store_folder(TEA_SHOP), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", question, today=date(2026, 12, 23))
+    assert reply.kind == "policy", reply.text
+    assert "should ship between Tuesday, December 29, 2026 and Wednesday, December 30, 2026" in reply.text
+    assert ("delivery takes once it ships isn't stated" in reply.text) is arrival
+
+
+@pytest.mark.parametrize(
+    ("question", "read_as"),
+    [
+        pytest.param("I'm ordering now, what day will you have it processed and out the door?", {True}, id="out-the-door"),
+        pytest.param("it was sent out on the 3rd, what day will it arrive at my house?", {False, None}, id="arrive-after-sent-out"),
+        pytest.param("ordered a thing, when?", {None}, id="neither"),
+    ],
+)
+def test_which_of_the_orders_dates_is_asked_by_meaning(exemplars, question, read_as):
+    """Told apart by the exemplars only when one side is clearly closer (None otherwise: the
+    question's verb decides); an arrival is never read as a ship date."""
+    vector = load_embedder(packaged_model_path()).encode([question])[0]
+    assert exemplars.asks_ship_date(vector) in read_as
+
+
 def test_a_curated_store_ranks_by_its_own_phrasings_alone(engine):
     """Sessori's passages carry the owner's phrasings (curated.toml): exemplars of other shops would blur them."""
     assert engine.runtime("sessori").retriever.sentence_topics is None
