@@ -138,12 +138,30 @@ def derived_title(blocks: list[Block]) -> str:
 ABBREVIATION = re.compile(r"(?:\b(?:no|nos|vs|etc|e\.g|i\.e|approx|dept|st|mr|mrs|ms|dr|inc|ltd|co)|\b[A-Z](?:\.[A-Z])*)\.$", re.I)
 
 
+SENTENCE_END = re.compile(r"[.!?]+[)\"”’]?\s+(?=[\"“(]?[A-Z0-9])")
+LIST_ITEM = re.compile(r"\s*[-•*·–]\s")
+LABEL_WORDS = 8  # "USPS Priority Mail (Expedited Shipping):" on a line of its own labels the line after it
+
+
 def split_sentences(text: str) -> list[str]:
-    """Sentences and list items, keeping "No. 1" and "U.S. orders" whole."""
+    """Sentences and list items, keeping "No. 1" and "U.S. orders" whole. A short line ending in a
+    colon is a label of the line below ("USPS Priority Mail:" over "Delivery time is 1-3 business
+    days"): alone it says nothing and the line below loses what it is about, so the label leads that
+    line's first sentence. Over a list it stays apart: it heads every item."""
     sentences: list[str] = []
+    label = ""
     for line in text.split("\n"):
+        if label and line.strip():
+            if LIST_ITEM.match(line):
+                sentences.append(label)  # "The following are final sale:" over a list heads all of it, not one line
+            else:
+                line = f"{label} {line.strip()}"
+            label = ""
+        elif line.strip().endswith(":") and len(line.split()) <= LABEL_WORDS and not SENTENCE_END.search(line):
+            label = line.strip()
+            continue
         start = 0
-        for boundary in re.finditer(r"[.!?]+[)\"”’]?\s+(?=[\"“(]?[A-Z0-9])", line):
+        for boundary in SENTENCE_END.finditer(line):
             candidate = line[start : boundary.end()].strip()
             if ABBREVIATION.search(line[start : boundary.start() + 1]):
                 continue
@@ -151,6 +169,8 @@ def split_sentences(text: str) -> list[str]:
             start = boundary.end()
         if line[start:].strip():
             sentences.append(line[start:].strip())
+    if label:
+        sentences.append(label)  # a label the text ends on is kept, as written
     return sentences
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from bot.errors import BadKnowledge, UnknownStore
 from bot.ingest import load_store_knowledge
+from bot.ingest.chunks import split_sentences
 from tests.conftest import KNOWLEDGE, STORES
 
 RAW_PAGE = "Returns\nHow do I return an item?\nEmail us within 30 days of delivery.\nShipping\nWe ship to the US and Canada.\n"
@@ -122,3 +123,29 @@ def test_a_lists_introduction_stays_with_its_list_when_a_long_answer_is_cut(stor
     listed = next(c for c in chunks if "Gift cards" in c.text)
     assert listed.text.startswith("These items are final sale and can't be returned:")
     assert not any(c.text.endswith(":") for c in chunks)
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        pytest.param(
+            "USPS Priority Mail (Expedited Shipping):\nDelivery time is 1-3 business days\nTracking number is included",
+            ["USPS Priority Mail (Expedited Shipping): Delivery time is 1-3 business days", "Tracking number is included"],
+            id="a-label-leads-the-line-below",
+        ),
+        pytest.param(
+            "The following are final sale:\n- Mounted tires\n- Custom wheels",
+            ["The following are final sale:", "- Mounted tires", "- Custom wheels"],
+            id="over-a-list-it-heads-every-item",
+        ),
+        pytest.param(
+            "U.S. Postal Service is our preferred carrier - the following shipping methods are available:\nDomestic",
+            ["U.S. Postal Service is our preferred carrier - the following shipping methods are available:", "Domestic"],
+            id="a-long-sentence-with-a-colon-is-no-label",
+        ),
+        pytest.param("Questions? Write to us:", ["Questions?", "Write to us:"], id="a-label-the-text-ends-on-is-kept"),
+    ],
+)
+def test_sentences_of_a_pasted_page(text, sentences):
+    """What extractive answers and the page reader take as one sentence."""
+    assert split_sentences(text) == sentences
