@@ -10,7 +10,10 @@ from collections.abc import Mapping
 from bot.policy.page_reading import PROBLEM, REFUND_PAID, REGION, RETURN_WORDS, countries_in
 from bot.policy.slots import method_named
 
-RANGE = re.compile(r"\b(\d{1,2})(?:\s*(?:-|–|to)\s*(\d{1,2}))?\s*(?:more\s+|additional\s+|extra\s+|further\s+)?(business|working)?\s*days?\b", re.I)
+RANGE = re.compile(
+    r"\b(\d{1,3})(?:\s*(?:-|–|to)\s*(\d{1,3}))?\s*(?:more\s+|additional\s+|extra\s+|further\s+)?(business|working)?\s*(days?|hours?)\b", re.I
+)
+HOURS_A_DAY = 24  # "ships within 24-48 hours" is 1-2 days: hours are counted as the whole days they make
 PROCESSING = re.compile(r"\b(process(ed|ing)?|pack(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+(from\s+[\w\s]{1,40}?\s+)?within|handling|leaves?\s+(our|the)\s+\w+|(are|is)\s+(sent|posted)\s+(out\s+)?within)\b", re.I)
 TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|takes?\s+\d|reach\s+you|mail|post|courier|carrier|usps|ups|fedex|dhl|after\s+(shipping|it\s+ships|dispatch))\b|\btakes?\s*$", re.I)
 METHOD = re.compile(r"\b(express|expedited|standard|priority|overnight|next[\s-]day|2[\s-]day|two[\s-]day|ground|economy)\b", re.I)
@@ -71,6 +74,10 @@ def timeline(sentences: list[str], topics: Mapping[str, str] | None = None) -> l
         refund_sentence = bool(REFUND_PAID.search(sentence) or stated == REFUND_TOPIC) and not WINDOW_WORDING.search(sentence)
         for match in RANGE.finditer(sentence):
             low, high = int(match.group(1)), int(match.group(2) or match.group(1))
+            if match.group(4).lower().startswith("hour"):
+                if low < HOURS_A_DAY or low % HOURS_A_DAY or high % HOURS_A_DAY:
+                    continue  # "within 2 hours", "36 hours": not a count of days
+                low, high = low // HOURS_A_DAY, high // HOURS_A_DAY
             if high < low or high > 60:
                 continue
             unit = "business_days" if match.group(3) else "days"

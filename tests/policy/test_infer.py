@@ -13,6 +13,7 @@ from bot.cli.app import app
 from bot.engine import Engine
 from bot.ingest.knowledge import load_store_knowledge
 from bot.policy.infer import infer_policy
+from bot.policy.timeline_reading import timeline
 from bot.settings import packaged_model_path
 
 TODAY = date(2026, 11, 25)  # the day these replies are worked out on (the engine never reads the clock)
@@ -627,3 +628,19 @@ def test_a_computed_answer_on_a_pasted_page_quotes_the_sentence_that_answers_too
     reply = engine.answer("acme", "I opened a tin and don't love the taste. Can I send it back?", today=TODAY)
     assert reply.kind == "policy", reply
     assert "we do not accept returns on opened tins of tea" in reply.text
+
+
+@pytest.mark.parametrize(
+    ("sentence", "days"),
+    [
+        pytest.param("Orders are shipped from our distribution centers within 24-48 hours.", (1, 2), id="24-48-hours"),
+        pytest.param("All orders will ship within 48 hours.", (2, 2), id="48-hours"),
+        pytest.param("Orders placed by 2pm ship within 2 hours.", None, id="hours-that-are-no-day"),
+        pytest.param("Orders ship within 36 hours.", None, id="hours-that-are-no-whole-day"),
+    ],
+)
+def test_a_dispatch_time_in_hours_is_counted_in_the_days_it_makes(sentence, days):
+    """Hours are a unit like days: "within 24-48 hours" is 1-2 calendar days; a count of hours that
+    makes no whole day is no dispatch time to count."""
+    stages = [(s["min"], s["max"]) for s in timeline([sentence]) if s["end"] == "order_shipped"]
+    assert stages == ([days] if days else [])
