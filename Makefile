@@ -8,19 +8,32 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: run test install build bench eval clean
+.PHONY: run test install lock audit build bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
 # torch first, pinned: the CPU build on local disk (an unpinned torch pulls a multi-GB CUDA build).
-$(STAMP): $(BIN)/python pyproject.toml
+# Then exactly the versions in requirements.lock, each checked against its hash (the lock pins torch to
+# 2.13.0+cpu too), then the project itself on top of them.
+$(STAMP): $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 install: $(STAMP)
+
+# Regenerates requirements.lock from pyproject.toml (main dependencies and the test and bench extras), with
+# pip-tools in a venv of its own. Pins already in the lock are kept while pyproject still admits them;
+# `make lock LOCK_ARGS=--upgrade` (or `LOCK_ARGS='-P fastapi'`) moves them. Run it on this kind of machine:
+# the torch 2.13.0+cpu wheel must be on pip's find-links, or the lock would name PyPI's CUDA build.
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/pip install --quiet --upgrade pip pip-tools==7.6.2
+	.venv-lock/bin/pip-compile --quiet --allow-unsafe --generate-hashes --strip-extras --extra test --extra bench \
+	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock $(LOCK_ARGS) pyproject.toml
 
 build: install
 	$(BIN)/faqbot build
@@ -43,4 +56,4 @@ bench: build
 	$(BIN)/python -m bench.real
 
 clean:
-	rm -rf $(VENV) index/*/ var/
+	rm -rf $(VENV) .venv-lock index/*/ var/
