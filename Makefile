@@ -35,6 +35,11 @@ lock:
 	.venv-lock/bin/pip-compile --quiet --allow-unsafe --generate-hashes --strip-extras --extra test --extra bench \
 	  --no-emit-index-url --no-emit-find-links --output-file requirements.lock $(LOCK_ARGS) pyproject.toml
 
+# The offline vulnerability check (README, "Dependencies"): the lock, then what the venv holds, pip included.
+audit: install
+	$(BIN)/python .ci/audit.py
+	$(BIN)/python .ci/audit.py --installed
+
 build: install
 	$(BIN)/faqbot build
 
