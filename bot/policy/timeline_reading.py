@@ -140,6 +140,12 @@ def timeline(sentences: list[str], topics: Mapping[str, str] | None = None) -> l
         unique.setdefault(key, stage)
         every.setdefault(key, []).append(stage)
     for key in list(clashes):
+        # "Placed before 12:30 pm … ship the same day" beside "placed after the cut-off … ship the next
+        # business day": one rule, dispatch in 0-1 business days, not two that contradict each other.
+        if all(s["unit"] == "business_days" and (s["min"], s["max"]) in ((0, 1), (1, 1)) for s in every[key]):
+            unique[key] = next(s for s in every[key] if s["min"] == 0)
+            clashes.discard(key)
+            continue
         # "In-stock orders leave within 1-2 days" beside "Engraved boards need 4-6 days": the one about orders in general.
         general = [s for s in every[key] if EVERY_ORDER.match(s["source"])]
         if len({(s["min"], s["max"]) for s in general}) == 1:

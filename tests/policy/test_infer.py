@@ -644,3 +644,15 @@ def test_a_dispatch_time_in_hours_is_counted_in_the_days_it_makes(sentence, days
     makes no whole day is no dispatch time to count."""
     stages = [(s["min"], s["max"]) for s in timeline([sentence]) if s["end"] == "order_shipped"]
     assert stages == ([days] if days else [])
+
+
+def test_a_cut_off_and_what_comes_after_it_are_one_dispatch_rule():
+    """"Placed before 12:30 pm … ship the same day" and "placed after the cut-off … ship the next
+    business day" say one thing: dispatch in 0-1 business days (not two times that contradict)."""
+    stages = timeline(
+        [
+            "Express shipping orders that are placed before 12:30 pm EST on a business day will ship the same day.",
+            "Express orders placed after the shipping cut-off or on a weekend will ship the next business day.",
+        ]
+    )
+    assert [(s["end"], s["min"], s["max"], s["unit"]) for s in stages] == [("order_shipped", 0, 1, "business_days")]
