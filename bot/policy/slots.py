@@ -71,7 +71,7 @@ DATE_SPAN = re.compile(
       | {MONTH}\s+{ORDINAL}(?:,?\s+\d{{4}})?
       | {ORDINAL}\s+(?:of\s+)?{MONTH}(?:,?\s+\d{{4}})?
       | the\s+(?P<day_only>\d{{1,2}})(?:st|nd|rd|th)(?!\s+(?:of\s+)?{MONTH})
-      | (?:the\s+day\s+before\s+)?yesterday | today | this\s+morning | tonight
+      | (?:the\s+day\s+before\s+)?yesterday | today | this\s+(?:morning|afternoon|evening) | tonight
       | (?:last|this|past|on)\s+{WEEKDAY} | {WEEKDAY}
       | {NUMBER_WORD}\s+(?:days?|weeks?|months?)\s+(?:ago|since|after\s+(?:it|they|i|we)\b)
       | last\s+(?:week|month)
@@ -191,7 +191,7 @@ def resolve_date(text: str, today: date) -> date | None:
     day_only = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", span, re.I)
     if day_only:
         return most_recent_day_of_month(int(day_only.group(1)), today)
-    if re.fullmatch(r"this\s+morning|tonight|today", text.strip(), re.I):
+    if re.fullmatch(r"this\s+(morning|afternoon|evening)|tonight|today", text.strip(), re.I):  # the parts of today
         return today
     # "3 weeks after it was delivered", asked today, means it was delivered 3 weeks ago.
     ago = re.fullmatch(rf"({NUMBER_WORD})\s+(days?|weeks?|months?)\s+(ago|since|after\s+(?:it|they|i|we))", span, re.I)

@@ -28,6 +28,7 @@ TODAY = date(2026, 11, 25)  # a Wednesday
         pytest.param("it came a couple of weeks ago", [("2026-11-11", "delivered")], id="a-couple-of-weeks-ago"),
         pytest.param("it arrived this past Monday", [("2026-11-23", "delivered")], id="this-past-weekday"),
         pytest.param("delivered yesterday", [("2026-11-24", "delivered")], id="yesterday"),
+        pytest.param("it arrived this afternoon", [("2026-11-25", "delivered")], id="this-afternoon-is-today"),
         pytest.param("can I return it 3 weeks after it was delivered?", [("2026-11-04", "delivered")], id="weeks-after-it-was-delivered"),
         pytest.param("I sent it back 5 days ago", [("2026-11-20", "return_shipped")], id="return-shipped"),
         pytest.param("you received my return on Nov 2", [("2026-11-02", "return_received")], id="return-received-not-delivery"),
