@@ -1,7 +1,9 @@
-"""Pages and files a browser loads: the widget, a store picker, a demo shop per store.
+"""Pages and files a browser loads: the widget, a store picker, a demo shop per store in its
+trade's look (knowledge/<store>/demo.toml).
 
 Rendered with jinja2; every page carries a Content-Security-Policy that allows only
-this server's own scripts and styles (nothing from a third-party CDN).
+this server's own scripts and styles (nothing from a third-party CDN, no inline style): a store's
+colours come as a stylesheet of their own, /demo/looks.css.
 """
 
 from __future__ import annotations
@@ -9,11 +11,13 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from bot.engine import Engine
+from bot.ingest.knowledge import store_dir
+from bot.ingest.showcase import load_showcase
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -51,14 +55,24 @@ def pages_router(engine: Engine, widget_dir: Path) -> APIRouter:
     for name in STATIC_FILES:
         router.add_api_route(f"/{name}", lambda name=name: static(name), methods=["GET"])
 
+    def showcase(store: str):
+        return load_showcase(store_dir(engine.knowledge_dir, store))  # unknown store -> 404
+
     @router.get("/", response_class=HTMLResponse)
     def store_picker() -> HTMLResponse:
-        stores = [(store, engine.store_config(store)) for store in engine.stores()]
+        stores = [(store, engine.store_config(store), showcase(store)) for store in engine.stores()]
         return page("index.html", stores=stores)
 
+    @router.get("/demo/looks.css")
+    def store_looks() -> Response:
+        """Each store's accent as custom properties on `.store-<id>` (ids are [a-z0-9_-], safe as class names;
+        colours are validated "#rrggbb")."""
+        rules = [f".store-{store} {{ --accent: {look.accent}; --accent-soft: {look.accent_soft}; }}" for store, look in ((s, showcase(s)) for s in engine.stores())]
+        return Response("\n".join(rules) + "\n", media_type="text/css", headers={"X-Content-Type-Options": "nosniff", "Cache-Control": "no-cache"})
+
     @router.get("/demo/{store}", response_class=HTMLResponse)
-    def demo_shop(store: str, request: Request) -> HTMLResponse:
+    def demo_shop(store: str) -> HTMLResponse:
         config = engine.store_config(store)  # unknown store -> 404
-        return page("demo.html", store=store, config=config)
+        return page("demo.html", store=store, config=config, look=showcase(store))
 
     return router

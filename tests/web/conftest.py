@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import queue
 import shutil
+import tempfile
 import threading
 from datetime import date
 from collections.abc import Iterator
@@ -23,6 +24,13 @@ TODAY = date(2026, 11, 25)  # the day these replies are worked out on (the engin
 
 CHROMIUM = "/usr/bin/chromium"
 AGENT_PASSWORD = "correct horse battery staple"
+# `FAQBOT_SCREENSHOTS=1` refreshes the README's screenshots in docs/; otherwise they go to a temp folder.
+DOCS = Path(__file__).resolve().parents[2] / "docs" if os.environ.get("FAQBOT_SCREENSHOTS") else Path(tempfile.gettempdir()) / "faqbot-screenshots"
+
+
+def screenshot(page, name: str, full_page: bool = True) -> None:
+    DOCS.mkdir(exist_ok=True)
+    page.screenshot(path=str(DOCS / name), full_page=full_page)
 
 
 class Relay:

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from pathlib import Path
 
-import pytest
 from playwright.sync_api import Page, expect
 
-from tests.web.conftest import AGENT_PASSWORD
-
-# `FAQBOT_SCREENSHOTS=1 make test` refreshes the README's screenshots; otherwise they go to a temp folder.
-DOCS = Path(__file__).resolve().parents[2] / "docs" if os.environ.get("FAQBOT_SCREENSHOTS") else Path(tempfile.gettempdir()) / "faqbot-screenshots"
+from tests.web.conftest import AGENT_PASSWORD, screenshot
 
 
 def open_widget(page: Page, live_server: str, store: str = "dissoo"):
@@ -36,8 +29,7 @@ def test_ask_a_question_and_see_the_stores_answer(page, live_server):
     ask(widget, "which cards do you take?")
     expect(widget.locator(".msg.bot").last).to_contain_text("Visa")
     expect(widget.get_by_role("link", name=re.compile("support@dissoojewelry.com"))).to_be_visible()
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "widget.png"))
+    screenshot(page, "widget.png", full_page=False)
 
 
 def test_a_suggestion_chip_asks_it(page, live_server):
@@ -146,8 +138,7 @@ def test_agent_console_from_sign_in_to_teaching_a_phrasing(page, live_server):
     first.get_by_role("textbox", name="The reply you sent").fill("Refunds take 5-7 days after we receive your return.")
     first.get_by_role("button", name="Save edited reply").click()
     expect(first.get_by_role("status")).to_have_text("Feedback saved.")
-    DOCS.mkdir(exist_ok=True)
-    page.screenshot(path=str(DOCS / "agent-console.png"), full_page=True)
+    screenshot(page, "agent-console.png")
 
     page.get_by_role("tab", name="Inbox").click()
     item = page.locator("#inbox-list li", has_text=phrasing)
@@ -164,7 +155,7 @@ def test_agent_console_from_sign_in_to_teaching_a_phrasing(page, live_server):
     expect(page.locator("#legend")).to_contain_text("handed off")
     page.get_by_label("Range").select_option(label="Last 30 days")
     expect(page.locator("#chart")).to_have_attribute("aria-label", re.compile("last 30 days"))
-    page.screenshot(path=str(DOCS / "agent-analytics.png"), full_page=True)
+    screenshot(page, "agent-analytics.png")
 
     ask(widget, phrasing)
     expect(widget.locator(".msg.bot").last).to_contain_text("gift box")

@@ -12,7 +12,7 @@ from email import policy
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.conftest import AGENT_PASSWORD, sign_in
+from tests.web.conftest import AGENT_PASSWORD, screenshot, sign_in
 
 
 def test_a_wrong_password_is_refused_and_the_right_one_signs_in(page, live_server):
@@ -37,6 +37,7 @@ def test_an_inbox_question_attached_to_a_proposed_entry_is_answered_from_it(page
     question = "is there a minimum to open an account?"
     asked = page.request.post(f"{live_server}/v1/chat", data={"store": "sessori", "message": question}).json()
     assert asked["kind"] == "handoff"  # what the bot could not answer lands in the inbox
+    page.request.post(f"{live_server}/v1/chat", data={"store": "sessori", "message": "can my boutique get net 30 terms?"})
 
     sign_in(page, live_server)
     page.get_by_label("Store").select_option("sessori")
@@ -46,6 +47,7 @@ def test_an_inbox_question_attached_to_a_proposed_entry_is_answered_from_it(page
     likely = item.locator("optgroup[label='Likely'] option")
     expect(likely).to_have_count(3)
     expect(likely.first).to_have_text("How do I register for a wholesale account?")
+    screenshot(page, "agent-inbox.png")
     entry.select_option(likely.first.get_attribute("value"))
     item.get_by_role("button", name="Attach as phrasing").click()
     expect(item.get_by_role("status")).to_have_text("Attached.")
@@ -65,6 +67,8 @@ def test_an_agent_sends_one_draft_as_edited_and_discards_another(page, live_serv
     complaint = page.locator("#drafts-list li", has_text="This is unacceptable")
     draft = complaint.get_by_role("textbox", name="Draft reply to kim@example.com")
     expect(draft).to_have_value(re.compile("Kim"))  # the bot's draft, greeting the customer by name
+    expect(page.locator("#drafts-list li")).to_have_count(2)
+    screenshot(page, "agent-drafts.png")
     draft.fill("Hello Kim,\n\nI'm so sorry about your necklace. A replacement goes out today.\n\nWarm regards,\nDissoo")
     complaint.get_by_role("button", name="Send").click()
     expect(complaint.get_by_role("status")).to_have_text("Sent to kim@example.com.")

@@ -186,6 +186,22 @@ def test_pages_carry_security_headers_and_load_nothing_from_elsewhere(client):
     assert client.get("/demo/nope").status_code == 404
 
 
+def test_a_store_without_demo_toml_gets_a_plain_shop_page():
+    from bot.ingest.showcase import Showcase
+    from bot.ingest.store import StoreConfig
+    from bot.web.pages import page
+
+    html = page("demo.html", store="acme", config=StoreConfig(name="Acme Rings"), look=Showcase()).body.decode()
+    assert "<h1 id=\"shop-title\">Acme Rings</h1>" in html and 'data-store="acme"' in html
+    assert "<table" not in html and "product-grid" not in html
+
+
+def test_store_looks_are_a_stylesheet_of_validated_colours(client):
+    css = client.get("/demo/looks.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert ".store-sessori { --accent: #0f5257; --accent-soft: #e7eeee; }" in css.text
+
+
 def test_widget_files_are_small_and_served(client):
     js, css = client.get("/widget.js"), client.get("/widget.css")
     assert js.status_code == css.status_code == 200 and "javascript" in js.headers["content-type"]
