@@ -107,6 +107,7 @@
   }
 
   // Inbox: unanswered questions, attach to a passage or mark out of scope.
+  var WHY = { handoff: "handed off", clarify: "answered with “did you mean…?”", answer: "answered unsure", thumbs_down: "an agent marked the reply bad", edited: "an agent rewrote the reply" };
   function loadInbox() {
     var list = $("inbox-list");
     list.textContent = "Loading…";
@@ -132,7 +133,10 @@
         }
         attach.addEventListener("click", function () { teach(select.value); });
         outOfScope.addEventListener("click", function () { teach(null); });
-        list.appendChild(el("li", {}, [el("strong", { text: item.message }), el("span", { class: "meta", text: " — asked " + item.count + "× (" + item.kind + ")" }), el("br"), select, attach, outOfScope, status]));
+        list.appendChild(el("li", {}, [
+          el("p", { class: "asked" }, [el("strong", { text: item.message }), el("span", { class: "meta", text: " — asked " + item.count + "×, " + (WHY[item.kind] || item.kind) })]),
+          el("div", { class: "actions" }, [select, attach, outOfScope, status]),
+        ]));
       });
     }).catch(function (e) { list.textContent = "Error: " + e.message; });
   }
@@ -165,7 +169,7 @@
         discard.addEventListener("click", function () { act("discard", { store: store.value }, "Discarded."); });
         list.appendChild(el("li", {}, [
           el("strong", { text: d.subject || "(no subject)" }), el("span", { class: "meta", text: " — from " + d.sender + ", " + when(d.received_at) }),
-          el("p", { class: "meta", text: "Left for a person: " + d.reason }), draft, el("br"), send, discard, status,
+          el("p", { class: "meta", text: "Left for a person: " + d.reason }), draft, el("div", { class: "actions" }, [send, discard, status]),
         ]));
       });
     }).catch(function (e) { list.textContent = "Error: " + e.message; });

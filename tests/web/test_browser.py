@@ -155,7 +155,6 @@ def test_agent_console_from_sign_in_to_teaching_a_phrasing(page, live_server):
     expect(page.locator("#legend")).to_contain_text("handed off")
     page.get_by_label("Range").select_option(label="Last 30 days")
     expect(page.locator("#chart")).to_have_attribute("aria-label", re.compile("last 30 days"))
-    screenshot(page, "agent-analytics.png")
 
     ask(widget, phrasing)
     expect(widget.locator(".msg.bot").last).to_contain_text("gift box")
