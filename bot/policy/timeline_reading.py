@@ -8,12 +8,15 @@ import re
 from collections.abc import Mapping
 
 from bot.policy.page_reading import PROBLEM, REFUND_PAID, REGION, RETURN_WORDS, countries_in
-from bot.policy.slots import method_named
+from bot.policy.slots import WORD_NUMBERS, method_named
 
+SPELLED = {word: n for word, n in WORD_NUMBERS.items() if " " not in word and word not in ("a", "an", "few")}  # "two business days"
+COUNT = r"\d{1,3}|" + "|".join(sorted(SPELLED, key=len, reverse=True))
 RANGE = re.compile(
-    r"\b(\d{1,3})(?:\s*(?:-|–|to)\s*(\d{1,3}))?\s*(?:more\s+|additional\s+|extra\s+|further\s+)?(business|working)?\s*(days?|hours?)\b", re.I
+    rf"\b({COUNT})(?:\s*(?:-|–|to)\s*({COUNT}))?\s*(?:more\s+|additional\s+|extra\s+|further\s+)?(business|working)?\s*(days?|hours?|weeks?)\b", re.I
 )
 HOURS_A_DAY = 24  # "ships within 24-48 hours" is 1-2 days: hours are counted as the whole days they make
+DAYS_A_WEEK = 7  # "within 1-2 weeks" is 7-14 days
 PROCESSING = re.compile(r"\b(process(ed|ing)?|pack(ed|ing)?|prepar(e|ed|ing)|dispatch(ed)?|ship(s|ped)?\s+(from\s+[\w\s]{1,40}?\s+)?within|handling|leaves?\s+(our|the)\s+\w+|(are|is)\s+(sent|posted)\s+(out\s+)?within)\b", re.I)
 TRANSIT = re.compile(r"\b(arriv\w*|deliver\w*|transit|takes?\s+\d|reach\s+you|mail|post|courier|carrier|usps|ups|fedex|dhl|after\s+(shipping|it\s+ships|dispatch))\b|\btakes?\s*$", re.I)
 METHOD = re.compile(r"\b(express|expedited|standard|priority|overnight|next[\s-]day|2[\s-]day|two[\s-]day|ground|economy)\b", re.I)
@@ -29,6 +32,10 @@ BANK_STEP = re.compile(
 INSPECTION = re.compile(r"\b(we|our\s+team)\s+(inspect|check|review)\w*\b.{0,40}\b(receiv\w*|arriv\w*)", re.I)
 REFUND_AT_ONCE = re.compile(r"\b(then|and)\s+(we\s+)?(refund|issue\s+(the|your)\s+refund)\b", re.I)  # "… and then refund right away"
 WINDOW_WORDING = re.compile(r"\bwithin\s+\d+\s*days?\s+(of|after|from)\b", re.I)
+
+
+def count(word: str) -> int:
+    return int(word) if word.isdigit() else SPELLED[word.lower()]
 
 
 def nearest(pattern: re.Pattern[str], text: str) -> int:
@@ -73,8 +80,12 @@ def timeline(sentences: list[str], topics: Mapping[str, str] | None = None) -> l
         stated = topics.get(sentence)
         refund_sentence = bool(REFUND_PAID.search(sentence) or stated == REFUND_TOPIC) and not WINDOW_WORDING.search(sentence)
         for match in RANGE.finditer(sentence):
-            low, high = int(match.group(1)), int(match.group(2) or match.group(1))
-            if match.group(4).lower().startswith("hour"):
+            low, high = count(match.group(1)), count(match.group(2) or match.group(1))
+            if match.group(4).lower().startswith("week"):
+                if match.group(3):
+                    continue  # "business weeks": no count of days to trust
+                low, high = low * DAYS_A_WEEK, high * DAYS_A_WEEK
+            elif match.group(4).lower().startswith("hour"):
                 if low < HOURS_A_DAY or low % HOURS_A_DAY or high % HOURS_A_DAY:
                     continue  # "within 2 hours", "36 hours": not a count of days
                 low, high = low // HOURS_A_DAY, high // HOURS_A_DAY

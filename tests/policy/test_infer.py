@@ -637,11 +637,15 @@ def test_a_computed_answer_on_a_pasted_page_quotes_the_sentence_that_answers_too
         pytest.param("All orders will ship within 48 hours.", (2, 2), id="48-hours"),
         pytest.param("Orders placed by 2pm ship within 2 hours.", None, id="hours-that-are-no-day"),
         pytest.param("Orders ship within 36 hours.", None, id="hours-that-are-no-whole-day"),
+        pytest.param("Orders ship within 1-2 weeks.", (7, 14), id="weeks"),
+        pytest.param("Please allow two business days to process your order.", (2, 2), id="a-spelled-number"),
+        pytest.param("We offer two-day shipping on every order.", None, id="a-service-named-by-its-days"),
     ],
 )
-def test_a_dispatch_time_in_hours_is_counted_in_the_days_it_makes(sentence, days):
-    """Hours are a unit like days: "within 24-48 hours" is 1-2 calendar days; a count of hours that
-    makes no whole day is no dispatch time to count."""
+def test_a_dispatch_time_in_hours_or_weeks_is_counted_in_the_days_it_makes(sentence, days):
+    """Hours and weeks are units like days: "within 24-48 hours" is 1-2 calendar days, "1-2 weeks"
+    7-14; a count of hours that makes no whole day is no dispatch time to count; a number may be
+    spelled out."""
     stages = [(s["min"], s["max"]) for s in timeline([sentence]) if s["end"] == "order_shipped"]
     assert stages == ([days] if days else [])
 
