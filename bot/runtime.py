@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Container
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Self
@@ -22,6 +23,7 @@ from bot.ingest.curation import CURATION_FILE
 from bot.ingest.knowledge import store_dir
 from bot.match.exemplars import Understanding, understanding
 from bot.match.language import warm_word_frequencies
+from bot.match.lexical import KnownWords
 from bot.match.retrieval import StoreRetriever
 from bot.policy import StorePolicy, load_policy
 from bot.policy.calendar import BusinessCalendar, store_today
@@ -41,7 +43,7 @@ log = logging.getLogger("faqbot.stores")
 class StoreRuntime:
     config: StoreConfig
     retriever: StoreRetriever
-    known_words: frozenset[str]  # English + this store's words: a word in neither is a typo to repair
+    known_words: Container[str]  # English + this store's words: a word in neither is a typo to repair
     store_words: tuple[str, ...]  # words of this store's pages: what a typo is repaired to
     page_words: frozenset[str]  # the same, to look up: a store's own words are never another language
     policy_read_from_page: bool  # no policy.toml: the facts are inferred, so a computed answer is checked against retrieval
@@ -141,12 +143,13 @@ class Stores:
         warm_word_frequencies()
         responder = PolicyResponder(policy, calendar, config.name, contact_words(config))
         citations = {id(fact): ReplySource.of(chunk, 1.0) for fact, chunk in cite_facts(policy, index.chunks)}
+        page_words = frozenset(store_words)
         return StoreRuntime(
             config,
             retriever,
-            embedder.vocabulary | frozenset(store_words),
+            KnownWords(embedder.vocabulary, page_words),  # the encoder's vocabulary is one set for every store, never copied
             tuple(sorted(store_words)),
-            frozenset(store_words),
+            page_words,
             not has_policy,
             exemplars,
             policy,

@@ -275,9 +275,11 @@ def load_store_index(knowledge_dir: Path, index_dir: Path, store: str, embedder:
         store=store,
         manifest=manifest,
         chunks=chunks,
-        keys=faiss.read_index(str(build / "keys.faiss")),
+        # Mapped, not read: the keys' vectors stay in the page cache, shared by every worker and
+        # reclaimable, and leave with the mapping when the store is dropped (no file descriptor is held).
+        keys=faiss.read_index(str(build / "keys.faiss"), faiss.IO_FLAG_MMAP_IFC),
         key_chunk=np.asarray(keys["chunk"], dtype=np.int64),
         key_is_question=np.asarray(keys["is_question"], dtype=bool),
-        sentence_vectors=np.load(build / "sentences.npy"),
+        sentence_vectors=np.load(build / "sentences.npy"),  # mapped, it would hold a file descriptor per loaded store
         sentence_offsets=np.asarray(json.loads((build / "sentence_offsets.json").read_text()), dtype=np.int64),
     )
