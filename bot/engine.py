@@ -73,6 +73,7 @@ class Engine(Stores):
     _taught: TaughtPhrasings = field(default_factory=TaughtPhrasings, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        super().__post_init__()
         check_features(self.match_settings.confidence_evidence_weights, "confidence")
         check_features(self.match_settings.sentence_weights, "sentence", SENTENCE_FEATURES)
 
@@ -267,6 +268,11 @@ class Engine(Stores):
         """A store loaded (again: reloaded, or a new build published) encodes its taught phrasings afresh."""
         self._taught.forget(store)
         return super()._load(store)
+
+    def _dropped(self, stores: list[str], why: str) -> None:
+        for store in stores:
+            self._taught.forget(store)
+        super()._dropped(stores, why)
 
     def answering_sentence(self, runtime: StoreRuntime, retrieval: Retrieval, cited: set[str], question: str) -> str | None:
         """The best answering sentence of the highest-ranked cited passage, by the fitted sentence scorer."""

@@ -241,19 +241,22 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
 
     @app.get("/healthz")
     def healthz(engine: EngineDep) -> dict:
-        """Index freshness per store, and which worker process answered (`faqbot serve --workers N`)."""
+        """Index freshness per store, which worker process answered (`faqbot serve --workers N`) and
+        which stores it holds in memory now (`loaded`, least recently asked first: a store is loaded
+        at its first question and dropped when idle; asking here loads none)."""
         stores = {store: engine.check_fresh(store) for store in engine.stores()}
-        return {"status": "ok" if all(s == "fresh" for s in stores.values()) else "degraded", "stores": stores, "worker": os.getpid()}
+        status = "ok" if all(s == "fresh" for s in stores.values()) else "degraded"
+        return {"status": status, "stores": stores, "worker": os.getpid(), "loaded": engine.loaded_stores()}
 
     return app
 
 
 def serving_app() -> FastAPI:
     """What each worker of `faqbot serve --workers N` builds for itself, from the settings the command
-    left in its environment: every store loaded before the worker takes a request. The indexes were
-    built and the database migrated once, by the command, before the workers started."""
+    left in its environment: the encoder and exemplars loaded before the worker takes a request, each
+    store at its first question. The indexes were built and the database migrated once, by the
+    command, before the workers started."""
     settings = get_settings()
     engine = Engine.from_settings(settings, build_stale=False)
-    for store in engine.stores():
-        engine.runtime(store)
+    engine.warm()
     return create_app(settings, engine, migrate=False, public=settings.serve_public)

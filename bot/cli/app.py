@@ -159,12 +159,13 @@ def serve(
         uvicorn.run("bot.api.app:serving_app", factory=True, workers=workers, **network)
         return
     try:
-        engine = make_engine(settings)
-        for name in engine.stores():
+        engine = make_engine(settings, build_stale=False)  # as each worker: serves what is published, builds nothing in a question
+        for name in engine.stores():  # each store is loaded at its first question; its index is built now
             state = engine.check_fresh(name)
             if state != "fresh":
                 typer.echo(f"{name}: index {state}; rebuilding", err=True)
-            engine.runtime(name)
+                engine.build(name)
+        engine.warm()
         application = create_app(settings, engine, public=not loopback)
     except FaqbotError as exc:
         fail(exc)

@@ -33,6 +33,7 @@ from bot.ingest.knowledge import hash_sources
 
 FORMAT_VERSION = 8  # bump when ingest or index layout changes: old builds become stale
 CURRENT = "CURRENT"
+EDITED = "stale: changed since the last build"  # the sources differ from the build's; the build itself is sound
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,13 +259,16 @@ def index_status(knowledge_dir: Path, index_dir: Path, store: str, embedder: Emb
     current = hash_sources(knowledge_dir, store)
     if manifest.source_hashes != current:
         changed = sorted(set(current.items()) ^ set(manifest.source_hashes.items()))
-        return "stale: changed since the last build: " + ", ".join(sorted({name for name, _ in changed}))
+        return f"{EDITED}: " + ", ".join(sorted({name for name, _ in changed}))
     return "fresh"
 
 
-def load_store_index(knowledge_dir: Path, index_dir: Path, store: str, embedder: Embedder) -> StoreIndex:
+def load_store_index(knowledge_dir: Path, index_dir: Path, store: str, embedder: Embedder, edited_ok: bool = False) -> StoreIndex:
+    """The published build. `edited_ok`: also when the store's files were edited since it was built
+    (a server loading a store again serves what `faqbot build` last published, as it would have
+    kept serving it loaded); never one of another model or faqbot version."""
     status = index_status(knowledge_dir, index_dir, store, embedder)
-    if status != "fresh":
+    if status != "fresh" and not (edited_ok and status.startswith(EDITED)):
         detail = "no index has been built" if status == "missing" else status
         raise IndexNotReady(f"index for store {store!r}: {detail}; run `faqbot build`")
     build = current_build(index_dir, store)

@@ -82,8 +82,8 @@ def test_stores_health_docs_and_passages(client):
     stores = client.get("/v1/stores").json()
     assert [s["id"] for s in stores] == ["dissoo", "sessori", "stelladot"]
     health = client.get("/healthz").json()
-    assert health == {"status": "ok", "stores": {"dissoo": "fresh", "sessori": "fresh", "stelladot": "fresh"}, "worker": health["worker"]}
-    assert isinstance(health["worker"], int)
+    assert health == {"status": "ok", "stores": {"dissoo": "fresh", "sessori": "fresh", "stelladot": "fresh"}, "worker": health["worker"], "loaded": health["loaded"]}
+    assert isinstance(health["worker"], int) and set(health["loaded"]) <= set(health["stores"])  # what earlier tests asked (tests/test_runtime.py)
     assert client.get("/docs").status_code == 200 and "/v1/chat" in client.get("/openapi.json").json()["paths"]
     answer = client.post("/v1/chat", json={"store": "sessori", "message": "can I exchange my order?"}).json()
     passage = client.get(f"/v1/stores/sessori/passages/{answer['sources'][0]['id']}").json()
