@@ -7,16 +7,24 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+from pydantic import ValidationError
 
 from bot.errors import FaqbotError
-from bot.settings import Settings, get_settings
+from bot.settings import MatchSettings, Settings, get_settings
 
 KnowledgeOpt = Annotated[Optional[Path], typer.Option("--knowledge", help="knowledge folder (default: setting FAQBOT_KNOWLEDGE_DIR or ./knowledge)")]
 IndexOpt = Annotated[Optional[Path], typer.Option("--index", help="index folder (default: setting FAQBOT_INDEX_DIR or ./index)")]
 
 
 def settings_with(knowledge: Path | None = None, index: Path | None = None) -> Settings:
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ValidationError as exc:  # a FAQBOT_* value out of range: say which, not a traceback
+        prefix = (MatchSettings if exc.title == MatchSettings.__name__ else Settings).model_config["env_prefix"]
+        for error in exc.errors():
+            name = prefix + "_".join(str(part) for part in error["loc"]).upper()
+            typer.echo(f"error: {name}={error.get('input')!r}: {error['msg']}", err=True)
+        raise typer.Exit(1) from None
     updates = {k: v for k, v in (("knowledge_dir", knowledge), ("index_dir", index)) if v is not None}
     return settings.model_copy(update=updates) if updates else settings
 

@@ -54,3 +54,19 @@ def test_bad_input_exits_non_zero_with_a_clear_message(runner, store_folder, tmp
 def test_db_upgrade(runner):
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0 and "revision 0007" in result.output
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        pytest.param("FAQBOT_STORE_IDLE_SECONDS", "-1", "error: FAQBOT_STORE_IDLE_SECONDS='-1': Input should be greater than or equal to 0", id="negative-idle-seconds"),
+        pytest.param("FAQBOT_MAX_LOADED_STORES", "-5", "error: FAQBOT_MAX_LOADED_STORES='-5': Input should be greater than or equal to 0", id="negative-cap"),
+        pytest.param("FAQBOT_MAX_LOADED_STORES", "many", "error: FAQBOT_MAX_LOADED_STORES='many': Input should be a valid integer", id="not-a-number"),
+        pytest.param("FAQBOT_MATCH_ANSWER_MIN_CONFIDENCE", "high", "error: FAQBOT_MATCH_ANSWER_MIN_CONFIDENCE='high': Input should be a valid number", id="a-match-setting-named-with-its-prefix"),
+    ],
+)
+def test_a_bad_setting_is_named_in_one_line_not_a_traceback(runner, monkeypatch, variable, value, message):
+    monkeypatch.setenv(variable, value)
+    result = runner.invoke(app, ["serve", "--port", "1"])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
