@@ -3,7 +3,9 @@ shops and a clock the test moves: nothing sleeps."""
 
 from __future__ import annotations
 
+import gc
 import threading
+import weakref
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
@@ -148,6 +150,25 @@ def test_a_store_dropped_when_idle_answers_the_same_when_asked_again(shops):
     assert {s: (r.kind, r.text, r.sources) for s, r in again.items()} == {s: (r.kind, r.text, r.sources) for s, r in first.items()}
     assert all(SHOPS[store][3] in reply.text for store, reply in again.items() if store != "dune")
     assert engine.loads == {store: 2 for store in SHOPS}
+
+
+def test_a_dropped_store_is_freed_at_once_not_at_the_next_garbage_collection(shops):
+    """Its memory is handed back as it is dropped (malloc_trim); a reference cycle would keep it until
+    the cyclic collector ran (the lexical index's term cache held the index itself)."""
+    clock = Clock()
+    engine = serving(shops, Limits(idle_seconds=60), clock)
+    ask(engine, "acme")
+    runtime = engine.runtime("acme")
+    parts = [weakref.ref(runtime), weakref.ref(runtime.retriever.lexical), weakref.ref(runtime.retriever.index)]
+    del runtime
+    gc.collect()
+    gc.disable()
+    try:
+        clock.now = 61
+        assert engine.loaded_stores() == []
+        assert [part() for part in parts] == [None, None, None]
+    finally:
+        gc.enable()
 
 
 def test_concurrent_first_questions_load_a_store_once(shops):

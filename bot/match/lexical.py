@@ -15,7 +15,7 @@ import re
 from collections import defaultdict
 from collections.abc import Container
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from rapidfuzz import fuzz, process
 
@@ -65,17 +65,9 @@ class LexicalIndex:
         self.unseen_idf = math.log(1 + count)
         self.vocabulary = tuple(sorted(document_frequency))
         self.vocabulary_set = frozenset(self.vocabulary)
-        self.match_term = lru_cache(maxsize=4096)(self._match_term)
-
-    def _match_term(self, term: str) -> dict[str, float]:
-        if term in self.vocabulary_set:
-            return {term: 1.0}
-        # A word the pages never use: the page's own word for the same thing ("broken" -> "defect").
-        matched = {word: SYNONYM_SIMILARITY for word in synonyms_of(term) if word in self.vocabulary_set}
-        if len(term) < 4 or term.isdigit():
-            return matched
-        found = process.extract(term, self.vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3)
-        return {**matched, **{word: score / 100 for word, score, _ in found}}
+        # Cached per store, over the vocabulary alone: a cache of a bound method would hold the index
+        # in a reference cycle, kept after its store is dropped until the cyclic collector runs.
+        self.match_term = lru_cache(maxsize=4096)(partial(match_term, self.vocabulary, self.vocabulary_set))
 
     def query_terms(self, text: str) -> QueryTerms:
         terms = tuple(dict.fromkeys(content_terms(text)))
@@ -96,6 +88,18 @@ class LexicalIndex:
             sentence_cover = max((cover(query, terms) for terms in self.sentence_terms[position]), default=0.0) / total
             hits.append(LexicalHit(position, cover(query, q_terms) / total, cover(query, t_terms) / total, phrasing, sentence_cover))
         return hits
+
+
+def match_term(vocabulary: tuple[str, ...], vocabulary_set: frozenset[str], term: str) -> dict[str, float]:
+    """The store's words a query term stands for, with their similarity."""
+    if term in vocabulary_set:
+        return {term: 1.0}
+    # A word the pages never use: the page's own word for the same thing ("broken" -> "defect").
+    matched = {word: SYNONYM_SIMILARITY for word in synonyms_of(term) if word in vocabulary_set}
+    if len(term) < 4 or term.isdigit():
+        return matched
+    found = process.extract(term, vocabulary, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF, limit=3)
+    return {**matched, **{word: score / 100 for word, score, _ in found}}
 
 
 def cover(query: QueryTerms, terms: set[str] | frozenset[str]) -> float:
