@@ -10,8 +10,8 @@ before it listens and never inside a shopper's question.
 
 Memory follows the stores being asked, not the stores there are (bot/residency.py): a store idle
 for `Limits.idle_seconds`, or the least recently asked beyond `Limits.max_loaded`, is dropped, and
-its next question loads it again (a few tenths of a second on the 2-core dev machine, bench/README.md
-session 14), from the build published then.
+its next question loads it again (about 0.1 s on the 2-core dev machine, up to 0.25 s when it is
+busy: bench/README.md, session 14), from the build published then.
 """
 
 from __future__ import annotations

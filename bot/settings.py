@@ -165,10 +165,10 @@ class Settings(BaseSettings):
     # Stores in memory (bot/residency.py): each is loaded at its first question, and dropped when not
     # asked for store_idle_seconds (0: never) or when more than max_loaded_stores are loaded, the least
     # recently asked first (0: no cap). Half an hour idle: a shop asked a few times an hour stays
-    # loaded, one asked once a day pays one reload (a few tenths of a second) for its memory the rest
-    # of the day. No cap by default: a cap smaller than the shops asked within the idle time reloads a
-    # store on most questions (each reload several questions' CPU; bench/README.md session 14), so a
-    # cap is for a known memory budget: about 0.5 MB per loaded shop of 30-60 passages.
+    # loaded, one asked once a day pays one reload (about 0.1 s) for its memory the rest of the day.
+    # No cap by default: a cap smaller than the shops asked within the idle time reloads a store on
+    # most questions (each reload several questions' CPU; bench/README.md session 14), so a cap is
+    # for a known memory budget: about 0.6 MB per loaded shop of 30-60 passages.
     store_idle_seconds: float = Field(default=1800, ge=0)
     max_loaded_stores: int = Field(default=0, ge=0)
     max_message_chars: int = 2000
