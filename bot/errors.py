@@ -2,6 +2,8 @@
 
 FaqbotError
  ├── UnknownStore           404  no knowledge/<store>/ folder
+ ├── InvalidRequest         422  a request that parses but cannot be acted on (names the field)
+ ├── BadOrders              422  pushed orders that cannot be true (a delivery after today)
  ├── BadKnowledge           422  a store's files cannot be read (names the file and why)
  ├── IndexNotReady          503  the persisted index is missing or stale
  ├── EmptyMessage           422
@@ -22,6 +24,16 @@ class UnknownStore(FaqbotError):
     def __init__(self, store: str, known: list[str] | None = None) -> None:
         hint = f"; known stores: {', '.join(known)}" if known else ""
         super().__init__(f"no store named {store!r} in the knowledge folder{hint}")
+
+
+class InvalidRequest(FaqbotError):
+    """A request that parses but cannot be acted on (a phrasing with no words, an order sent twice):
+    a 422 like a body that does not parse, its message naming the field first."""
+
+    code, http_status = "invalid_request", 422
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
 
 
 class BadOrders(FaqbotError):

@@ -18,7 +18,7 @@ from bot.clean import Day, Text
 from bot.conversations import chat
 from bot.db import session_factory, upgrade_database, utcnow
 from bot.engine import Engine
-from bot.errors import BadOrders, FaqbotError
+from bot.errors import BadOrders, FaqbotError, InvalidRequest
 from bot.orders.imports import upsert_orders
 from bot.orders.lookup import lookup_limits
 from bot.orders.records import OrderRecord, future_date, number_key
@@ -207,7 +207,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         counts = Counter(number_key(r.order_number) for r in records)
         repeated = sorted({r.order_number for r in records if counts[number_key(r.order_number)] > 1})
         if repeated:
-            raise FaqbotError(f"order {', '.join(repeated)} is sent more than once in this request: send each order once, with all its items")
+            raise InvalidRequest("order_number", f"order {', '.join(repeated)} is sent more than once in this request: send each order once, with all its items")
         today = utcnow().date()
         too_early = [f"order {r.order_number}: {problem}" for r in records if (problem := future_date(r, today))]
         if too_early:

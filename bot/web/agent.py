@@ -32,7 +32,7 @@ from bot.engine import Engine
 from bot.policy.calendar import store_today
 from bot.taught import phrase_key
 from bot.turn import suggestions
-from bot.errors import FaqbotError
+from bot.errors import FaqbotError, InvalidRequest
 from bot.web.guards import bearer_token
 from bot.web.pages import page
 from bot.web.ratelimit import RateLimiter
@@ -269,7 +269,7 @@ def agent_router(
     def feedback(body: FeedbackIn) -> dict:
         engine.store_config(body.store)  # unknown store -> 404
         if body.verdict == "edited" and not (body.edited or "").strip():
-            raise FaqbotError("an edited reply needs its text in `edited`")
+            raise InvalidRequest("edited", "an edited reply needs its text here")
         with sessions() as db:
             row = Feedback(store=body.store, message=body.message, suggested=body.suggested, verdict=body.verdict, edited=body.edited, source_ids=body.source_ids)
             db.add(row)
@@ -389,10 +389,10 @@ def agent_router(
         """Attach a shopper's wording to a passage (or mark it out of scope): used from the next question on."""
         engine.store_config(body.store)  # unknown store -> 404
         if body.passage_id is not None and engine.passage(body.store, body.passage_id) is None:
-            raise FaqbotError(f"store {body.store!r} has no passage {body.passage_id!r}")
+            raise InvalidRequest("passage_id", f"store {body.store!r} has no passage {body.passage_id!r}")
         key = phrase_key(body.phrase)
         if not key:
-            raise FaqbotError("the phrasing has no words")
+            raise InvalidRequest("phrase", "the phrasing has no words")
         with sessions() as db:
             row = db.scalar(select(LearnedPhrasing).where(LearnedPhrasing.store == body.store, LearnedPhrasing.phrase_key == key))
             if row is None:

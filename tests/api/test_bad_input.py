@@ -5,6 +5,7 @@ surrogate, the calendar a date near year 1, the columns longer strings, a huge q
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from fastapi.testclient import TestClient
@@ -58,11 +59,30 @@ ORDER = {"order_number": "DS-9000", "email": "x@example.com", "status": "process
     ],
 )
 def test_bad_text_and_dates_are_a_422_naming_the_field_and_nothing_is_stored(client, settings, path, body, headers, field, table):
+    refused_naming(client, settings, path, body, headers, field, table)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "headers", "field", "table"),
+    [
+        pytest.param("/v1/feedback", {"store": "dissoo", "message": "hi", "suggested": "x", "verdict": "edited"}, AGENT, "edited", Feedback, id="feedback-edited-without-text"),
+        pytest.param("/v1/agent/phrasings", {"store": "dissoo", "phrase": "?!", "passage_id": None}, AGENT, "phrase", LearnedPhrasing, id="phrasing-without-words"),
+        pytest.param("/v1/agent/phrasings", {"store": "dissoo", "phrase": "hi there", "passage_id": "nope"}, AGENT, "passage_id", LearnedPhrasing, id="phrasing-unknown-passage"),
+        pytest.param("/v1/stores/dissoo/orders", [ORDER, {**ORDER, "status": "shipped"}], PUSH, "order_number", Order, id="order-sent-twice"),
+    ],
+)
+def test_a_body_that_parses_but_cannot_be_used_is_a_422_naming_the_field_not_a_400(client, settings, path, body, headers, field, table):
+    """The README's contract: a body the server cannot use is a 422, whether it fails to parse or to make sense
+    (these four were 400s, a status no other bad body got)."""
+    refused_naming(client, settings, path, body, headers, field, table)
+
+
+def refused_naming(client, settings, path, body, headers, field, table) -> None:
     before = stored(settings, table)
     response = post_json(client, path, body, headers)
     assert response.status_code == 422, response.text
     error = response.json()["error"]
-    assert error["code"] == "invalid_request" and field in error["message"]
+    assert error["code"] == "invalid_request" and re.search(rf"(^|[.; ]){field}: ", error["message"]), error["message"]  # the field, named as one
     assert stored(settings, table) == before
 
 

@@ -242,7 +242,7 @@ def test_an_order_past_its_estimate_is_called_late_not_given_a_past_window(clien
 def test_push_api_refuses_one_order_sent_twice_in_a_request(client):
     order = ORDERS["dissoo"][0]
     response = client.post("/v1/stores/dissoo/orders", json=[order, {**order, "status": "delivered", "delivered_at": "2026-11-24"}], headers={"Authorization": f"Bearer {KEY}"})
-    assert response.status_code == 400 and "DS-2002" in response.json()["error"]["message"]
+    assert response.status_code == 422 and "DS-2002" in response.json()["error"]["message"]
 
 
 def test_push_api_refuses_an_order_delivered_after_today_and_stores_none_of_the_request(client):
