@@ -11,7 +11,7 @@ from fastapi import Depends, FastAPI, Header, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.clean import Day, Text
@@ -70,6 +70,14 @@ class PassageOut(BaseModel):
     citation: str
 
 
+# One order or a list: the body's own shape picks which, so a bad field is reported once, as order.email or
+# orders.2.email, not once per reading of the union.
+OrderPush = Annotated[
+    Annotated[OrderRecord, Tag("order")] | Annotated[list[OrderRecord], Tag("orders")],
+    Discriminator(lambda body: "orders" if isinstance(body, list) else "order"),
+]
+
+
 class OrdersPushed(BaseModel):
     created: int
     updated: int
@@ -109,7 +117,7 @@ def describe_validation(exc: RequestValidationError) -> str:
         where = ".".join(str(p) for p in error["loc"] if p != "body") or "body"
         if error["type"] == "json_invalid":
             return "the request body is not valid JSON"
-        problems.append(f"{where}: {error['msg']}")
+        problems.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
     return "; ".join(problems)
 
 
@@ -197,7 +205,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         )
 
     @app.post("/v1/stores/{store}/orders", response_model=OrdersPushed)
-    def push_orders(store: str, body: OrderRecord | list[OrderRecord], engine: EngineDep, authorization: Annotated[str | None, Header()] = None) -> OrdersPushed:
+    def push_orders(store: str, body: OrderPush, engine: EngineDep, authorization: Annotated[str | None, Header()] = None) -> OrdersPushed:
         """A store's own system pushes new or updated orders (same fields as the native CSV, items nested).
         Send `Authorization: Bearer <the store's API key>`."""
         config = engine.store_config(store)  # unknown store -> 404

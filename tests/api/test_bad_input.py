@@ -77,6 +77,21 @@ def test_a_body_that_parses_but_cannot_be_used_is_a_422_naming_the_field_not_a_4
     refused_naming(client, settings, path, body, headers, field, table)
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        pytest.param({**ORDER, "email": "bad"}, "order.email: 'bad' is not an email address", id="one-order"),
+        pytest.param([ORDER, {**ORDER, "order_number": "DS-9001", "email": "bad"}], "orders.1.email: 'bad' is not an email address", id="a-list"),
+    ],
+)
+def test_a_bad_field_in_an_order_push_is_named_once_by_its_place(client, body, message):
+    """The body is one order or a list: each bad field was reported once per reading of the union, under
+    pydantic's names for them ("function-after[dates_in_order(), OrderRecord].email: Value error, ...;
+    list[...]: Input should be a valid list")."""
+    response = post_json(client, "/v1/stores/dissoo/orders", body, PUSH)
+    assert response.status_code == 422 and response.json()["error"]["message"] == message
+
+
 def refused_naming(client, settings, path, body, headers, field, table) -> None:
     before = stored(settings, table)
     response = post_json(client, path, body, headers)
