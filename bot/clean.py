@@ -10,13 +10,13 @@ field, never a 500 halfway through a write.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator
+from pydantic import AfterValidator, BeforeValidator
 
 UNREADABLE = re.compile(r"[\x00\ud800-\udfff]")
-FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # "today" for replay and tests: a sane range, not the calendar's limits
+FIRST_DAY, LAST_DAY = date(2000, 1, 1), date(2099, 12, 31)  # "today" and an order's dates: a sane range, not the calendar's limits
 
 
 def readable(value: str) -> str:
@@ -27,8 +27,21 @@ def readable(value: str) -> str:
     raise ValueError(f"contains {what} at position {found.start()}")
 
 
+ISO_DATE = re.compile(r"\s*\d{4}-\d\d-\d\d")
+
+
+def iso_date(value: object) -> object:
+    """A date from outside is ISO text (YYYY-MM-DD, maybe a time after it): pydantic alone also reads
+    Unix seconds, so 0 was 1970-01-01 and 1700006400 (a number or its digits) a day in 2023.
+    Dates the code made itself (date, datetime) pass."""
+    if isinstance(value, int | float) and not isinstance(value, bool) or isinstance(value, str) and not ISO_DATE.match(value):
+        raise ValueError("write a date as YYYY-MM-DD")
+    return value
+
+
 def plausible_day(value: date) -> date:
-    if not FIRST_DAY <= value <= LAST_DAY:
+    day = value.date() if isinstance(value, datetime) else value
+    if not FIRST_DAY <= day <= LAST_DAY:
         raise ValueError(f"must be a date between {FIRST_DAY} and {LAST_DAY}")
     return value
 
@@ -41,4 +54,7 @@ def readable_text(value: str) -> str:
 
 
 Text = Annotated[str, AfterValidator(readable)]
-Day = Annotated[date, AfterValidator(plausible_day)]
+Day = Annotated[date, BeforeValidator(iso_date), AfterValidator(plausible_day)]
+# An order's dates: a bare date is a day (noon, store time), so date before datetime. A date-time near year 1
+# moved to UTC from east of it left the calendar (OverflowError): the same sane range as Day.
+Moment = Annotated[date | datetime, BeforeValidator(iso_date), AfterValidator(plausible_day)]

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bot.clean import Text
+from bot.clean import Moment, Text
 from bot.policy.lexicon import country_code
 
 OrderStatus = Literal["processing", "backordered", "shipped", "delivered", "cancelled"]
@@ -46,9 +46,9 @@ class OrderRecord(BaseModel):
     email: Text = Field(max_length=320)
     status: OrderStatus
     # date before datetime: "2026-11-18" is a day (noon, store time), not midnight UTC.
-    placed_at: date | datetime | None = None
-    shipped_at: date | datetime | None = None
-    delivered_at: date | datetime | None = None
+    placed_at: Moment | None = None
+    shipped_at: Moment | None = None
+    delivered_at: Moment | None = None
     carrier: Text | None = Field(default=None, max_length=64)  # the column sizes (bot/db.py): longer is a 422, not a 500
     tracking_number: Text | None = Field(default=None, max_length=128)
     destination_country: Text | None = None

@@ -56,6 +56,13 @@ ORDER = {"order_number": "DS-9000", "email": "x@example.com", "status": "process
         pytest.param("/v1/stores/dissoo/orders", {**ORDER, "tracking_number": "1" * 200}, PUSH, "tracking_number", Order, id="tracking-too-long"),
         pytest.param("/v1/stores/dissoo/orders", {**ORDER, "carrier": "C" * 100}, PUSH, "carrier", Order, id="carrier-too-long"),
         pytest.param("/v1/stores/dissoo/orders", {**ORDER, "items": [{"title": "Ring\x00"}]}, PUSH, "title", Order, id="item-title-nul"),
+        # A date-time in year 1 east of UTC is a day before year 1 in UTC: an OverflowError (500) before it was stored.
+        pytest.param("/v1/stores/dissoo/orders", {**ORDER, "placed_at": "0001-01-01T01:00:00+14:00"}, PUSH, "placed_at", Order, id="order-date-year-1-east-of-utc"),
+        pytest.param("/v1/stores/dissoo/orders", {**ORDER, "delivered_at": "1999-12-31"}, PUSH, "delivered_at", Order, id="order-date-before-2000"),
+        pytest.param("/v1/stores/dissoo/orders", {**ORDER, "placed_at": 0}, PUSH, "placed_at", Order, id="order-date-a-number"),  # was stored as 1970-01-01
+        pytest.param("/v1/chat", {"store": "dissoo", "message": "can I return a ring I got on March 3?", "today": 1_700_006_400}, {}, "today", Exchange, id="today-a-number"),  # midnight UTC: was 2023-11-15
+        pytest.param("/v1/chat", {"store": "dissoo", "message": "can I return a ring I got on March 3?", "today": "1700006400"}, {}, "today", Exchange, id="today-digits"),  # was 2023-11-15
+        pytest.param("/v1/stores/dissoo/orders", {**ORDER, "shipped_at": "1700006400"}, PUSH, "shipped_at", Order, id="order-date-digits"),
     ],
 )
 def test_bad_text_and_dates_are_a_422_naming_the_field_and_nothing_is_stored(client, settings, path, body, headers, field, table):
