@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import BaseModel, Field
@@ -38,6 +38,8 @@ from bot.web.pages import page
 from bot.web.ratelimit import RateLimiter
 
 COOKIE = "faqbot_agent"
+# A draft's id is an Integer column: PostgreSQL's is 32-bit, and past SQLite's 64 bits the driver raised (500).
+DraftId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the draft's id, from GET /v1/agent/drafts")]
 SESSION_SECONDS = 12 * 3600
 
 
@@ -352,7 +354,7 @@ def agent_router(
         return record
 
     @router.post("/v1/agent/drafts/{draft_id}/send", dependencies=[Agent])
-    def send_draft(draft_id: int, body: DraftIn) -> dict:
+    def send_draft(draft_id: DraftId, body: DraftIn) -> dict:
         """Send a draft as the agent edited it, threaded under the customer's mail, through the relay."""
         config = engine.store_config(body.store)
         reply_from = engine.runtime(body.store).reply_from
@@ -371,7 +373,7 @@ def agent_router(
         return {"sent": True, "to": message["To"]}
 
     @router.post("/v1/agent/drafts/{draft_id}/discard", dependencies=[Agent])
-    def discard_draft(draft_id: int, body: DraftIn) -> dict:
+    def discard_draft(draft_id: DraftId, body: DraftIn) -> dict:
         """Nothing to send (answered another way, or spam a person recognised): the draft leaves the list, the mail stays recorded."""
         engine.store_config(body.store)
         with sessions() as db:
