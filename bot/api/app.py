@@ -154,8 +154,12 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
 
     @app.exception_handler(FaqbotError)
     async def on_faqbot_error(_: Request, exc: FaqbotError) -> JSONResponse:
-        retry = getattr(exc, "retry_after", None)  # a 429 says when to come back
-        return JSONResponse(error_body(exc.code, str(exc)), status_code=exc.http_status, headers={"Retry-After": str(retry)} if retry else None)
+        headers = {}
+        if retry := getattr(exc, "retry_after", None):  # a 429 says when to come back
+            headers["Retry-After"] = str(retry)
+        if exc.http_status == 500:  # ours (a model or exemplars that cannot load): closed as any 500 is
+            headers["Connection"] = "close"
+        return JSONResponse(error_body(exc.code, str(exc)), status_code=exc.http_status, headers=headers or None)
 
     @app.exception_handler(RequestValidationError)
     async def on_validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -168,7 +172,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
             # depth): nothing here raises 400, and malformed JSON is a 422 like any other bad body.
             return JSONResponse(error_body("invalid_request", "body: not JSON this server can read (UTF-8, nested at most a few hundred deep)"), status_code=422)
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code)
+        return JSONResponse(error_body(code, str(exc.detail)), status_code=exc.status_code, headers=exc.headers)  # a 405's Allow
 
     @app.exception_handler(Exception)
     async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 
 from bot.api.app import create_app
 from bot.db import Exchange, Feedback, InboundMail, LearnedPhrasing, Order, session_factory
+from bot.index.embedder import ModelNotFound
 
 KEY = "test-key-dissoo"
 SURROGATE = "hi \ud800 there"
@@ -123,16 +124,30 @@ def test_a_body_that_cannot_be_read_is_a_422_like_other_malformed_json(client, c
     assert response.json()["error"]["code"] == "invalid_request"
 
 
-def test_a_500_closes_the_connection(client, engine, monkeypatch):
+@pytest.mark.parametrize(
+    ("fault", "code"),
+    [
+        pytest.param(RuntimeError("forced for the test"), "internal_error", id="unexpected"),
+        pytest.param(ModelNotFound("forced for the test"), "model_not_found", id="faqbot-error-500"),  # went out through the FaqbotError handler, connection kept
+    ],
+)
+def test_every_500_closes_the_connection(client, engine, monkeypatch, fault, code):
     """A fault of ours, forced (the engine raising), so the client does not reuse a half-read connection."""
 
     def broken(*args, **kwargs):
-        raise RuntimeError("forced for the test")
+        raise fault
 
     monkeypatch.setattr(engine, "answer", broken)
     response = post_json(client, "/v1/chat", {"store": "dissoo", "message": "what payment methods do you accept?"})
-    assert response.status_code == 500
-    assert response.headers["connection"] == "close" and response.json()["error"]["code"] == "internal_error"
+    assert response.status_code == 500 and response.headers["connection"] == "close"
+    assert response.json()["error"]["code"] == code
+
+
+def test_a_405_says_which_methods_the_path_takes(client):
+    """RFC 9110: a 405 carries Allow (the error handler dropped Starlette's header)."""
+    response = client.put("/v1/chat", json={})
+    assert response.status_code == 405 and response.headers["allow"] == "POST"
+    assert response.json()["error"]["code"] == "method_not_allowed"
 
 
 def test_good_input_still_answers(client):
