@@ -12,15 +12,18 @@ import hmac
 import secrets
 import smtplib
 from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from bot.clean import Day, Text
 from bot.db import AgentSession, Exchange, Feedback, InboundMail, LearnedPhrasing, learned_for, stored_utc, utcnow
@@ -183,10 +186,10 @@ def agent_router(
         per_account.hit("agent-auth:account")
         return False
 
-    def signed_in(request: Request, authorization: str | None) -> bool:
+    def signed_in(request: Request, token: str | None) -> bool:
+        """`token`: the password an API caller sent as `Authorization: Bearer`; else the console's cookie counts."""
         if password is None:
             return open_here(request)
-        token = bearer_token(authorization)
         if token and check_password(request, token):
             return True
         return cookie_session(request) is not None
@@ -206,13 +209,28 @@ def agent_router(
             row = db.get(AgentSession, str(session_id))
             return row.id if row is not None and row.ended_at is None else None
 
-    def require_agent(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    def require_agent(request: Request) -> None:
+        """The caller may use the console's API: from the headers alone (the password as a bearer token, or the cookie)."""
         if password is None and not open_here(request):
             raise ConsoleClosed() if not console_open else ConsoleClosed("without FAQBOT_AGENT_PASSWORD the console answers only callers on this machine, not through a proxy")
-        if not signed_in(request, authorization):
+        if not signed_in(request, bearer_token(request.headers.get("authorization"))):
             raise AgentAuthRequired()
 
-    Agent = Depends(require_agent)
+    class AgentRoute(APIRoute):
+        """A console API route: its caller is checked before FastAPI reads the body. FastAPI reads and parses a
+        declared body before any dependency runs, so as a dependency the check came after up to
+        FAQBOT_MAX_BODY_BYTES of anyone's JSON (and a malformed body got 422, not 401)."""
+
+        def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+            handle = super().get_route_handler()
+
+            async def checked(request: Request) -> Response:
+                await run_in_threadpool(require_agent, request)  # a cookie's session is looked up in the database
+                return await handle(request)
+
+            return checked
+
+    agent_api = APIRouter(route_class=AgentRoute)
 
     @router.get("/agent", response_class=HTMLResponse, include_in_schema=False)
     def console(request: Request) -> HTMLResponse:
@@ -248,7 +266,7 @@ def agent_router(
         response.delete_cookie(COOKIE)
         return {"signed_in": False}
 
-    @router.post("/v1/suggest", response_model=list[Suggestion], dependencies=[Agent])
+    @agent_api.post("/v1/suggest", response_model=list[Suggestion])
     def suggest(body: SuggestRequest) -> list[Suggestion]:
         """Up to three replies for a customer's message, each with its sources' text."""
         today = body.today or store_today(engine.store_config(body.store).timezone)
@@ -267,7 +285,7 @@ def agent_router(
             out.append(Suggestion(kind=reply.kind, reply=reply.mail_text or reply.text, confidence=reply.confidence, sources=sources, sure=sure))
         return out
 
-    @router.post("/v1/feedback", dependencies=[Agent])
+    @agent_api.post("/v1/feedback")
     def feedback(body: FeedbackIn) -> dict:
         engine.store_config(body.store)  # unknown store -> 404
         if body.verdict == "edited" and not (body.edited or "").strip():
@@ -278,7 +296,7 @@ def agent_router(
             db.commit()
             return {"id": row.id}
 
-    @router.get("/v1/agent/inbox", dependencies=[Agent])
+    @agent_api.get("/v1/agent/inbox")
     def inbox(store: str, days: int = Query(30, ge=1, le=3650), limit: int = Query(50, ge=1, le=1000)) -> list[dict]:
         """What the bot could not answer (handoffs, "did you mean", low confidence) and answers agents
         marked 👎 or rewrote, most frequent first."""
@@ -334,7 +352,7 @@ def agent_router(
             found.append(list(seen.values()))
         return found
 
-    @router.get("/v1/agent/drafts", dependencies=[Agent])
+    @agent_api.get("/v1/agent/drafts")
     def drafts(store: str, limit: int = Query(50, ge=1, le=1000)) -> list[dict]:
         """Mail the auto-responder left for a person: who wrote, why it did not answer, its draft."""
         engine.store_config(store)
@@ -353,7 +371,7 @@ def agent_router(
             raise DraftNotFound(draft_id)
         return record
 
-    @router.post("/v1/agent/drafts/{draft_id}/send", dependencies=[Agent])
+    @agent_api.post("/v1/agent/drafts/{draft_id}/send")
     def send_draft(draft_id: DraftId, body: DraftIn) -> dict:
         """Send a draft as the agent edited it, threaded under the customer's mail, through the relay."""
         config = engine.store_config(body.store)
@@ -372,7 +390,7 @@ def agent_router(
             db.commit()
         return {"sent": True, "to": message["To"]}
 
-    @router.post("/v1/agent/drafts/{draft_id}/discard", dependencies=[Agent])
+    @agent_api.post("/v1/agent/drafts/{draft_id}/discard")
     def discard_draft(draft_id: DraftId, body: DraftIn) -> dict:
         """Nothing to send (answered another way, or spam a person recognised): the draft leaves the list, the mail stays recorded."""
         engine.store_config(body.store)
@@ -381,12 +399,12 @@ def agent_router(
             db.commit()
         return {"discarded": True}
 
-    @router.get("/v1/agent/passages", dependencies=[Agent])
+    @agent_api.get("/v1/agent/passages")
     def passages(store: str) -> list[dict]:
         chunks = engine.runtime(store).retriever.index.chunks
         return [{"id": c.id, "title": c.title, "citation": c.citation} for c in chunks]
 
-    @router.post("/v1/agent/phrasings", dependencies=[Agent])
+    @agent_api.post("/v1/agent/phrasings")
     def teach(body: PhrasingIn) -> dict:
         """Attach a shopper's wording to a passage (or mark it out of scope): used from the next question on."""
         engine.store_config(body.store)  # unknown store -> 404
@@ -404,7 +422,7 @@ def agent_router(
             db.commit()
         return {"phrase": body.phrase, "passage_id": body.passage_id}
 
-    @router.get("/v1/agent/analytics", dependencies=[Agent])
+    @agent_api.get("/v1/agent/analytics")
     def analytics(store: str, days: int = Query(14, ge=1, le=3650)) -> dict:
         """Questions per day by outcome, the share of each outcome, and the passages asked about most."""
         engine.store_config(store)
@@ -428,4 +446,5 @@ def agent_router(
             "top_topics": [{"title": title, "count": count} for title, count in topics.most_common(8)],
         }
 
+    router.include_router(agent_api)
     return router

@@ -164,7 +164,7 @@ def test_a_body_over_the_limit_is_a_413_before_it_is_read(settings, engine):
     assert small.post("/v1/chat", json={"store": "dissoo", "message": "hi"}).status_code == 200
 
 
-def asgi_push(app, headers: list[tuple[bytes, bytes]], chunks: int = 50) -> tuple[int, int]:
+def asgi_post(app, path: str, headers: list[tuple[bytes, bytes]], chunks: int = 50) -> tuple[int, int]:
     """Drives the app as a server would, with a body of `chunks` pieces: the status and how many
     pieces the app asked for."""
     import asyncio
@@ -182,7 +182,7 @@ def asgi_push(app, headers: list[tuple[bytes, bytes]], chunks: int = 50) -> tupl
 
     scope = {
         "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-        "path": "/v1/stores/dissoo/orders", "raw_path": b"/v1/stores/dissoo/orders", "query_string": b"",
+        "path": path, "raw_path": path.encode(), "query_string": b"",
         "headers": [(b"host", b"testserver"), (b"content-type", b"application/json"), *headers],
         "client": ("203.0.113.9", 5000), "server": ("testserver", 80),
     }
@@ -199,5 +199,21 @@ def asgi_push(app, headers: list[tuple[bytes, bytes]], chunks: int = 50) -> tupl
     ],
 )
 def test_an_order_push_without_the_key_is_refused_before_its_body_is_read(client, headers):
-    status, asked = asgi_push(client.app, headers)
+    status, asked = asgi_post(client.app, "/v1/stores/dissoo/orders", headers)
+    assert status == 401 and asked == 0
+
+
+@pytest.mark.parametrize("path", ["/v1/suggest", "/v1/feedback", "/v1/agent/phrasings", "/v1/agent/drafts/1/send", "/v1/agent/drafts/1/discard"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        pytest.param([], id="nothing"),
+        pytest.param([(b"authorization", b"Bearer wrong")], id="wrong-password"),
+        pytest.param([(b"cookie", b"faqbot_agent=forged")], id="forged-cookie"),
+    ],
+)
+def test_a_console_call_without_a_sign_in_is_refused_before_its_body_is_read(client, path, headers):
+    """FastAPI reads and parses a declared body before any dependency runs: the sign-in was checked after
+    up to FAQBOT_MAX_BODY_BYTES of JSON from anyone (and a malformed one got 422, not 401)."""
+    status, asked = asgi_post(client.app, path, headers)
     assert status == 401 and asked == 0
