@@ -7,9 +7,10 @@ import os
 from collections import Counter
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Request
+from fastapi import Depends, FastAPI, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -24,8 +25,9 @@ from bot.orders.lookup import lookup_limits
 from bot.orders.records import OrderRecord, future_date, number_key
 from bot.settings import Settings, get_settings, store_api_key
 from bot.web.agent import SIGN_INS_PER_ACCOUNT, SIGN_INS_PER_CLIENT, agent_router
+from bot.web.contract import STORE_KEY, errors
 from bot.web.cors import StoreCors
-from bot.web.guards import UNAUTHORIZED, BodyLimit, PushKey, key_matches
+from bot.web.guards import UNAUTHORIZED, BodyLimit, PushKey, token_matches
 from bot.web.pages import pages_router
 from bot.web.ratelimit import make_limiter
 
@@ -181,7 +183,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
             error_body("internal_error", "something went wrong on our side; please try again"), status_code=500, headers={"Connection": "close"}
         )
 
-    @app.post("/v1/chat", response_model=ChatResponse)
+    @app.post("/v1/chat", response_model=ChatResponse, responses=errors(404, 413, 422, 429))
     def post_chat(body: ChatRequest, request: Request, engine: EngineDep) -> ChatResponse | JSONResponse:
         """Answer one shopper message for one store."""
         request.state.store = body.store  # for the store's CORS origins
@@ -208,12 +210,14 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
             suggestions=list(reply.suggestions),
         )
 
-    @app.post("/v1/stores/{store}/orders", response_model=OrdersPushed)
-    def push_orders(store: str, body: OrderPush, engine: EngineDep, authorization: Annotated[str | None, Header()] = None) -> OrdersPushed:
+    @app.post("/v1/stores/{store}/orders", response_model=OrdersPushed, responses=errors(401, 404, 413, 422))
+    def push_orders(
+        store: str, body: OrderPush, engine: EngineDep, key: Annotated[HTTPAuthorizationCredentials | None, Security(STORE_KEY)] = None
+    ) -> OrdersPushed:
         """A store's own system pushes new or updated orders (same fields as the native CSV, items nested).
         Send `Authorization: Bearer <the store's API key>`."""
         config = engine.store_config(store)  # unknown store -> 404
-        if not key_matches(store_api_key(store, config.api_key), authorization):  # PushKey checked it before the body; the endpoint stands alone too
+        if not token_matches(store_api_key(store, config.api_key), key.credentials if key else None):  # PushKey checked it before the body; the endpoint stands alone too
             raise Unauthorized()
         records = body if isinstance(body, list) else [body]
         counts = Counter(number_key(r.order_number) for r in records)
@@ -229,7 +233,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
             db.commit()
         return OrdersPushed(created=result.created, updated=result.updated, unchanged=result.unchanged)
 
-    @app.get("/v1/stores", response_model=list[StoreOut])
+    @app.get("/v1/stores", response_model=list[StoreOut], responses=errors())
     def get_stores(engine: EngineDep) -> list[StoreOut]:
         return [
             StoreOut(id=store, name=config.name, support_email=config.support_email, website=config.website)
@@ -237,13 +241,13 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
             for config in [engine.store_config(store)]
         ]
 
-    @app.get("/v1/stores/{store}", response_model=StoreOut)
+    @app.get("/v1/stores/{store}", response_model=StoreOut, responses=errors(404, 422))
     def get_store(store: str, engine: EngineDep) -> StoreOut:
         """One store's public face: what the widget greets with."""
         config = engine.store_config(store)
         return StoreOut(id=store, name=config.name, support_email=config.support_email, website=config.website)
 
-    @app.get("/v1/stores/{store}/passages/{passage_id}", response_model=PassageOut)
+    @app.get("/v1/stores/{store}/passages/{passage_id}", response_model=PassageOut, responses=errors(404, 422))
     def get_passage(store: str, passage_id: str, engine: EngineDep) -> JSONResponse | PassageOut:
         """The whole passage a reply cited: the rest of a precise answer, one step away."""
         chunk = engine.passage(store, passage_id)
@@ -251,7 +255,7 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
             return JSONResponse(error_body("unknown_passage", f"store {store!r} has no passage {passage_id!r}"), status_code=404)
         return PassageOut(id=chunk.id, title=chunk.title, heading=chunk.heading, text=chunk.text, citation=chunk.citation)
 
-    @app.get("/healthz")
+    @app.get("/healthz", responses=errors())
     def healthz(engine: EngineDep) -> dict:
         """Index freshness per store, which worker process answered (`faqbot serve --workers N`) and
         which stores it holds in memory now (`loaded`, least recently asked first: a store is loaded

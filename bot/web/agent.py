@@ -16,9 +16,10 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response, Security
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
+from fastapi.security import HTTPAuthorizationCredentials
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -36,11 +37,12 @@ from bot.policy.calendar import store_today
 from bot.taught import phrase_key
 from bot.turn import suggestions
 from bot.errors import FaqbotError, InvalidRequest
+from bot.web.contract import AGENT_COOKIE_NAME, AGENT_PASSWORD, AGENT_SESSION, errors
 from bot.web.guards import bearer_token
 from bot.web.pages import page
 from bot.web.ratelimit import RateLimiter
 
-COOKIE = "faqbot_agent"
+COOKIE = AGENT_COOKIE_NAME
 # A draft's id is an Integer column: PostgreSQL's is 32-bit, and past SQLite's 64 bits the driver raised (500).
 DraftId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the draft's id, from GET /v1/agent/drafts")]
 SESSION_SECONDS = 12 * 3600
@@ -230,7 +232,13 @@ def agent_router(
 
             return checked
 
-    agent_api = APIRouter(route_class=AgentRoute)
+    def credentials(
+        _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(AGENT_PASSWORD)] = None,
+        _cookie: Annotated[str | None, Security(AGENT_SESSION)] = None,
+    ) -> None:
+        """States the two ways in, for OpenAPI; AgentRoute has checked them before this runs."""
+
+    agent_api = APIRouter(route_class=AgentRoute, dependencies=[Depends(credentials)])
 
     @router.get("/agent", response_class=HTMLResponse, include_in_schema=False)
     def console(request: Request) -> HTMLResponse:
@@ -241,7 +249,7 @@ def agent_router(
         # "Sign out" only where there is a sign-in: a console open without a password has none.
         return page("agent.html", stores=stores, signed_in=inside, sign_out=inside and password is not None)
 
-    @router.post("/v1/agent/login")
+    @router.post("/v1/agent/login", responses=errors(401, 403, 413, 422, 429))
     def login(body: Login, request: Request, response: Response) -> dict:
         if password is None:
             if not open_here(request):
@@ -256,7 +264,7 @@ def agent_router(
         response.set_cookie(COOKIE, signer.dumps([mark, session_id]), max_age=SESSION_SECONDS, httponly=True, samesite="strict")
         return {"signed_in": True}
 
-    @router.post("/v1/agent/logout")
+    @router.post("/v1/agent/logout", responses=errors())
     def logout(request: Request, response: Response) -> dict:
         session_id = cookie_session(request)
         if session_id is not None:  # ended for every worker, not only dropped from this browser
@@ -266,7 +274,7 @@ def agent_router(
         response.delete_cookie(COOKIE)
         return {"signed_in": False}
 
-    @agent_api.post("/v1/suggest", response_model=list[Suggestion])
+    @agent_api.post("/v1/suggest", response_model=list[Suggestion], responses=errors(401, 403, 404, 413, 422, 429))
     def suggest(body: SuggestRequest) -> list[Suggestion]:
         """Up to three replies for a customer's message, each with its sources' text."""
         today = body.today or store_today(engine.store_config(body.store).timezone)
@@ -285,7 +293,7 @@ def agent_router(
             out.append(Suggestion(kind=reply.kind, reply=reply.mail_text or reply.text, confidence=reply.confidence, sources=sources, sure=sure))
         return out
 
-    @agent_api.post("/v1/feedback")
+    @agent_api.post("/v1/feedback", responses=errors(401, 403, 404, 413, 422, 429))
     def feedback(body: FeedbackIn) -> dict:
         engine.store_config(body.store)  # unknown store -> 404
         if body.verdict == "edited" and not (body.edited or "").strip():
@@ -296,7 +304,7 @@ def agent_router(
             db.commit()
             return {"id": row.id}
 
-    @agent_api.get("/v1/agent/inbox")
+    @agent_api.get("/v1/agent/inbox", responses=errors(401, 403, 404, 422, 429))
     def inbox(store: str, days: int = Query(30, ge=1, le=3650), limit: int = Query(50, ge=1, le=1000)) -> list[dict]:
         """What the bot could not answer (handoffs, "did you mean", low confidence) and answers agents
         marked 👎 or rewrote, most frequent first."""
@@ -352,7 +360,7 @@ def agent_router(
             found.append(list(seen.values()))
         return found
 
-    @agent_api.get("/v1/agent/drafts")
+    @agent_api.get("/v1/agent/drafts", responses=errors(401, 403, 404, 422, 429))
     def drafts(store: str, limit: int = Query(50, ge=1, le=1000)) -> list[dict]:
         """Mail the auto-responder left for a person: who wrote, why it did not answer, its draft."""
         engine.store_config(store)
@@ -371,7 +379,7 @@ def agent_router(
             raise DraftNotFound(draft_id)
         return record
 
-    @agent_api.post("/v1/agent/drafts/{draft_id}/send")
+    @agent_api.post("/v1/agent/drafts/{draft_id}/send", responses=errors(401, 403, 404, 409, 413, 422, 429))
     def send_draft(draft_id: DraftId, body: DraftIn) -> dict:
         """Send a draft as the agent edited it, threaded under the customer's mail, through the relay."""
         config = engine.store_config(body.store)
@@ -390,7 +398,7 @@ def agent_router(
             db.commit()
         return {"sent": True, "to": message["To"]}
 
-    @agent_api.post("/v1/agent/drafts/{draft_id}/discard")
+    @agent_api.post("/v1/agent/drafts/{draft_id}/discard", responses=errors(401, 403, 404, 413, 422, 429))
     def discard_draft(draft_id: DraftId, body: DraftIn) -> dict:
         """Nothing to send (answered another way, or spam a person recognised): the draft leaves the list, the mail stays recorded."""
         engine.store_config(body.store)
@@ -399,12 +407,12 @@ def agent_router(
             db.commit()
         return {"discarded": True}
 
-    @agent_api.get("/v1/agent/passages")
+    @agent_api.get("/v1/agent/passages", responses=errors(401, 403, 404, 422, 429))
     def passages(store: str) -> list[dict]:
         chunks = engine.runtime(store).retriever.index.chunks
         return [{"id": c.id, "title": c.title, "citation": c.citation} for c in chunks]
 
-    @agent_api.post("/v1/agent/phrasings")
+    @agent_api.post("/v1/agent/phrasings", responses=errors(401, 403, 404, 413, 422, 429))
     def teach(body: PhrasingIn) -> dict:
         """Attach a shopper's wording to a passage (or mark it out of scope): used from the next question on."""
         engine.store_config(body.store)  # unknown store -> 404
@@ -422,7 +430,7 @@ def agent_router(
             db.commit()
         return {"phrase": body.phrase, "passage_id": body.passage_id}
 
-    @agent_api.get("/v1/agent/analytics")
+    @agent_api.get("/v1/agent/analytics", responses=errors(401, 403, 404, 422, 429))
     def analytics(store: str, days: int = Query(14, ge=1, le=3650)) -> dict:
         """Questions per day by outcome, the share of each outcome, and the passages asked about most."""
         engine.store_config(store)

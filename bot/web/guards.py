@@ -25,9 +25,13 @@ def bearer_token(authorization: str | None) -> str | None:
     return (token.strip() or None) if scheme.lower() == "bearer" else None
 
 
+def token_matches(expected: str | None, token: str | None) -> bool:
+    """A key or password given is the one expected (compared in constant time); no key expected matches nothing."""
+    return bool(expected) and hmac.compare_digest((token or "").encode(), (expected or "").encode())
+
+
 def key_matches(expected: str | None, authorization: str | None) -> bool:
-    given = bearer_token(authorization) or ""
-    return bool(expected) and hmac.compare_digest(given.encode(), (expected or "").encode())
+    return token_matches(expected, bearer_token(authorization))
 
 
 async def send_error(send: Send, status: int, code: str, message: str) -> None:
