@@ -200,6 +200,7 @@ class Engine(Stores):
             quotes=quotes[:2],
             title=first.title if first else None,
             citation=first.citation if first else None,
+            contact=runtime.responder.contact,
         )
         return PartAnswer(question, Kind.policy, 1.0, f"policy: {result.reason}", texts, sources, result.suggestions, result.pending)
 
@@ -231,7 +232,10 @@ class Engine(Stores):
         if found is None:
             return None
         source = next(c for c in near if found.sentence in c.chunk.sentences)
-        texts = render_texts("policy", lead=found.lead(), details=(), ask=None, quotes=(found.sentence,), title=source.chunk.title, citation=source.chunk.citation)
+        texts = render_texts(
+            "policy", lead=found.lead(), details=(), ask=None, quotes=(found.sentence,), title=source.chunk.title, citation=source.chunk.citation,
+            contact=runtime.responder.contact,
+        )
         confidence = round(source.probability, 4)
         return PartAnswer(question, Kind.policy, confidence, f"policy: {found.span.words} from {found.start_words}", texts, (source_of(source, confidence),), ())
 

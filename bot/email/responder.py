@@ -96,7 +96,7 @@ def order_part(desk: OrderDesk, db: Session, question: str, number: str | None, 
         return AnsweredPart(question, "I couldn't find an order with that number for this email address.", "order", 0.0, "no order with that number for the sender")
     if not desk.record_answers(match, question):
         return None
-    described = desk.describe(match, today, question)
+    described = desk.describe(match, today, question, mail=True)
     reasons = []
     if mail.reply_to and mail.reply_to != mail.sender:
         reasons.append("order details, but Reply-To is not the order's email")

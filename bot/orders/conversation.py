@@ -27,7 +27,7 @@ from bot.policy.intents import CANCEL
 from bot.policy.lexicon import ITEM_KIND_PATTERNS
 from bot.policy.model import StorePolicy
 from bot.policy.answers import refund_words
-from bot.reply import Flag, Kind, Reply, render_reply
+from bot.reply import MAIL_CONTACT, Flag, Kind, Reply, render_reply
 from bot.state import OrderLookup, OrderShown, Waiting
 
 ORDER_INTENT = re.compile(
@@ -203,6 +203,10 @@ class OrderDesk:
     def contact(self) -> str:
         return self.config.support_email or self.config.website or f"the {self.config.name} team"
 
+    def reach(self, mail: bool) -> str:
+        """How the shopper reaches a person: a mail came to the store's address, so it says to reply."""
+        return MAIL_CONTACT if mail else f"contact {self.contact()}"
+
     def ask(self, state: OrderLookup, number: str | None, email: str | None) -> Reply:
         if not number and not email:
             question = "I can look that up. What's your order number, and the email address you used for the order?"
@@ -244,18 +248,20 @@ class OrderDesk:
             return None
         return min(e.dates.earliest for e in estimates), max(e.dates.latest for e in estimates)
 
-    def expected(self, verb: str, window: tuple[date, date] | None, today: date) -> list[str]:
+    def expected(self, verb: str, window: tuple[date, date] | None, today: date, mail: bool = False) -> list[str]:
         """The estimate, or — once its last day has passed — that the order is late and who looks into it:
-        a window in the past is no expectation."""
+        a window in the past is no expectation. By mail a late order goes to a person (the draft's
+        agent is the one who looks into it), so the mail's text does not send the customer on."""
         if window is None:
             return []
         earliest, latest = window
         if latest < today:
-            return [f"It was due to {verb} by {spoken(latest)}, so it's {LATE} — I'm sorry.", f"Please contact {self.contact()} and a person will look into it."]
+            late = f"It was due to {verb} by {spoken(latest)}, so it's {LATE} — I'm sorry."
+            return [late] if mail else [late, f"Please contact {self.contact()} and a person will look into it."]
         when = f"on {spoken(earliest)}" if earliest == latest else f"between {spoken(earliest)} and {spoken(latest)}"
         return [f"It should {verb} {when}."]
 
-    def change_request(self, order: Order, message: str) -> list[str]:
+    def change_request(self, order: Order, message: str, mail: bool = False) -> list[str]:
         """"Please cancel my order": say whether this order still can be, and how — the bot itself
         cancels nothing, so the shopper must not leave thinking it did."""
         cancelling = CANCEL.search(message) and not NOT_CANCELLING.search(message)
@@ -266,14 +272,18 @@ class OrderDesk:
         verdict = order_change_allowed(self.policy, state, action)
         done = "cancelled" if action == "cancel" else "changed"
         if verdict.allowed:
-            how = self.policy.orders.how if self.policy.orders and self.policy.orders.how else f"contact {self.contact()}"
+            how = self.policy.orders.how if self.policy.orders and self.policy.orders.how else self.reach(mail)
+            if mail and self.config.support_email and self.config.support_email in how:
+                how = MAIL_CONTACT  # "email cs@…", to a mail that came to cs@…
             return [f"It hasn't shipped, so it can still be {done} — I can't do that myself: please {how} as soon as possible."]
         if verdict.allowed is False:
             after = {"shipped": " Once it arrives you can return it instead.", "delivered": " You can return it instead."}.get(state, "") if self.policy.returns.windows else ""
-            return [f"It can't be {done} any more at this stage.{after} If you have questions about it, please contact {self.contact()}."]
-        return [f"I can't {action} orders myself: please contact {self.contact()} as soon as possible."]
+            return [f"It can't be {done} any more at this stage.{after} If you have questions about it, please {self.reach(mail)}."]
+        return [f"I can't {action} orders myself: please {self.reach(mail)} as soon as possible."]
 
-    def describe(self, order: Order, today: date, message: str = "") -> Reply:
+    def describe(self, order: Order, today: date, message: str = "", mail: bool = False) -> Reply:
+        """The order's status for the shopper; `mail`: written for a mail to the store's address
+        (how to reach a person is "reply to this email")."""
         number = order.order_number if order.order_number.startswith("#") else f"#{order.order_number}"
         kinds = frozenset({"engraved"} if any(i.personalized for i in order.items) else set())
         placed, shipped, delivered = (self.local_date(order.placed_at), self.local_date(order.shipped_at), self.local_date(order.delivered_at))
@@ -281,7 +291,7 @@ class OrderDesk:
         estimates: list[tuple[date, date] | None] = []  # the windows told: one past its last day makes the order late
         if order.status == "cancelled":
             lines.append(f"Order {number} was cancelled.")
-            lines.append(f"If you have questions about a refund for it, please contact {self.contact()}.")
+            lines.append(f"If you have questions about a refund for it, please {self.reach(mail)}.")
         elif order.status in ("processing", "backordered"):
             being = "is on back order" if order.status == "backordered" else "is being prepared"
             lines.append(f"Order {number} {being} and hasn't shipped yet" + (f" (placed {spoken(placed)})." if placed else "."))
@@ -290,9 +300,9 @@ class OrderDesk:
             ships = None if backordered else self.window("order_placed", placed, "order_shipped", order, kinds)
             arrives = None if backordered else self.window("order_placed", placed, "delivered", order, kinds)
             estimates += [ships, arrives]
-            lines.extend(self.expected("ship", ships, today))
+            lines.extend(self.expected("ship", ships, today, mail))
             if arrives and not (ships and ships[1] < today):
-                lines.extend(self.expected("arrive", arrives, today))
+                lines.extend(self.expected("arrive", arrives, today, mail))
             if not ships and not arrives:
                 lines.append("You'll get an email with tracking as soon as it ships.")
         elif order.status == "shipped":
@@ -302,11 +312,11 @@ class OrderDesk:
                 lines.append(tracking)
             arrives = self.window("order_shipped", shipped, "delivered", order, kinds)
             estimates.append(arrives)
-            lines.extend(self.expected("arrive", arrives, today))
+            lines.extend(self.expected("arrive", arrives, today, mail))
         else:
             lines.append(f"Order {number} was delivered" + (f" on {spoken(delivered)}." if delivered else "."))
             lines.extend(self.returnable(order, today, placed, delivered))
-        lines.extend(self.change_request(order, message))
+        lines.extend(self.change_request(order, message, mail))
         text = render_reply("order", lines=lines, ask=None, contact=None)
         private = tuple(v for v in (order.tracking_number,) if v)
         context = OrderShown(order.order_number, email_key(order.email))

@@ -71,12 +71,17 @@ class Reply:
     mail_text: str = ""  # the same answer for a mail, which is answered whole (no "tell me more", no source line, no question back); "" = as text
 
 
+# How a mail's answer tells the customer to reach the store: the mail came to the store's address.
+MAIL_CONTACT = "reply to this email"
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     # Plain text out; channels escape for their medium (the widget renders text, never HTML).
     env = Environment(loader=PackageLoader("bot.reply", "templates"), autoescape=False, undefined=StrictUndefined, trim_blocks=False)
     env.filters["possessive"] = possessive
     env.globals["Handoff"] = Handoff
+    env.globals["MAIL_CONTACT"] = MAIL_CONTACT
     return env
 
 

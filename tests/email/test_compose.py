@@ -35,6 +35,7 @@ def test_each_part_links_the_page_it_came_from_and_html_is_escaped():
     text = reply.get_body(("plain",)).get_content()
     html = reply.get_body(("html",)).get_content()
     assert text.index("1.") < text.index("Yes, worldwide.") < text.index("https://acme.example/faq") < text.index("2.")
-    assert text.count("https://acme.example/faq") == 1 and "help@acme.example" in text
+    assert text.count("https://acme.example/faq") == 1
+    assert "just reply to this email" in text and "help@acme.example" not in text  # the mail came to it: no "write to help@…"
     assert '<a href="https://acme.example/faq">' in html and "&lt;b&gt;really&lt;/b&gt;" in html and "<b>really</b>" not in html
     assert reply["From"] == "Acme <help@acme.example>" and reply["To"] == "jo@example.com"

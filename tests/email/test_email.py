@@ -465,3 +465,65 @@ def test_an_agent_sends_or_discards_a_draft_from_the_console(engine, sessions, s
     with sessions() as db:
         kept = {r.id: (r.decision, r.reply_text) for r in db.scalars(select(InboundMail)).all()}
     assert kept[complaint.record_id] == ("sent", edited) and kept[damaged.record_id][0] == "discarded"
+
+
+def mail_to(store_address: str, text: str, sender: str = "Ann Lee <ann.contact@example.com>", message_id: str = "contact-1") -> bytes:
+    return (
+        f"From: {sender}\r\nTo: {store_address}\r\nSubject: a question\r\nMessage-ID: <{message_id}@example.com>\r\n"
+        f"Content-Type: text/plain; charset=utf-8\r\n\r\nHi,\r\n\r\n{text}\r\n\r\nThanks,\r\nAnn\r\n"
+    ).encode()
+
+
+def our_words(text: str) -> str:
+    """A reply without the store's own words it quotes ("Policy: “…”"): those are the page's, kept as written."""
+    return "\n".join(line for line in text.splitlines() if not line.startswith("Policy:"))
+
+
+@pytest.mark.parametrize(
+    ("store", "question", "says"),
+    [
+        pytest.param("sessori", "can I cancel an order I just placed?", "To do it, reply to this email.", id="how-to-cancel"),
+        pytest.param("dissoo", "my ring arrived damaged, what should I do?", "Please reply to this email right away", id="report-a-damaged-item"),
+        pytest.param("dissoo", "My ring was delivered on March 11, can I still return it?", "If the item is defective, please reply to this email", id="defects-separately"),
+    ],
+)
+def test_a_policy_answer_in_mail_never_tells_the_customer_to_email_the_address_they_wrote_to(engine, store, question, says):
+    """The chat says "please email support@…"; a mail came to that address, so its answer says "reply to this email"."""
+    address = engine.store_config(store).support_email
+    reply = engine.answer(store, question, today=TODAY)
+    assert reply.kind == "policy" and f"email {address}" in reply.text  # the chat's words, unchanged
+    assert says in reply.mail_text and f"email {address}" not in our_words(reply.mail_text)
+
+
+def test_an_auto_reply_names_no_address_to_write_to(engine, sessions):
+    with sessions() as db:
+        outcome = process_mail(engine, db, "sessori", mail_to("cs@sessori.com", "can I cancel an order I just placed?"), RULES, TODAY)
+    assert outcome.decision == "replied", outcome.reason
+    text, html = body_of(outcome), outcome.reply.get_body(("html",)).get_content()
+    assert "To do it, reply to this email." in text
+    assert "cs@sessori.com" not in our_words(text) and "mailto:" not in html  # "just reply to this email", not "or write to cs@…"
+    assert "reply to this email" in text.split("To do it")[1]
+
+
+def test_a_cancelled_orders_status_by_mail_says_reply_for_questions(engine, sessions):
+    """The order desk's "please contact support@…" becomes "reply to this email" in mail."""
+    with sessions() as db:
+        upsert_orders(db, "dissoo", [OrderRecord(order_number="DS-2010", email="ned@example.com", status="cancelled", placed_at="2026-11-20", destination_country="US")], "America/New_York")
+        db.commit()
+    with sessions() as db:
+        outcome = process_mail(engine, db, "dissoo", mail_to("support@dissoojewelry.com", "Where is my order DS-2010?", "Ned <ned@example.com>", "cancelled-1"), RULES, TODAY)
+    assert outcome.decision == "replied", outcome.reason
+    assert "was cancelled" in body_of(outcome) and "support@dissoojewelry.com" not in body_of(outcome)
+    assert "If you have questions about a refund for it, please reply to this email." in body_of(outcome)
+
+
+def test_a_late_orders_draft_leaves_the_follow_up_to_the_agent(engine, sessions):
+    """The agent is the person who looks into it: the draft does not send the customer to the address they wrote to."""
+    with sessions() as db:
+        late = OrderRecord(order_number="DS-2011", email="ned@example.com", status="shipped", placed_at="2026-10-01", shipped_at="2026-10-02", carrier="USPS", destination_country="US")
+        upsert_orders(db, "dissoo", [late], "America/New_York")
+        db.commit()
+    with sessions() as db:
+        outcome = process_mail(engine, db, "dissoo", mail_to("support@dissoojewelry.com", "Where is my order DS-2011?", "Ned <ned@example.com>", "late-2"), RULES, TODAY)
+    assert outcome.decision == "draft" and "late" in outcome.reason
+    assert "running late" in outcome.draft and "support@dissoojewelry.com" not in outcome.draft
