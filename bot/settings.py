@@ -136,6 +136,9 @@ class MatchSettings(BaseSettings):
     learned_min_similarity: float = 0.9
 
 
+EMAIL_GATE_WEIGHTS = {"confidence": 1.0}
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="FAQBOT_", env_file=(".env", "faqbot.env"), extra="ignore"
@@ -190,6 +193,10 @@ class Settings(BaseSettings):
     # auto-reply per sender per store in the window; bigger messages are refused by the SMTP
     # server; longer new text, or more questions, go to a person.
     email_min_confidence: float = Field(default=0.85, ge=0.0, le=1.0)
+    # The gate's weights (bot/email/decide.py, EmailGate): {"confidence": 1.0} and bias 0 make the
+    # probability the engine's confidence itself.
+    email_gate_weights: dict[str, float] = Field(default_factory=lambda: dict(EMAIL_GATE_WEIGHTS))
+    email_gate_bias: float = 0.0
     email_reply_window_hours: int = Field(default=24, ge=0)
     email_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     email_max_text_chars: int = Field(default=4000, gt=0)

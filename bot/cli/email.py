@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import sys
 import threading
-from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
 from bot.cli.common import fail, make_engine, parse_day, settings_with
-from bot.email.decide import EmailRules
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.email.decide import EmailRules
 
 email_app = typer.Typer(help="Email auto-responder: answer customer mail when sure, draft for a person when not.", no_args_is_help=True)
 
@@ -25,12 +26,9 @@ def host_port(value: str, what: str) -> tuple[str, int]:
 
 
 def email_rules(settings: Settings) -> EmailRules:
-    return EmailRules(
-        min_confidence=settings.email_min_confidence,
-        reply_window=timedelta(hours=settings.email_reply_window_hours),
-        max_text_chars=settings.email_max_text_chars,
-        max_questions=settings.email_max_questions,
-    )
+    from bot.email.decide import email_rules as rules  # the answering code is imported only where a mail is answered here
+
+    return rules(settings)
 
 
 def setup(knowledge: Path | None):

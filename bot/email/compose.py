@@ -28,6 +28,7 @@ class AnsweredPart:
     why: str | None  # None: answered well enough to send
     documents: tuple[str, ...] = ()  # knowledge files the answer came from, for links
     private: tuple[str, ...] = ()  # tracking numbers the reply shows but the record masks
+    gate_inputs: dict[str, float] | None = None  # what the email gate weighed (bot/email/decide.py); None for an order's status
 
     @property
     def sure(self) -> bool:

@@ -8,11 +8,13 @@ needs to answer it. Anything a person wrote that the bot will not answer becomes
 
 from __future__ import annotations
 
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.email.parse import InboundMail
+from bot.settings import Settings
 from bot.state import Waiting
 
 ROBOT_SENDER = re.compile(
@@ -32,14 +34,73 @@ ESCALATIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+GATE_INPUTS = ("confidence", "policy", "computed", "pending", "raw_page", "questions", "words", "question_words", "asks")
+
+
+def gate_inputs(kind: str, confidence: float, pending: bool, raw_page: bool, questions: int, mail_words: int, question: str) -> dict[str, float]:
+    """What the gate weighs for one answer of a mail: the engine's confidence (as log-odds), whether
+    the answer was computed (a policy calculator; `computed`: by a calculator, confidence 1.0, not
+    counted from a page's sentence), whether it states the rule where the chat would ask for a date
+    (`pending`), whether the store's facts are read off a pasted page (no policy.toml), how many
+    questions the mail asks, how long the mail and the question are (log words), and whether it asks with "?"."""
+    clipped = min(max(confidence, 1e-4), 1 - 1e-4)
+    return {
+        "confidence": math.log(clipped / (1 - clipped)),
+        "policy": float(kind == "policy"),
+        "computed": float(kind == "policy" and confidence >= 1.0),
+        "pending": float(pending),
+        "raw_page": float(raw_page),
+        "questions": float(questions),
+        "words": math.log1p(mail_words),
+        "question_words": math.log1p(len(question.split())),
+        "asks": float("?" in question),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class EmailGate:
+    """The probability that one answer of a mail is right: a logistic over `gate_inputs`, fitted on
+    labelled mail (`python -m bench.fit_email_gate`; weights in settings). FAQBOT_EMAIL_MIN_CONFIDENCE
+    is the bar this probability must reach. With the weight 1 on `confidence` alone and no bias it
+    is the engine's confidence itself (`confidence_only`)."""
+
+    weights: dict[str, float] = field(default_factory=lambda: {"confidence": 1.0})
+    bias: float = 0.0
+
+    def __post_init__(self) -> None:
+        unknown = sorted(set(self.weights) - set(GATE_INPUTS))
+        if unknown:
+            raise ValueError(f"email gate: unknown inputs {unknown}; known: {', '.join(GATE_INPUTS)}")
+
+    @classmethod
+    def confidence_only(cls) -> EmailGate:
+        return cls({"confidence": 1.0}, 0.0)
+
+    def probability(self, inputs: dict[str, float]) -> float:
+        z = self.bias + sum(weight * inputs[name] for name, weight in self.weights.items())
+        return 1 / (1 + math.exp(-max(min(z, 50.0), -50.0)))
+
+
 @dataclass(frozen=True, slots=True)
 class EmailRules:
     """What the responder may do on its own; built from settings by the channel (`faqbot email`)."""
 
-    min_confidence: float  # every question must reach it (FAQBOT_EMAIL_MIN_CONFIDENCE)
+    min_confidence: float  # every answer's probability of being right (the gate's) must reach it (FAQBOT_EMAIL_MIN_CONFIDENCE)
     reply_window: timedelta  # one auto-reply per sender per store within it
     max_text_chars: int  # longer new text is a letter for a person, not a question
     max_questions: int  # more questions than this: a person answers them all
+    gate: EmailGate = field(default_factory=EmailGate)
+
+
+def email_rules(settings: Settings) -> EmailRules:
+    """The rules the settings give (FAQBOT_EMAIL_*): every channel that answers mail builds them here."""
+    return EmailRules(
+        min_confidence=settings.email_min_confidence,
+        reply_window=timedelta(hours=settings.email_reply_window_hours),
+        max_text_chars=settings.email_max_text_chars,
+        max_questions=settings.email_max_questions,
+        gate=EmailGate(dict(settings.email_gate_weights), settings.email_gate_bias),
+    )
 
 
 def machine_mail_reason(mail: InboundMail, own_addresses: set[str]) -> str | None:
@@ -92,17 +153,23 @@ OWN_DEADLINE = re.compile(
 )
 
 
-def unanswered_reason(kind: str, confidence: float, pending: Waiting | None, rules: EmailRules, question: str) -> str | None:
+def unanswered_reason(kind: str, confidence: float, pending: Waiting | None, rules: EmailRules, question: str, inputs: dict[str, float] | None = None) -> str | None:
     """Why one question's answer may not go out on its own; None when it may.
 
     A computed policy answer that still asks for the customer's date has not answered their own
     case ("can I still return the earrings I bought?"); to a general question ("how long do I have
     to return an item?") it has — the window, and an offer to work out the last day. A "did you
-    mean" (clarify) or a hand-off has not answered; an FAQ answer must reach the email threshold."""
+    mean" (clarify) or a hand-off has not answered; an answer must reach the email threshold, as the
+    gate's probability that it is right (`inputs`: the gate's; None: the confidence alone)."""
     if kind not in ("answer", "policy"):
         return f"{kind} at confidence {confidence:.2f}"
     if pending is not None and OWN_DEADLINE.search(question):
         return f"{kind} needs more from the customer (a date)"
-    if confidence < rules.min_confidence:
-        return f"{kind} at confidence {confidence:.2f} < {rules.min_confidence:.2f}"
+    if inputs is None or rules.gate == EmailGate.confidence_only():
+        if confidence < rules.min_confidence:
+            return f"{kind} at confidence {confidence:.2f} < {rules.min_confidence:.2f}"
+        return None
+    chance = rules.gate.probability(inputs)
+    if chance < rules.min_confidence:
+        return f"{kind} at confidence {confidence:.2f}: right with probability {chance:.2f} < {rules.min_confidence:.2f}"
     return None

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.db import learned_for
 from bot.email.compose import AnsweredPart, compose, draft_text
-from bot.email.decide import DEFECT, EmailRules, escalation_reason, machine_mail_reason, suppressed_reason, unanswered_reason
+from bot.email.decide import DEFECT, EmailRules, escalation_reason, gate_inputs, machine_mail_reason, suppressed_reason, unanswered_reason
 from bot.email.parse import InboundMail, read_message
 from bot.email.store import record_decision, record_received, replied_recently
 from bot.engine import Engine
@@ -64,6 +64,7 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
     named = find_order_number(f"{mail.subject}\n{mail.text}")
     own = order_with(db, store, named, mail.sender) if named else None
     in_view = OrderShown(own.order_number, email_key(own.email)) if own else None
+    raw_page = engine.runtime(store).policy_read_from_page
     parts = []
     for question in questions:
         number = find_order_number(question)
@@ -73,11 +74,12 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
                 parts.append(part)
                 continue
         reply = engine.answer(store, question, today=today, learned=learned)
-        why = unanswered_reason(reply.kind, reply.confidence, reply.pending, rules, question)
+        inputs = gate_inputs(reply.kind, reply.confidence, reply.pending is not None, raw_page, len(questions), len(mail.text.split()), question)
+        why = unanswered_reason(reply.kind, reply.confidence, reply.pending, rules, question, inputs)
         if why is None and number:
             why = f"mentions order {number} but does not ask where it is: a person checks that order"
         documents = tuple(dict.fromkeys(s.document for s in reply.sources))
-        parts.append(AnsweredPart(one_line(question), reply.mail_text or reply.text, reply.kind, reply.confidence, why, documents))
+        parts.append(AnsweredPart(one_line(question), reply.mail_text or reply.text, reply.kind, reply.confidence, why, documents, gate_inputs=inputs))
     return parts
 
 

@@ -98,3 +98,31 @@ def test_what_counts_as_answered(kind, confidence, pending, sent):
 )
 def test_a_general_policy_question_is_answered_by_its_window(question, sent):
     assert (unanswered_reason("policy", 1.0, {"intent": "return_window"}, RULES, question) is None) == sent
+
+
+def test_the_gate_by_default_is_the_engines_confidence():
+    """FAQBOT_EMAIL_MIN_CONFIDENCE is the bar the gate's probability must reach; with the shipped
+    weights (confidence alone) that probability is the engine's confidence, as before the gate."""
+    from bot.email.decide import EmailGate, email_rules, gate_inputs
+    from bot.settings import Settings
+
+    gate = email_rules(Settings()).gate
+    assert gate == EmailGate.confidence_only()
+    for confidence in (0.3, 0.84, 0.85, 0.97):
+        inputs = gate_inputs("answer", confidence, False, False, 1, 12, "Do you ship to Canada?")
+        assert gate.probability(inputs) == pytest.approx(confidence, abs=1e-6)
+        assert (unanswered_reason("answer", confidence, None, RULES, "Do you ship to Canada?", inputs) is None) == (confidence >= 0.85)
+    computed = gate_inputs("policy", 1.0, False, False, 1, 12, "How long do I have to return an item?")
+    assert unanswered_reason("policy", 1.0, None, EmailRules(1.0, timedelta(hours=24), 4000, 3), "How long do I have to return an item?", computed) is None
+
+
+def test_a_fitted_gate_weighs_more_than_the_confidence():
+    from bot.email.decide import EmailGate, gate_inputs
+
+    rules = EmailRules(0.85, timedelta(hours=24), 4000, 3, EmailGate({"confidence": 1.0, "raw_page": -3.0}, 0.0))
+    curated = gate_inputs("answer", 0.95, False, False, 1, 12, "Do you ship to Canada?")
+    pasted = gate_inputs("answer", 0.95, False, True, 1, 12, "Do you ship to Canada?")
+    assert unanswered_reason("answer", 0.95, None, rules, "Do you ship to Canada?", curated) is None
+    assert "right with probability 0.49 < 0.85" in unanswered_reason("answer", 0.95, None, rules, "Do you ship to Canada?", pasted)
+    with pytest.raises(ValueError, match="unknown inputs"):
+        EmailGate({"confidense": 1.0})
