@@ -201,6 +201,9 @@ class Settings(BaseSettings):
     email_max_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
     email_max_text_chars: int = Field(default=4000, gt=0)
     email_max_questions: int = Field(default=3, ge=1)
+    # A running `faqbot serve` that `faqbot email reply` hands mail to (warm: no model loaded per mail);
+    # unset, or nothing answering there: the mail is answered in the command's own process.
+    server_url: str | None = Field(default=None, pattern=r"^https?://[^\s]+$")
     # Where the agents' console sends a draft an agent approved ("HOST:PORT"; unset: drafts are not sent from the console).
     email_relay: str | None = Field(default=None, pattern=r"^[^:\s]+:\d{1,5}$")
     match: MatchSettings = Field(default_factory=MatchSettings)

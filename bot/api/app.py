@@ -2,22 +2,27 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import os
 from collections import Counter
 from typing import Annotated
 
-from fastapi import Depends, FastAPI, Request, Security
+from fastapi import Depends, FastAPI, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials
 from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from bot.clean import Day, Text
 from bot.conversations import chat
-from bot.db import session_factory, upgrade_database, utcnow
+from bot.db import InboundMail, session_factory, upgrade_database, utcnow
+from bot.email.decide import email_rules
+from bot.email.responder import process_mail
+from bot.email.store import record_sent
 from bot.engine import Engine
 from bot.errors import BadOrders, FaqbotError, InvalidRequest
 from bot.orders.imports import upsert_orders
@@ -84,6 +89,39 @@ class OrdersPushed(BaseModel):
     created: int
     updated: int
     unchanged: int
+
+
+class MailProcessed(BaseModel):
+    decision: str = Field(description="replied | draft | ignored | duplicate | error")
+    reason: str
+    record_id: int | None = Field(description="the mail's record (inbound_mails)")
+    reply_base64: str | None = Field(
+        default=None,
+        description="when replied: the reply, an RFC 5322 message, base64. The caller sends it, then POSTs …/mail/{record_id}/sent",
+    )
+    draft: str | None = Field(default=None, description="when a draft: the text an agent starts from (also in the console)")
+
+
+class MailSent(BaseModel):
+    record_id: int
+    decision: str = Field(description="replied")
+
+
+RecordId = Annotated[int, Path(ge=1, le=2**31 - 1, description="the mail's record_id, from POST /v1/stores/{store}/mail")]
+
+
+class MailTooBig(FaqbotError):
+    code, http_status = "body_too_large", 413
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the mail is over {limit} bytes (FAQBOT_EMAIL_MAX_BYTES)")
+
+
+class NoReplyWaiting(FaqbotError):
+    code, http_status = "not_found", 404
+
+    def __init__(self, store: str, record_id: int) -> None:
+        super().__init__(f"store {store!r} has no reply of mail {record_id} waiting to be handed on")
 
 
 class Unauthorized(FaqbotError):
@@ -232,6 +270,55 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
             result = upsert_orders(db, store, records, config.timezone)
             db.commit()
         return OrdersPushed(created=result.created, updated=result.updated, unchanged=result.unchanged)
+
+    rules = email_rules(settings)
+
+    def store_key_required(store: str, key: HTTPAuthorizationCredentials | None) -> None:
+        config = engine.store_config(store)  # unknown store -> 404
+        if not token_matches(store_api_key(store, config.api_key), key.credentials if key else None):  # PushKey checked it before the body; the endpoint stands alone too
+            raise Unauthorized()
+
+    @app.post(
+        "/v1/stores/{store}/mail",
+        response_model=MailProcessed,
+        responses=errors(401, 404, 413, 422),
+        openapi_extra={"requestBody": {"required": True, "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}}}},
+    )
+    async def post_mail(
+        store: str,
+        request: Request,
+        today: Annotated[Day | None, Query(description="YYYY-MM-DD: the day policy answers count from (default: the store's today)")] = None,
+        key: Annotated[HTTPAuthorizationCredentials | None, Security(STORE_KEY)] = None,
+    ) -> MailProcessed:
+        """One inbound mail, raw (`Content-Type: message/rfc822`), answered as `faqbot email reply`
+        answers it: recorded, decided, and the reply written or a draft left. A reply is recorded
+        `sending` until the caller reports it handed on (`…/mail/{record_id}/sent`). Send
+        `Authorization: Bearer <the store's API key>`; the server's FAQBOT_EMAIL_* settings decide."""
+        store_key_required(store, key)
+        raw = await request.body()
+        if not raw.strip():
+            raise InvalidRequest("body", "the raw mail (message/rfc822) is empty")
+        if len(raw) > settings.email_max_bytes:
+            raise MailTooBig(settings.email_max_bytes)
+
+        def answer() -> MailProcessed:
+            with sessions() as db:
+                outcome = process_mail(engine, db, store, raw, rules, today)
+            reply = base64.b64encode(outcome.reply.as_bytes()).decode() if outcome.reply is not None else None
+            return MailProcessed(decision=outcome.decision, reason=outcome.reason, record_id=outcome.record_id, reply_base64=reply, draft=outcome.draft)
+
+        return await run_in_threadpool(answer)
+
+    @app.post("/v1/stores/{store}/mail/{record_id}/sent", response_model=MailSent, responses=errors(401, 404, 422))
+    def mail_sent(store: str, record_id: RecordId, key: Annotated[HTTPAuthorizationCredentials | None, Security(STORE_KEY)] = None) -> MailSent:
+        """The reply the server wrote for this mail was handed on: its record becomes `replied`."""
+        store_key_required(store, key)
+        with sessions() as db:
+            record = db.get(InboundMail, record_id)
+            if record is None or record.store != store or record.decision not in ("sending", "replied"):
+                raise NoReplyWaiting(store, record_id)
+            record_sent(db, record_id)
+        return MailSent(record_id=record_id, decision="replied")
 
     @app.get("/v1/stores", response_model=list[StoreOut], responses=errors())
     def get_stores(engine: EngineDep) -> list[StoreOut]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
@@ -44,20 +45,71 @@ def reply(
     store: Annotated[str, typer.Option("--store")],
     today: Annotated[Optional[str], typer.Option("--today", help="YYYY-MM-DD")] = None,
     knowledge: Annotated[Optional[Path], typer.Option("--knowledge")] = None,
+    server: Annotated[
+        Optional[str],
+        typer.Option("--server", help="URL of a running `faqbot serve` to answer there (warm: no model loaded here); default FAQBOT_SERVER_URL"),
+    ] = None,
 ) -> None:
-    """Read one message on stdin; print the reply (exit 0) or say why not (exit 3; a draft is recorded)."""
-    from bot.email.responder import process_mail
-    from bot.email.store import record_sent
-    from bot.errors import FaqbotError
+    """Read one message on stdin; print the reply (exit 0) or say why not (exit 3; a draft is recorded).
 
+    With --server (or FAQBOT_SERVER_URL) the running server answers it, with the store's API key
+    (FAQBOT_API_KEY_<STORE> or store.toml's api_key); when no server answers there, it is answered here."""
     raw = sys.stdin.buffer.read()
     if not raw.strip():
         typer.echo("error: no message on stdin", err=True)
         raise typer.Exit(2)
+    day = parse_day(today)
+    settings = settings_with(knowledge)
+    url = server or settings.server_url
+    if url:
+        reply_remotely(url, store, raw, day, settings.knowledge_dir)  # returns only when no server is there
+    reply_here(store, raw, day, knowledge)
+
+
+def reply_remotely(url: str, store: str, raw: bytes, today: date | None, knowledge_dir: Path) -> None:
+    """Exits with the server's answer; returns when no server is there to answer (nothing was stored)."""
+    from bot.cli.remote import NoServer, ServerRefused, answer_remotely, report_sent, store_key
+
+    key = store_key(knowledge_dir, store)
+    try:
+        outcome = answer_remotely(url, store, raw, today, key)
+    except NoServer as exc:
+        typer.echo(f"note: no faqbot server answers at {url} ({exc}); answering here", err=True)
+        return
+    except ServerRefused as exc:
+        if exc.status == 413:  # over the server's request size (FAQBOT_MAX_BODY_BYTES): nothing was stored there
+            typer.echo(f"note: {url} takes no mail this big ({exc}); answering here", err=True)
+            return
+        typer.echo(f"error: {url} refused the mail ({exc})", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:  # sent, but no answer came back: the server may be answering it still
+        typer.echo(f"error: no answer from {url} ({exc}); the server may have recorded the mail, so it is not answered here", err=True)
+        raise typer.Exit(1) from None
+    if outcome.decision == "error":
+        typer.echo(f"error: {outcome.reason} (the mail is recorded)", err=True)
+        raise typer.Exit(1)
+    if outcome.reply is None:
+        typer.echo(f"{outcome.decision}: {outcome.reason}", err=True)
+        raise typer.Exit(3)
+    sys.stdout.buffer.write(outcome.reply)
+    sys.stdout.buffer.flush()
+    try:
+        report_sent(url, store, outcome.record_id, key)  # handed on: whoever reads stdout sends it
+    except (OSError, ServerRefused) as exc:
+        typer.echo(f"warning: the reply is printed, but {url} could not record it as handed on ({exc}): it stays 'sending'", err=True)
+    raise typer.Exit(0)
+
+
+def reply_here(store: str, raw: bytes, today: date | None, knowledge: Path | None) -> None:
+    """In this process: the model and the store's index are loaded first (seconds)."""
+    from bot.email.responder import process_mail
+    from bot.email.store import record_sent
+    from bot.errors import FaqbotError
+
     try:
         settings, engine, sessions, rules = setup(knowledge)
         with sessions() as db:
-            outcome = process_mail(engine, db, store, raw, rules, parse_day(today))
+            outcome = process_mail(engine, db, store, raw, rules, today)
     except FaqbotError as exc:
         fail(exc)
     if outcome.decision == "error":

@@ -1,4 +1,5 @@
-"""Checks made before a request's body is read: its size, and a store's key for the order push.
+"""Checks made before a request's body is read: its size, and a store's key for the machine
+endpoints (the order push, and mail handed to the server by `faqbot email reply`).
 
 An endpoint that declares a body gets it parsed by FastAPI before the endpoint (or any dependency)
 runs: a 25 MB unauthenticated order push took 6 s and 450 MB before its key was looked at, and
@@ -15,7 +16,7 @@ from collections.abc import Callable
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-PUSH_PATH = re.compile(r"^/v1/stores/([^/]+)/orders/?$")
+PUSH_PATH = re.compile(r"^/v1/stores/([^/]+)/(orders|mail|mail/\d+/sent)/?$")
 UNAUTHORIZED = "a valid API key for this store is required: send 'Authorization: Bearer <key>'"
 
 
@@ -85,8 +86,9 @@ class BodyLimit:
 
 
 class PushKey:
-    """The order push's key, checked from the headers alone: a caller without the store's key gets its
-    401 before a byte of its body is read. (An unknown store goes on to the endpoint's 404.)"""
+    """The store's key on its machine endpoints (order push, mail), checked from the headers alone: a
+    caller without it gets its 401 before a byte of its body is read. (An unknown store goes on to
+    the endpoint's 404.)"""
 
     def __init__(self, app: ASGIApp, key_of: Callable[[str], str | None | bool]) -> None:
         self.app = app
