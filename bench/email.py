@@ -61,7 +61,7 @@ from bot.settings import MatchSettings, Settings, get_settings
 ROOT = Path(__file__).resolve().parents[1]
 EVAL = ROOT / "tests" / "eval"
 SHIPPED = ("sessori", "dissoo", "stelladot")
-THRESHOLDS = (0.4, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95)
+THRESHOLDS = (0.4, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 0.97, 0.98, 0.99)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,7 +207,7 @@ def tally(rows: Iterable[MailRow], gate: EmailGate, threshold: float) -> Tally:
     return Tally(len(rows), sum(r.expect != "handoff" for r in rows), sum(r.right for r in rows), len(sent), sum(r.wrong for r in sent), sum(r.right for r in sent))
 
 
-def print_curves(rows: list[MailRow], gates: dict[str, tuple[EmailGate, tuple[float, ...]]]) -> None:
+def print_curves(rows: list[MailRow], gates: dict[str, tuple[EmailGate, tuple[float, ...]]], shipped: float) -> None:
     sets = list(dict.fromkeys((r.set, r.role) for r in rows))
     for label, (gate, thresholds) in gates.items():
         print(f"\n{label}: recall / wrong (sent) per FAQBOT_EMAIL_MIN_CONFIDENCE")
@@ -218,7 +218,8 @@ def print_curves(rows: list[MailRow], gates: dict[str, tuple[EmailGate, tuple[fl
             for name, _ in sets:
                 t = tally([r for r in rows if r.set == name], gate, threshold)
                 cells.append(f"{t.recall:.1%} / {t.wrong} ({t.sent})")
-            print(f"| {threshold:.2f} | " + " | ".join(cells) + " |")
+            mark = " (shipped)" if threshold == shipped else ""
+            print(f"| {threshold:.2f}{mark} | " + " | ".join(cells) + " |")
     print("\nceiling (the gate open): mails / answerable / every answer right / sent with the gate open")
     for name, _ in sets:
         t = tally([r for r in rows if r.set == name], EmailGate.confidence_only(), 0.0)
@@ -293,7 +294,7 @@ def main() -> None:
         gates = {"confidence alone (the engine's confidence is the probability)": (EmailGate.confidence_only(), THRESHOLDS)}
         if shipped != EmailGate.confidence_only():
             gates["the fitted gate (FAQBOT_EMAIL_GATE, bench.fit_email_gate)"] = (shipped, THRESHOLDS)
-        print_curves(rows, gates)
+        print_curves(rows, gates, settings.email_min_confidence)
         if args.rows:
             print_rows(rows, shipped, settings.email_min_confidence)
         if not args.rows_in:
