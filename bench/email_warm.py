@@ -5,8 +5,8 @@ in its own process) against warm (each call hands the mail to a running `faqbot 
 
 Each call is a new `python -m bot.cli.app email reply` process, timed from its start to its exit,
 as a mail filter (procmail, an MTA's pipe) runs it; the corpus mails of tests/email/corpus, each
-on a database of its mode (the same mail is new to each). The server is started once, before
-the clock, and answers on loopback with the store's key.
+on a database of its mode (the same mail is new to each). The server is started once, and the
+store loaded in it, before the clock; it answers on loopback with the store's key.
 """
 
 from __future__ import annotations
@@ -89,6 +89,8 @@ def main() -> None:
         warm_env = {**base, "FAQBOT_DATABASE_URL": f"sqlite:///{scratch / 'warm.db'}"}
         port = free_port()
         server = start_server(warm_env, port, scratch / "serve.log")
+        # A server loads a store at its first question: asked once here, before the clock.
+        httpx.post(f"http://127.0.0.1:{port}/v1/chat", json={"store": STORE, "message": "which cards do you take?"}, timeout=300).raise_for_status()
         try:
             cold, cold_codes = timed_calls(mails, cold_env, [])
             warm, warm_codes = timed_calls(mails, {**warm_env, "FAQBOT_SERVER_URL": f"http://127.0.0.1:{port}"}, [])
