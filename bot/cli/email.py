@@ -85,12 +85,7 @@ def reply_remotely(url: str, store: str, raw: bytes, today: date | None, knowled
     except OSError as exc:  # sent, but no answer came back: the server may be answering it still
         typer.echo(f"error: no answer from {url} ({exc}); the server may have recorded the mail, so it is not answered here", err=True)
         raise typer.Exit(1) from None
-    if outcome.decision == "error":
-        typer.echo(f"error: {outcome.reason} (the mail is recorded)", err=True)
-        raise typer.Exit(1)
-    if outcome.reply is None:
-        typer.echo(f"{outcome.decision}: {outcome.reason}", err=True)
-        raise typer.Exit(3)
+    exit_unless_replied(outcome.decision, outcome.reason, outcome.reply is not None)
     sys.stdout.buffer.write(outcome.reply)
     sys.stdout.buffer.flush()
     try:
@@ -98,6 +93,17 @@ def reply_remotely(url: str, store: str, raw: bytes, today: date | None, knowled
     except (OSError, ServerRefused) as exc:
         typer.echo(f"warning: the reply is printed, but {url} could not record it as handed on ({exc}): it stays 'sending'", err=True)
     raise typer.Exit(0)
+
+
+def exit_unless_replied(decision: str, reason: str, replied: bool) -> None:
+    """The exit codes `email reply` promises, answered here or by a server: 1 for an error (the mail
+    is recorded), 3 for no reply (a draft, a duplicate, an ignored mail), with the reason on stderr."""
+    if decision == "error":
+        typer.echo(f"error: {reason} (the mail is recorded)", err=True)
+        raise typer.Exit(1)
+    if not replied:
+        typer.echo(f"{decision}: {reason}", err=True)
+        raise typer.Exit(3)
 
 
 def reply_here(store: str, raw: bytes, today: date | None, knowledge: Path | None) -> None:
@@ -112,12 +118,7 @@ def reply_here(store: str, raw: bytes, today: date | None, knowledge: Path | Non
             outcome = process_mail(engine, db, store, raw, rules, today)
     except FaqbotError as exc:
         fail(exc)
-    if outcome.decision == "error":
-        typer.echo(f"error: {outcome.reason} (the mail is recorded)", err=True)
-        raise typer.Exit(1)
-    if outcome.reply is None:
-        typer.echo(f"{outcome.decision}: {outcome.reason}", err=True)
-        raise typer.Exit(3)
+    exit_unless_replied(outcome.decision, outcome.reason, outcome.reply is not None)
     sys.stdout.buffer.write(outcome.reply.as_bytes())
     sys.stdout.buffer.flush()
     with sessions() as db:
