@@ -139,7 +139,6 @@ ABBREVIATION = re.compile(r"(?:\b(?:no|nos|vs|etc|e\.g|i\.e|approx|dept|st|mr|mr
 
 
 SENTENCE_END = re.compile(r"[.!?]+[)\"”’]?\s+(?=[\"“(]?[A-Z0-9])")
-LIST_ITEM = re.compile(r"\s*[-•*·–]\s")
 LABEL_WORDS = 8  # "USPS Priority Mail (Expedited Shipping):" on a line of its own labels the line after it
 
 
@@ -152,7 +151,7 @@ def split_sentences(text: str) -> list[str]:
     label = ""
     for line in text.split("\n"):
         if label and line.strip():
-            if LIST_ITEM.match(line):
+            if ITEM_MARKER.match(line):
                 sentences.append(label)  # "The following are final sale:" over a list heads all of it, not one line
             else:
                 line = f"{label} {line.strip()}"
