@@ -8,12 +8,11 @@ import re
 from collections.abc import Mapping
 
 from bot.policy.page_reading import PROBLEM, REFUND_PAID, REGION, RETURN_WORDS, countries_in
-from bot.policy.slots import WORD_NUMBERS, method_named
+from bot.policy.slots import method_named
+from bot.policy.spans import NUMBER, number
 
-SPELLED = {word: n for word, n in WORD_NUMBERS.items() if " " not in word and word not in ("a", "an", "few")}  # "two business days"
-COUNT = r"\d{1,3}|" + "|".join(sorted(SPELLED, key=len, reverse=True))
-RANGE = re.compile(
-    rf"\b({COUNT})(?:\s*(?:-|–|to)\s*({COUNT}))?\s*(?:more\s+|additional\s+|extra\s+|further\s+)?(business|working)?\s*(days?|hours?|weeks?)\b", re.I
+RANGE = re.compile(  # "2-5 days", "two business days" (spans.NUMBER: a count in digits or spelled out)
+    rf"\b({NUMBER})(?:\s*(?:-|–|to)\s*({NUMBER}))?\s*(?:more\s+|additional\s+|extra\s+|further\s+)?(business|working)?\s*(days?|hours?|weeks?)\b", re.I
 )
 HOURS_A_DAY = 24  # "ships within 24-48 hours" is 1-2 days: hours are counted as the whole days they make
 DAYS_A_WEEK = 7  # "within 1-2 weeks" is 7-14 days
@@ -32,10 +31,6 @@ BANK_STEP = re.compile(
 INSPECTION = re.compile(r"\b(we|our\s+team)\s+(inspect|check|review)\w*\b.{0,40}\b(receiv\w*|arriv\w*)", re.I)
 REFUND_AT_ONCE = re.compile(r"\b(then|and)\s+(we\s+)?(refund|issue\s+(the|your)\s+refund)\b", re.I)  # "… and then refund right away"
 WINDOW_WORDING = re.compile(r"\bwithin\s+\d+\s*days?\s+(of|after|from)\b", re.I)
-
-
-def count(word: str) -> int:
-    return int(word) if word.isdigit() else SPELLED[word.lower()]
 
 
 def nearest(pattern: re.Pattern[str], text: str) -> int:
@@ -80,7 +75,7 @@ def timeline(sentences: list[str], topics: Mapping[str, str] | None = None) -> l
         stated = topics.get(sentence)
         refund_sentence = bool(REFUND_PAID.search(sentence) or stated == REFUND_TOPIC) and not WINDOW_WORDING.search(sentence)
         for match in RANGE.finditer(sentence):
-            low, high = count(match.group(1)), count(match.group(2) or match.group(1))
+            low, high = number(match.group(1)), number(match.group(2) or match.group(1))
             if match.group(4).lower().startswith("week"):
                 if match.group(3):
                     continue  # "business weeks": no count of days to trust
