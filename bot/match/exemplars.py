@@ -58,6 +58,13 @@ def topic_shares(scores: np.ndarray, none: float | None = None) -> np.ndarray:
     return shares[..., :-1] if none is not None else shares
 
 
+# A label wins when its exemplars are this close and clearly closer than any other label's: below
+# either, the question is left to the patterns and the page (Rasa's FallbackClassifier draws the same
+# two lines, a threshold and an ambiguity margin).
+LABEL_MIN_SIMILARITY = 0.6
+LABEL_MIN_MARGIN = 0.05
+
+
 @dataclass(frozen=True, slots=True)
 class Exemplars:
     """Labelled sentences, encoded: unit rows grouped label by label."""
@@ -72,6 +79,15 @@ class Exemplars:
             return np.zeros((len(vectors), len(self.names)), np.float32)
         return np.maximum.reduceat(vectors @ self.vectors.T, self.starts[:-1], axis=1)
 
+    def clearly(self, vector: np.ndarray, yes: str, no: str) -> bool | None:
+        """Of two labels, True when `yes` is the closer by LABEL_MIN_MARGIN, False when `no` is; None
+        when neither is clearly closer, or the labels are not exactly these two."""
+        if len(self.names) != 2:
+            return None
+        scores = dict(zip(self.names, self.affinity(vector), strict=True))
+        lead = scores.get(yes, 0.0) - scores.get(no, 0.0)
+        return None if abs(lead) < LABEL_MIN_MARGIN else bool(lead > 0)
+
     def affinity(self, vector: np.ndarray) -> np.ndarray:
         """Per label, the mean cosine of one vector to the label's closest exemplars."""
         scores = self.vectors @ vector
@@ -79,12 +95,6 @@ class Exemplars:
             [np.sort(scores[a:b])[-NEIGHBOURS:].mean() for a, b in zip(self.starts[:-1], self.starts[1:], strict=True)], np.float32
         )
 
-
-# A label wins when its exemplars are this close and clearly closer than any other label's: below
-# either, the question is left to the patterns and the page (Rasa's FallbackClassifier draws the same
-# two lines, a threshold and an ambiguity margin).
-LABEL_MIN_SIMILARITY = 0.6
-LABEL_MIN_MARGIN = 0.05
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,11 +107,7 @@ class Understanding:
 
     def asks_about_own_order(self, vector: np.ndarray) -> bool | None:
         """True or False when one side is clearly the closer; None leaves the decision to the desk's patterns."""
-        if len(self.lookup.names) != 2:
-            return None
-        scores = dict(zip(self.lookup.names, self.lookup.affinity(vector), strict=True))
-        lead = scores.get("own_order", 0.0) - scores.get("general", 0.0)
-        return None if abs(lead) < LABEL_MIN_MARGIN else bool(lead > 0)
+        return self.lookup.clearly(vector, "own_order", "general")
 
     def stated(self, vectors: np.ndarray) -> list[str | None]:
         """Per sentence vector, the topic it states, when most of its share is one topic's."""
@@ -121,11 +127,7 @@ class Understanding:
         (True) or the day it arrives (False), when one label's exemplars are clearly the closer; None
         leaves it to the question's verb. The two labels are one `order_dates` when telling a date
         question from a general one (too alike to clear the margin apart) and told apart here."""
-        if len(self.order_event.names) != 2:
-            return None
-        scores = dict(zip(self.order_event.names, self.order_event.affinity(vector), strict=True))
-        lead = scores.get("ship_date", 0.0) - scores.get("arrival_date", 0.0)
-        return None if abs(lead) < LABEL_MIN_MARGIN else bool(lead > 0)
+        return self.order_event.clearly(vector, "ship_date", "arrival_date")
 
     def date_asked(self, vector: np.ndarray) -> str | None:
         """The computed date a question asks for (`order_dates`, `refund_date`…), or None when it is a
