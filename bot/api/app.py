@@ -25,6 +25,7 @@ from bot.email.responder import process_mail
 from bot.email.store import record_sent
 from bot.engine import Engine
 from bot.errors import BadOrders, FaqbotError, InvalidRequest
+from bot.ingest import StoreConfig
 from bot.orders.imports import upsert_orders
 from bot.orders.lookup import lookup_limits
 from bot.orders.records import OrderRecord, future_date, number_key
@@ -248,15 +249,20 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
             suggestions=list(reply.suggestions),
         )
 
+    def store_key_required(store: str, key: HTTPAuthorizationCredentials | None) -> StoreConfig:
+        """The store's own API key, for what its systems send (orders, mail); the store's config, once it is checked."""
+        config = engine.store_config(store)  # unknown store -> 404
+        if not token_matches(store_api_key(store, config.api_key), key.credentials if key else None):  # PushKey checked it before the body; the endpoint stands alone too
+            raise Unauthorized()
+        return config
+
     @app.post("/v1/stores/{store}/orders", response_model=OrdersPushed, responses=errors(401, 404, 413, 422))
     def push_orders(
         store: str, body: OrderPush, engine: EngineDep, key: Annotated[HTTPAuthorizationCredentials | None, Security(STORE_KEY)] = None
     ) -> OrdersPushed:
         """A store's own system pushes new or updated orders (same fields as the native CSV, items nested).
         Send `Authorization: Bearer <the store's API key>`."""
-        config = engine.store_config(store)  # unknown store -> 404
-        if not token_matches(store_api_key(store, config.api_key), key.credentials if key else None):  # PushKey checked it before the body; the endpoint stands alone too
-            raise Unauthorized()
+        config = store_key_required(store, key)
         records = body if isinstance(body, list) else [body]
         counts = Counter(number_key(r.order_number) for r in records)
         repeated = sorted({r.order_number for r in records if counts[number_key(r.order_number)] > 1})
@@ -272,11 +278,6 @@ def create_app(settings: Settings, engine: Engine | None = None, migrate: bool =
         return OrdersPushed(created=result.created, updated=result.updated, unchanged=result.unchanged)
 
     rules = email_rules(settings)
-
-    def store_key_required(store: str, key: HTTPAuthorizationCredentials | None) -> None:
-        config = engine.store_config(store)  # unknown store -> 404
-        if not token_matches(store_api_key(store, config.api_key), key.credentials if key else None):  # PushKey checked it before the body; the endpoint stands alone too
-            raise Unauthorized()
 
     @app.post(
         "/v1/stores/{store}/mail",
