@@ -1,5 +1,7 @@
 /* faqbot chat widget. Embed with one tag:
  *   <script src="https://BOT-HOST/widget.js" data-store="dissoo" defer></script>
+ * Optional: data-colour="#5b2a6e" (the shop's colour for the button, header and the shopper's
+ * messages, with white text on it: taken only when that reads at WCAG AA, 4.5:1, else the default).
  * Everything lives in an open shadow root (the host page's CSS cannot reach it; tests and
  * assistive technology can). Replies are rendered as text: only http(s) and mailto links
  * become links. The session and messages survive a reload (localStorage). No dependencies.
@@ -67,7 +69,31 @@
     return fragment;
   }
 
+  // WCAG 2 contrast of white text on "#rrggbb" (the same sums as bot/ingest/showcase.py's check).
+  function whiteContrast(colour) {
+    var channels = [1, 3, 5].map(function (i) {
+      var c = parseInt(colour.slice(i, i + 2), 16) / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    var luminance = 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2];
+    return 1.05 / (luminance + 0.05);
+  }
+  function accentOf(value) {
+    if (!value) return null;
+    if (!/^#[0-9a-fA-F]{6}$/.test(value)) {
+      console.warn("faqbot: data-colour " + JSON.stringify(value) + ' is not a colour written "#rrggbb"; the default is used');
+      return null;
+    }
+    if (whiteContrast(value) < 4.5) {
+      console.warn("faqbot: white text on " + value + " has a contrast of " + whiteContrast(value).toFixed(2) + ":1 (WCAG AA wants 4.5:1); the default is used");
+      return null;
+    }
+    return value.toLowerCase();
+  }
+
   var host = el("div", { id: "faqbot-widget", "data-store": store });
+  var accent = accentOf(script.getAttribute("data-colour") || script.getAttribute("data-color"));
+  if (accent) host.style.setProperty("--accent", accent);
   var root = host.attachShadow({ mode: "open" });
   root.appendChild(el("link", { rel: "stylesheet", href: base + "/widget.css" }));
   var launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "faqbot-panel", "aria-label": "Chat with us" }, [

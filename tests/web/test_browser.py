@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from playwright.sync_api import Page, expect
 
 from tests.web.conftest import AGENT_PASSWORD, screenshot
@@ -189,3 +191,37 @@ def test_icons_are_drawn_not_emoji_and_the_conversation_is_reachable_by_keyboard
     log = widget.get_by_role("log", name="Conversation")
     log.focus()
     expect(log).to_be_focused()
+
+
+@pytest.mark.parametrize(
+    ("colour", "drawn"),
+    [
+        ("#5b2a6e", "rgb(91, 42, 110)"),  # the shop's own colour, white text on it at 10.9:1
+        ("#5B2A6E", "rgb(91, 42, 110)"),
+        ("#f2b705", "rgb(31, 58, 95)"),  # white on amber is 1.9:1: unreadable, the default is kept
+        ("purple", "rgb(31, 58, 95)"),  # not "#rrggbb"
+        (None, "rgb(31, 58, 95)"),
+    ],
+)
+def test_the_widget_takes_the_shops_colour_when_white_text_reads_on_it(page, live_server, colour, drawn):
+    """A shop's own page (served by the browser's route: Chromium keeps a public origin from loading
+    a loopback script) with the one tag and, optionally, its colour."""
+    attribute = f' data-colour="{colour}"' if colour else ""
+    page.route(
+        f"{live_server}/a-shop",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f'<!doctype html><html lang="en"><title>A shop</title><script src="{live_server}/widget.js" data-store="dissoo"{attribute} defer></script>',
+        ),
+    )
+    page.goto(f"{live_server}/a-shop")
+    launcher = page.locator("#faqbot-widget").get_by_role("button", name=re.compile("Chat with"))
+    expect(launcher).to_have_css("background-color", drawn)
+    launcher.click()
+    expect(page.locator("#faqbot-widget header")).to_have_css("background-color", drawn)
+
+
+def test_each_demo_shop_wears_its_own_colour(page, live_server):
+    for store, drawn in (("dissoo", "rgb(91, 42, 110)"),):
+        page.goto(f"{live_server}/demo/{store}")
+        expect(page.locator("#faqbot-widget").get_by_role("button", name=re.compile("Chat with"))).to_have_css("background-color", drawn)
