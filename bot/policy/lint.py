@@ -5,7 +5,9 @@
   which reading it uses under [[conflicts]];
 - unsupported facts: a policy fact whose `source` words are not on the page;
 - uncovered numbers: a sentence giving a number of days or hours that no fact covers;
-- unparseable or duplicate entries in policy.toml.
+- unparseable or duplicate entries in policy.toml;
+- demo.toml (the demo shop's look) that /demo/<store> could not show: read only when the page is
+  opened, so a broken one is found here before a visitor finds it.
 
 Errors make the command exit non-zero; warnings are for a person to read.
 """
@@ -21,6 +23,7 @@ from rapidfuzz import fuzz
 from bot.errors import FaqbotError
 from bot.ingest import Chunk
 from bot.ingest.knowledge import load_store_knowledge, store_dir
+from bot.ingest.showcase import DEMO_FILE, load_showcase
 from bot.text import content_terms
 from bot.policy.citations import chunk_holding, closest_chunk, normalized
 from bot.policy.model import POLICY_FILE, StorePolicy, load_policy
@@ -151,8 +154,20 @@ def duplicates(policy: StorePolicy) -> list[Finding]:
     return findings
 
 
+def demo_file(folder: Path) -> list[Finding]:
+    try:
+        load_showcase(folder)
+    except FaqbotError as exc:
+        return [Finding("error", "demo", DEMO_FILE, str(exc).removeprefix(f"{folder / DEMO_FILE}: "))]
+    return []
+
+
 def lint_store(knowledge_dir: Path, store: str) -> list[Finding]:
     folder = store_dir(knowledge_dir, store)
+    return page_and_policy(knowledge_dir, store, folder) + demo_file(folder)
+
+
+def page_and_policy(knowledge_dir: Path, store: str, folder: Path) -> list[Finding]:
     try:
         knowledge = load_store_knowledge(knowledge_dir, store)
     except FaqbotError as exc:

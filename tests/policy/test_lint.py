@@ -89,3 +89,25 @@ def test_two_carriers_with_their_own_times_are_no_contradiction(store_folder):
     assert not [f for f in findings if f.check == "contradiction"]
     page = "Returns\nYou can return items within 30 days.\nReturns\nYou can return items within 45 days.\n"
     assert [f.severity for f in lint_store(store_folder(page, store="other"), "other") if f.check == "contradiction"] == ["error"]
+
+
+@pytest.mark.parametrize(
+    ("demo", "expected"),
+    [
+        pytest.param(None, [], id="no-demo-file-is-fine"),
+        pytest.param('trade = "Coffee"\naccent = "#5b2a6e"\n', [], id="a-valid-demo-file"),
+        pytest.param('accent = "#f2b705"\n', [("error", "demo", "contrast of 1.82:1")], id="white-text-unreadable-on-the-accent"),
+        pytest.param('accent = "purple"\n', [("error", "demo", "#rrggbb")], id="colour-not-hex"),
+        pytest.param('[[products]]\nname = "Mug"\npicture = "mug"\n', [("error", "demo", "products.0.picture")], id="a-picture-the-page-cannot-draw"),
+        pytest.param("trade = \n", [("error", "demo", "not valid TOML")], id="broken-toml"),
+    ],
+)
+def test_the_demo_shop_file_is_checked(store_folder, demo, expected):
+    """demo.toml is read only when /demo/<store> is opened: lint says what would break it before a visitor does."""
+    knowledge = store_folder(PAGE)
+    if demo is not None:
+        (knowledge / "acme" / "demo.toml").write_text(demo, encoding="utf-8")
+    found = [f for f in lint_store(knowledge, "acme") if f.check == "demo"]
+    assert [(f.severity, f.check) for f in found] == [(severity, check) for severity, check, _ in expected]
+    for finding, (*_, words) in zip(found, expected, strict=True):
+        assert words in finding.message and finding.where == "demo.toml"

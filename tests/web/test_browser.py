@@ -198,7 +198,7 @@ def test_icons_are_drawn_not_emoji_and_the_conversation_is_reachable_by_keyboard
     [
         ("#5b2a6e", "rgb(91, 42, 110)"),  # the shop's own colour, white text on it at 10.9:1
         ("#5B2A6E", "rgb(91, 42, 110)"),
-        ("#f2b705", "rgb(31, 58, 95)"),  # white on amber is 1.9:1: unreadable, the default is kept
+        ("#f2b705", "rgb(31, 58, 95)"),  # white on amber is 1.8:1: unreadable, the default is kept
         ("purple", "rgb(31, 58, 95)"),  # not "#rrggbb"
         (None, "rgb(31, 58, 95)"),
     ],
