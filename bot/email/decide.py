@@ -15,7 +15,6 @@ from datetime import timedelta
 
 from bot.email.parse import InboundMail
 from bot.settings import Settings
-from bot.state import Waiting
 
 ROBOT_SENDER = re.compile(
     r"^(mailer-daemon|postmaster|no-?reply|do-?not-?reply|noreply|bounces?|notifications?|owner-[^@]*|[^@]*-request)([+.-][^@]*)?@", re.I
@@ -146,25 +145,16 @@ def escalation_reason(text: str, subject: str) -> str | None:
     return None
 
 
-# "Can I *still* return…", "is it too late": the customer asks about their own deadline, which needs their date.
-OWN_DEADLINE = re.compile(
-    r"\b(still|too\s+late|in\s+time|deadline|last\s+day|(am|are)\s+(i|we)\s+(within|eligible)|my\s+(order|item|package|parcel|ring|necklace|earrings?|bracelet|refund)|i\s+(bought|ordered|got|received))\b",
-    re.I,
-)
-
-
-def unanswered_reason(kind: str, confidence: float, pending: Waiting | None, rules: EmailRules, question: str, inputs: dict[str, float] | None = None) -> str | None:
+def unanswered_reason(kind: str, confidence: float, rules: EmailRules, inputs: dict[str, float] | None = None) -> str | None:
     """Why one question's answer may not go out on its own; None when it may.
 
-    A computed policy answer that still asks for the customer's date has not answered their own
-    case ("can I still return the earrings I bought?"); to a general question ("how long do I have
-    to return an item?") it has — the window, and an offer to work out the last day. A "did you
-    mean" (clarify) or a hand-off has not answered; an answer must reach the email threshold, as the
+    A computed policy answer that the chat would follow with "when did it arrive?" has answered a
+    mail: the window, and the earliest day it may have started that is still in time (the customer's
+    "can I still return the earrings I bought?" needs no second round trip). A "did you mean"
+    (clarify) or a hand-off has not answered; an answer must reach the email threshold, as the
     gate's probability that it is right (`inputs`: the gate's; None: the confidence alone)."""
     if kind not in ("answer", "policy"):
         return f"{kind} at confidence {confidence:.2f}"
-    if pending is not None and OWN_DEADLINE.search(question):
-        return f"{kind} needs more from the customer (a date)"
     if inputs is None or rules.gate == EmailGate.confidence_only():
         if confidence < rules.min_confidence:
             return f"{kind} at confidence {confidence:.2f} < {rules.min_confidence:.2f}"

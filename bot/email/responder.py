@@ -75,7 +75,7 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
                 continue
         reply = engine.answer(store, question, today=today, learned=learned)
         inputs = gate_inputs(reply.kind, reply.confidence, reply.pending is not None, raw_page, len(questions), len(mail.text.split()), question)
-        why = unanswered_reason(reply.kind, reply.confidence, reply.pending, rules, question, inputs)
+        why = unanswered_reason(reply.kind, reply.confidence, rules, inputs)
         if why is None and number:
             why = f"mentions order {number} but does not ask where it is: a person checks that order"
         documents = tuple(dict.fromkeys(s.document for s in reply.sources))

@@ -211,7 +211,7 @@ class PolicyResponder(ListedAnswers):
         if decision.rule == "problem":
             return self.describe_problem(decision, slots, today)
         if decision.eligible is None:
-            return self.ask_for_return_date(decision, slots)
+            return self.ask_for_return_date(decision, slots, today)
         details = []
         for outcome in decision.windows:
             if outcome.deadline is None:
@@ -290,6 +290,7 @@ class PolicyResponder(ListedAnswers):
             counted = fact.counted_from
             replacement = self.replacement_line(fact, slots, today)
             lead = f"{outcome.problem.replace('_', ' ').capitalize()} problems must be reported within {fact.days} days of {'receipt' if counted == 'delivery' else 'your order date'}."
+            lead += f" Counting back from today, that is still in time if it {STARTED[counted]} on or after {spoken(today - timedelta(days=fact.days))}."
             if replacement:
                 lead += f" Beyond that, {replacement}"
             return PolicyAnswer(
@@ -329,7 +330,7 @@ class PolicyResponder(ListedAnswers):
         contact = f" Please contact {window.after}." if window.after else f" Please {self.contact}."
         return f"the {window.days}-day free replacement ended on {spoken(deadline)}.{contact}"
 
-    def ask_for_return_date(self, decision: ReturnDecision, slots: Slots) -> PolicyAnswer:
+    def ask_for_return_date(self, decision: ReturnDecision, slots: Slots, today: date) -> PolicyAnswer:
         windows = decision.windows
         summary = "; ".join(
             f"{refund_words(w.fact.refunds)} within {w.fact.days} days of {'delivery' if w.fact.counted_from == 'delivery' else 'purchase'}"
@@ -345,6 +346,7 @@ class PolicyResponder(ListedAnswers):
             facts = (gifts, *facts)
         if decision.refund_unavailable:
             details = (*details, f"({REFUND_WORDS[decision.refund_unavailable].capitalize()} isn't offered for this item.)")
+        details = (still_in_time(windows, today), *details)
         return PolicyAnswer(
             f"You can return it for {summary}.",
             details=details,
@@ -445,6 +447,24 @@ class PolicyResponder(ListedAnswers):
 # Kinds that name what an item is, not a condition it is in: where no rule names the line (a skincare
 # shop's serum), the item takes the store's general window like anything else.
 PRODUCT_LINES = frozenset({"skincare"})
+
+STARTED = {"delivery": "arrived", "purchase": "was ordered"}  # a window's start event, as the shopper did it
+
+
+def still_in_time(windows, today: date) -> str:
+    """Without the shopper's date the last day is unknown, but the earliest start that is still in time
+    is not: `today` less each window (calendar days, as return_eligibility counts them). A customer who
+    asked "can I still return it?" by mail is answered by it without another round trip."""
+    earliest = {}
+    for w in windows:
+        started = STARTED["delivery" if w.fact.counted_from == "delivery" else "purchase"]
+        earliest.setdefault((started, today - timedelta(days=w.fact.days)), []).extend(w.fact.refunds)
+    if len(earliest) == 1:
+        (started, day), = earliest
+        return f"Counting back from today, that is still in time if it {started} on or after {spoken(day)}."
+    parts = [f"for {refund_words(refunds)} if it {started} on or after {spoken(day)}" for (started, day), refunds in sorted(earliest.items(), key=lambda e: e[0][1], reverse=True)]
+    return "Counting back from today, it is still in time " + "; ".join(parts) + "."
+
 
 def counted_date(assumed: DateMention | None, given: DateMention | None, role: str) -> DateMention | None:
     """The date a window counts from: the one the shopper gave, or the unmarked one read as it."""

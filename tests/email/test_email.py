@@ -71,6 +71,8 @@ def body_of(outcome) -> str:
         pytest.param("attachment.eml", "replied", "receipt.pdf", ["Canada"], [], id="attachment-noted-not-read"),
         pytest.param("order_own.eml", "replied", "answered 1", ["FedEx", "771234567890"], [], id="order-status-to-its-owner"),
         pytest.param("order_number_in_subject.eml", "replied", "answered 1", ["FedEx"], [], id="order-number-in-subject"),
+        # Their own deadline without their date: the window and the earliest delivery still in time answer it.
+        pytest.param("needs_a_date.eml", "replied", "answered 1", ["30 days of delivery", "still in time if it arrived on or after"], ["When did your order arrive?"], id="own-deadline-answered-without-their-date"),
         pytest.param("out_of_office.eml", "ignored", "Auto-Submitted", [], [], id="out-of-office"),
         pytest.param("mailing_list.eml", "ignored", "Precedence: list", [], [], id="list-mail"),
         pytest.param("bounce.eml", "ignored", "null return path", [], [], id="bounce-null-return-path"),
@@ -82,7 +84,6 @@ def body_of(outcome) -> str:
         pytest.param("damaged_item.eml", "draft", "damaged", [], [], id="damaged-item"),
         pytest.param("cancel_request.eml", "draft", "asks us to change an order", [], [], id="cancel-request"),
         pytest.param("out_of_scope.eml", "draft", "not sure of 2 of 2", [], [], id="out-of-scope"),
-        pytest.param("needs_a_date.eml", "draft", "needs more from the customer", [], [], id="policy-asks-for-a-date"),
         pytest.param("four_questions.eml", "draft", "more than 3 questions", [], [], id="more-questions-than-answered-at-once"),
         pytest.param("order_someone_elses.eml", "draft", "no order with that number for the sender", [], [], id="order-of-another-address"),
         pytest.param("order_reply_to_elsewhere.eml", "draft", "Reply-To is not the order's email", [], [], id="order-reply-to-elsewhere"),

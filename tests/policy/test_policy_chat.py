@@ -46,6 +46,12 @@ def say(client: TestClient, message: str, session_id: str | None = None, store: 
         # An engraved piece has its own reporting window (30 days of purchase, replacement only), not the 14/120 days of everything else.
         pytest.param("stelladot", "my engraved bracelet broke, I bought it on Nov 10", ["Yes", "Thursday, December 10, 2026", "a replacement"], id="stella-engraved-defect-own-window"),
         pytest.param("stelladot", "the clasp on my necklace doesn't work, can I get a replacement?", ["14 days of receipt", "120 days"], id="a-clasp-that-does-not-work-is-a-defect"),
+        # Without the shopper's date, the earliest start still in time is today less the window: the question is answered in one turn.
+        pytest.param("sessori", "can I still return my necklace?", ["still in time if it arrived on or after Wednesday, November 11, 2026", "When did your order arrive?"], id="the-earliest-delivery-still-in-time"),
+        pytest.param("stelladot", "can I still return my earrings?",
+                     ["for a refund to your original payment if it was ordered on or after Wednesday, November 4, 2026", "for store credit or an exchange if it was ordered on or after Thursday, August 27, 2026"],
+                     id="each-window-its-earliest-order-date"),
+        pytest.param("stelladot", "the clasp on my necklace doesn't work, can I get a replacement?", ["still in time if it arrived on or after Wednesday, November 11, 2026"], id="the-earliest-receipt-to-report-a-defect"),
     ],
 )
 def test_policy_questions_are_computed_and_cited(client, store, message, expected):
