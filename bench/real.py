@@ -207,6 +207,27 @@ def print_loss_after_retrieval(half: str, bot: list[CaseResult], ranker: dict[st
         )
 
 
+CURVE_AT = (0.5, 0.7, 0.8, 0.9, 0.95, 0.98, 0.99, 1.0)
+
+
+def print_curve(half: str, bot: list[CaseResult]) -> None:
+    """What a stricter bar for answering would buy: each answer (quoted or computed) under the
+    confidence `at` becomes a hand-off — right when the page cannot answer, missed otherwise. Only
+    stricter: what a looser bar would answer is not known from these replies. The bar the targets ask
+    for (≤ 3 % confident wrong) is read off this curve, with what it costs in right answers."""
+    total = len(bot)
+    for at in CURVE_AT:
+        right = wrong = 0
+        for r in bot:
+            withheld = r.kind in ("answer", "policy") and r.confidence < at
+            if withheld:
+                right += r.case.expect == "handoff"
+            else:
+                right += r.right
+                wrong += r.confidently_wrong
+        print(f"  curve {half} answer at confidence >= {at:.2f}: right {share(right, total)}, confident wrong {wrong} ({share(wrong, total)})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--half", choices=tuple(FOLDERS), action="append", help="which half (default: dev and test); train: the training shops")
@@ -215,6 +236,7 @@ def main() -> None:
     parser.add_argument("--index", type=Path, default=None, help="keep the built indexes in this folder between runs (default: a temporary one)")
     parser.add_argument("--encoder", choices=("onnx", "torch"), default="onnx", help="the bot's encoder backend (default: onnx, as served)")
     parser.add_argument("--model", type=Path, default=None, help="sentence-transformers model folder for the bot and the naive retriever (default: the packaged MiniLM)")
+    parser.add_argument("--curve", action="store_true", help="also print right / confident wrong if every answer below a stricter confidence were handed off")
     args = parser.parse_args()
     halves = args.half or list(HALVES)
     if args.rows and "test" in halves:
@@ -226,6 +248,8 @@ def main() -> None:
         for half in halves:
             results, ranker = run_bot(half, args.index or Path(scratch), model, args.encoder, bare)
             report(half, results, ranker, run_naive(half, untuned), args.rows)
+            if args.curve:
+                print_curve(half, results)
 
 
 if __name__ == "__main__":
