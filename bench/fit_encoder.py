@@ -84,11 +84,22 @@ def first_shops(paths: list[Path], fraction: float) -> list[Path]:
     return ordered[: max(1, round(len(ordered) * fraction))]
 
 
-def families(scratch: Path, fraction: float = 1.0) -> list[tuple[Path, list[EvalCase]]]:
-    def cases(folder: Path, fraction: float = 1.0) -> list[EvalCase]:
-        return [case for path in sorted(first_shops(list(folder.glob("*.jsonl")), fraction)) for case in read_cases(path)]
+def fold_of(shop: str, folds: int) -> int:
+    """Which of `folds` parts a shop falls in, by the SHA-1 of its id: the same part each run and in
+    each script (bench.fit_matcher reads a shop's features from the encoder fitted without its part)."""
+    return int(hashlib.sha1(shop.encode()).hexdigest(), 16) % folds
 
-    jewelry = [case for store in STORES for case in read_cases(ROOT / "tests" / "eval" / f"{store}.jsonl")]
+
+def families(scratch: Path, fraction: float = 1.0, leave_out: tuple[int, int] | None = None) -> list[tuple[Path, list[EvalCase]]]:
+    """`leave_out` = (fold, folds): every family's shops of that fold are left out of the fit."""
+
+    def kept(cases: list[EvalCase]) -> list[EvalCase]:
+        return [case for case in cases if leave_out is None or fold_of(case.store, leave_out[1]) != leave_out[0]]
+
+    def cases(folder: Path, fraction: float = 1.0) -> list[EvalCase]:
+        return kept([case for path in sorted(first_shops(list(folder.glob("*.jsonl")), fraction)) for case in read_cases(path)])
+
+    jewelry = kept([case for store in STORES for case in read_cases(ROOT / "tests" / "eval" / f"{store}.jsonl")])
     return [
         (ROOT / "knowledge", jewelry),
         (raw_jewelry(scratch / "jewelry"), jewelry),
@@ -178,13 +189,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=TUNING_FILE)
     parser.add_argument("--fraction", type=float, default=1.0, help="share of the training shops to fit on (learning curve)")
+    parser.add_argument("--leave-out", type=int, nargs=2, metavar=("FOLD", "FOLDS"), help="fit without every shop of this fold (out-of-fold features for bench.fit_matcher --folds)")
     args = parser.parse_args()
     base = packaged_model_path()
     model = load_torch_model(base, tuning=None)
     model.max_seq_length = MAX_TOKENS
     with tempfile.TemporaryDirectory() as scratch:
-        pairs = [pair for knowledge, cases in families(Path(scratch), args.fraction) for pair in pairs_of(knowledge, cases)]
-    print(f"pairs: {len(pairs)} (training shops: {args.fraction:.0%})", flush=True)
+        leave_out = tuple(args.leave_out) if args.leave_out else None
+        pairs = [pair for knowledge, cases in families(Path(scratch), args.fraction, leave_out) for pair in pairs_of(knowledge, cases)]
+    print(f"pairs: {len(pairs)} (training shops: {args.fraction:.0%}; fold left out: {args.leave_out})", flush=True)
     fit(model, closest_misses(model, pairs), args.epochs, args.learning_rate, args.seed)
     save(model, base, args.out)
     measured = {"untuned": None, "shipped": TUNING_FILE, "new": args.out} if args.out != TUNING_FILE else {"untuned": None, "new": args.out}

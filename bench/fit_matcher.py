@@ -1,6 +1,7 @@
 """Fits the matcher's ranker and confidence on labelled questions of many shops, and says how well they generalise.
 
     python -m bench.fit_matcher [--curve]
+    python -m bench.fit_matcher --folds DIR --tuning FILE   # evidence read with out-of-fold encoder fits (bench.fit_encoder --leave-out)
 
 Data, every answerable and out-of-scope question (date rows are the calculators'):
 - jewelry: tests/eval/*.jsonl asked of the three shipped stores twice, with their curated
@@ -36,7 +37,9 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.engine import Engine
 from bot.evaluation import EvalCase, read_cases, squash
+from bench.fit_encoder import fold_of
 from bot.index import build_store_index, load_embedder
+from bot.index.embedder import TUNING_FILE
 from bot.ingest import Chunk
 from bot.match.decide import MAX_MARGIN, confidence_of, distinct_rivals, lead, length_input
 from bot.match.lexical import repair_typos
@@ -130,29 +133,56 @@ def off_topic_cases(stores: list[str], family: str) -> list[EvalCase]:
     ]
 
 
+ENCODER_FITTED_ON = ("curated", "raw", "pages", "train")  # the families bench.fit_encoder fits on
+
+
+@dataclass(frozen=True)
+class Tunings:
+    """Which encoder tuning a shop's evidence is read with. By default the shipped one for every shop;
+    with `folds`, a shop the encoder was fitted on is read with the fit that left its fold out
+    (`bench.fit_encoder --leave-out K N`, saved as folder/fold-K-of-N.safetensors), so the ranker
+    learns how far to trust the encoder on shops it has not seen, not on the ones it memorised."""
+
+    full: Path | None = TUNING_FILE
+    folder: Path | None = None
+    folds: int = 0
+
+    def of(self, variant: str, store: str) -> Path | None:
+        if self.folder is None or variant not in ENCODER_FITTED_ON:
+            return self.full
+        return self.folder / f"fold-{fold_of(store, self.folds)}-of-{self.folds}.safetensors"
+
+
+TUNINGS = Tunings()
+
+
 def ask_all(variant: str, knowledge: Path, cases: list[EvalCase], scratch: Path, off_topic: bool = True) -> list[Asked]:
     """`off_topic`: add the family's off-topic questions (fitting), or not (a held-out set is as written)."""
     if off_topic:
         cases = cases + off_topic_cases(list(dict.fromkeys(case.store for case in cases)), family_of(variant))
-    embedder = load_embedder(packaged_model_path())
-    index_dir = scratch / f"index-{variant}"
+    by_tuning: dict[Path | None, list[str]] = {}
     for store in dict.fromkeys(case.store for case in cases):
-        build_store_index(knowledge, index_dir, store, embedder)
-    engine = Engine(knowledge, index_dir, packaged_model_path(), MatchSettings(), build_stale=False)
+        by_tuning.setdefault(TUNINGS.of(variant, store), []).append(store)
     asked = []
-    for case in cases:
-        if case.expect == "policy" or (case.expect == "answer" and not case.passage_contains):
-            continue
-        runtime = engine.runtime(case.store)
-        vector = embedder.encode([repair_typos(case.question, runtime.known_words, runtime.store_words)])[0]
-        query = runtime.retriever.lexical.query_terms(case.question)
-        phrases = [case.passage_contains] if isinstance(case.passage_contains, str) else list(case.passage_contains or [])
-        chunks = runtime.retriever.index.chunks
-        right = tuple(any(squash(p) in squash(f"{c.title} {c.text}") for p in phrases) for c in chunks)
-        if case.expect == "answer" and not any(right):
-            continue  # the raw page lacks this passage's words (a curated title): nothing to learn from
-        evidence = tuple(runtime.retriever.evidence(case.question, vector, query))
-        asked.append(Asked(case.store, variant, case, evidence, right, chunks, query.coverage))
+    for number, (tuning, stores) in enumerate(by_tuning.items()):
+        embedder = load_embedder(packaged_model_path(), tuning)
+        index_dir = scratch / f"index-{variant}-{number}"
+        for store in stores:
+            build_store_index(knowledge, index_dir, store, embedder)
+        engine = Engine(knowledge, index_dir, packaged_model_path(), MatchSettings(), build_stale=False, tuning=tuning)
+        for case in cases:
+            if case.store not in stores or case.expect == "policy" or (case.expect == "answer" and not case.passage_contains):
+                continue
+            runtime = engine.runtime(case.store)
+            vector = embedder.encode([repair_typos(case.question, runtime.known_words, runtime.store_words)])[0]
+            query = runtime.retriever.lexical.query_terms(case.question)
+            phrases = [case.passage_contains] if isinstance(case.passage_contains, str) else list(case.passage_contains or [])
+            chunks = runtime.retriever.index.chunks
+            right = tuple(any(squash(p) in squash(f"{c.title} {c.text}") for p in phrases) for c in chunks)
+            if case.expect == "answer" and not any(right):
+                continue  # the raw page lacks this passage's words (a curated title): nothing to learn from
+            evidence = tuple(runtime.retriever.evidence(case.question, vector, query))
+            asked.append(Asked(case.store, variant, case, evidence, right, chunks, query.coverage))
     return asked
 
 
@@ -259,7 +289,17 @@ def learning_curve(asked: list[Asked]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--curve", action="store_true", help="also print the learning curve over the training shops")
+    parser.add_argument("--tuning", type=Path, default=TUNING_FILE, help="the encoder tuning to read evidence with (default: the shipped one)")
+    parser.add_argument("--folds", type=Path, default=None, metavar="DIR", help="read the encoder's own shops with out-of-fold tunings DIR/fold-K-of-N.safetensors")
     args = parser.parse_args()
+    global TUNINGS
+    if args.folds:
+        folds = {int(p.stem.split("-of-")[1]) for p in args.folds.glob("fold-*-of-*.safetensors")}
+        if len(folds) != 1:
+            parser.error(f"{args.folds} must hold fold-K-of-N.safetensors for one N")
+        TUNINGS = Tunings(args.tuning, args.folds, folds.pop())
+    else:
+        TUNINGS = Tunings(args.tuning)
     held_out = [c for store in STORES for c in read_cases(ROOT / "tests" / "eval" / "dev" / f"{store}.jsonl")]
     with tempfile.TemporaryDirectory() as scratch:
         asked = collect_training(Path(scratch))

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Self
 
 from bot.index import BuildResult, Embedder, StoreIndex, build_store_index, index_status, load_embedder, load_store_index, published_build
+from bot.index.embedder import TUNING_FILE
 from bot.errors import FaqbotError
 from bot.ingest import Chunk, StoreConfig, list_stores, load_store_config
 from bot.ingest.curation import CURATION_FILE
@@ -82,6 +83,7 @@ class Stores:
     encoder: str = "onnx"  # the encoder's backend (settings.encoder): ONNX Runtime int8, or "torch"
     encoder_cache: Path | None = None  # where ONNX exports are kept (settings.encoder_cache; None: the user's cache)
     encoder_threads: int = 0  # ONNX Runtime's threads per encode (settings.encoder_threads; 0: one per core)
+    tuning: Path | None = TUNING_FILE  # the encoder's tuning on top of the model (another only in bench/: an out-of-fold fit)
     limits: Limits = field(default_factory=Limits)  # no idle drop, no cap: every store asked stays loaded
     clock: Callable[[], float] | None = None
     _resident: Residency[StoreRuntime] = field(init=False, repr=False)
@@ -104,12 +106,12 @@ class Stores:
 
     def embedder_for(self, config: StoreConfig) -> Embedder:
         """A store may name its own model folder; the others share the default."""
-        return load_embedder(config.model_path or self.model_path, backend=self.encoder, exports=self.encoder_cache, threads=self.encoder_threads)
+        return load_embedder(config.model_path or self.model_path, self.tuning, backend=self.encoder, exports=self.encoder_cache, threads=self.encoder_threads)
 
     def warm(self) -> None:
         """What every store shares, loaded once per process before the first question (serving calls
         it at start): the default encoder, the exemplars, the date parser and word frequencies."""
-        understanding(load_embedder(self.model_path, backend=self.encoder, exports=self.encoder_cache, threads=self.encoder_threads), self.index_dir)
+        understanding(load_embedder(self.model_path, self.tuning, backend=self.encoder, exports=self.encoder_cache, threads=self.encoder_threads), self.index_dir)
         warm_dateparser()
         warm_word_frequencies()
 
