@@ -28,6 +28,7 @@ from bot.policy.answers import (
 from bot.policy.calculators import (
     Eta,
     ReturnDecision,
+    WindowOutcome,
     eta,
     final_sale_rule,
     kinds_with_rules,
@@ -451,13 +452,13 @@ PRODUCT_LINES = frozenset({"skincare"})
 STARTED = {"delivery": "arrived", "purchase": "was ordered"}  # a window's start event, as the shopper did it
 
 
-def still_in_time(windows, today: date) -> str:
+def still_in_time(windows: tuple[WindowOutcome, ...], today: date) -> str:
     """Without the shopper's date the last day is unknown, but the earliest start that is still in time
     is not: `today` less each window (calendar days, as return_eligibility counts them). A customer who
     asked "can I still return it?" by mail is answered by it without another round trip."""
-    earliest = {}
+    earliest: dict[tuple[str, date], list[str]] = {}
     for w in windows:
-        started = STARTED["delivery" if w.fact.counted_from == "delivery" else "purchase"]
+        started = STARTED[w.fact.counted_from]
         earliest.setdefault((started, today - timedelta(days=w.fact.days)), []).extend(w.fact.refunds)
     if len(earliest) == 1:
         (started, day), = earliest
