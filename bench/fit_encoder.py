@@ -108,14 +108,19 @@ def families(scratch: Path, fraction: float = 1.0, leave_out: tuple[int, int] | 
     ]
 
 
-def pairs_of(knowledge: Path, cases: list[EvalCase]) -> list[Pair]:
+def pairs_of(knowledge: Path, cases: list[EvalCase], unanswerable: bool = False) -> list[Pair]:
+    """`unanswerable`: also a pair with no answer for each question the page cannot answer, whose
+    near misses are every text of its store (see `fit`)."""
     chunks_of: dict[str, tuple] = {}
     found = []
     for case in cases:
+        if case.store not in chunks_of and (case.passage_contains or (unanswerable and case.expect == "handoff")):
+            chunks_of[case.store] = load_store_knowledge(knowledge, case.store).chunks
+        if unanswerable and case.expect == "handoff":
+            found.append(Pair(case.question, (), tuple(t for c in chunks_of[case.store] for t in (*(k for k, _ in chunk_keys(c)), *c.sentences))))
+            continue
         if case.expect == "handoff" or not case.passage_contains:
             continue
-        if case.store not in chunks_of:
-            chunks_of[case.store] = load_store_knowledge(knowledge, case.store).chunks
         phrases = [case.passage_contains] if isinstance(case.passage_contains, str) else case.passage_contains
         holds = [any(squash(p) in squash(f"{c.title} {c.text}") for p in phrases) for c in chunks_of[case.store]]
         right = [c for c, h in zip(chunks_of[case.store], holds, strict=True) if h]
@@ -145,8 +150,17 @@ def closest_misses(model, pairs: list[Pair]) -> list[Pair]:
     return kept
 
 
-def fit(model, pairs: list[Pair], epochs: int, learning_rate: float, seed: int) -> None:
+NONE_COSINE = 0.5  # an unanswerable question is pulled below this cosine to its store's closest texts
+
+
+def fit(model, pairs: list[Pair], epochs: int, learning_rate: float, seed: int, unanswerable_weight: float = 0.0) -> None:
+    """Answerable pairs: the multiple-negatives loss. Pairs with no answer (a question the page cannot
+    answer), when weighted: a choice between "none" at NONE_COSINE and the store's closest texts,
+    whose right answer is "none", so the tuning that pulls questions toward their answers also
+    keeps the others from settling near some passage (bench/README, session 15)."""
     rng = random.Random(seed)
+    nothing = [p for p in pairs if not p.answers and len(p.near_misses) == HARD_NEGATIVES]  # a store of fewer texts: left out
+    pairs = [p for p in pairs if p.answers]
     torch.manual_seed(seed)
     for name, parameter in model.named_parameters():
         parameter.requires_grad = is_tuned(name)
@@ -166,6 +180,13 @@ def fit(model, pairs: list[Pair], epochs: int, learning_rate: float, seed: int) 
             misses = [rng.choice(p.near_misses) if p.near_misses else rng.choice(p.answers) for p in batch]
             logits = SCALE * embed([p.question for p in batch]) @ embed(answers + misses).T
             loss = torch.nn.functional.cross_entropy(logits, torch.arange(len(batch)))
+            if unanswerable_weight and nothing:
+                lost = rng.sample(nothing, min(len(nothing), BATCH // 2))
+                questions = embed([p.question for p in lost])
+                misses = embed([m for p in lost for m in p.near_misses])
+                cosines = (questions.unsqueeze(1) * misses.view(len(lost), -1, misses.shape[-1])).sum(-1)
+                none = torch.full((len(lost), 1), NONE_COSINE)
+                loss = loss + unanswerable_weight * torch.nn.functional.cross_entropy(SCALE * torch.cat([none, cosines], dim=1), torch.zeros(len(lost), dtype=torch.long))
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -189,6 +210,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, default=TUNING_FILE)
     parser.add_argument("--fraction", type=float, default=1.0, help="share of the training shops to fit on (learning curve)")
+    parser.add_argument("--unanswerable-weight", type=float, default=0.0, help="also push questions the page cannot answer away from its texts (0: off)")
     parser.add_argument("--leave-out", type=int, nargs=2, metavar=("FOLD", "FOLDS"), help="fit without every shop of this fold (out-of-fold features for bench.fit_matcher --folds)")
     args = parser.parse_args()
     base = packaged_model_path()
@@ -196,9 +218,9 @@ def main() -> None:
     model.max_seq_length = MAX_TOKENS
     with tempfile.TemporaryDirectory() as scratch:
         leave_out = tuple(args.leave_out) if args.leave_out else None
-        pairs = [pair for knowledge, cases in families(Path(scratch), args.fraction, leave_out) for pair in pairs_of(knowledge, cases)]
-    print(f"pairs: {len(pairs)} (training shops: {args.fraction:.0%}; fold left out: {args.leave_out})", flush=True)
-    fit(model, closest_misses(model, pairs), args.epochs, args.learning_rate, args.seed)
+        pairs = [pair for knowledge, cases in families(Path(scratch), args.fraction, leave_out) for pair in pairs_of(knowledge, cases, args.unanswerable_weight > 0)]
+    print(f"pairs: {len(pairs)} ({sum(not p.answers for p in pairs)} unanswerable; training shops: {args.fraction:.0%}; fold left out: {args.leave_out})", flush=True)
+    fit(model, closest_misses(model, pairs), args.epochs, args.learning_rate, args.seed, args.unanswerable_weight)
     save(model, base, args.out)
     measured = {"untuned": None, "shipped": TUNING_FILE, "new": args.out} if args.out != TUNING_FILE else {"untuned": None, "new": args.out}
     for label, tuning in measured.items():
