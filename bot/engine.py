@@ -184,8 +184,9 @@ class Engine(Stores):
     def reading_confidence(self, runtime: StoreRuntime, wording: str | None, retrieval: Retrieval | None) -> float:
         """How sure a computed answer is. The owner's policy.toml is the store's word: 1.0. Facts read
         off a pasted page are a reading, as sure as retrieval is that the page answers this question
-        where the facts were read (the decision's confidence), so the email gate and the agents' inbox
-        weigh them as they weigh a quoted answer. Real dev half, every answer under a bar handed off:
+        where the facts were read (the decision's confidence), so the email gate and the agents'
+        suggestions weigh them as they weigh a quoted answer. (The shopper's date given in the next
+        turn is counted at 1.0: the reading was weighed when the question was asked.) Real dev half, every answer under a bar handed off:
         at 0.90, 51.0 % right with 7 confident wrong (2.4 %), against 55.1 % with 10 when they said 1.0;
         at the same 51.0 % right, 7 against 9 (bench/README.md, session 15). The chat's own choice is
         unchanged: handing such answers off under the chat's bar cost a right answer and saved none."""

@@ -93,7 +93,7 @@
 
   var host = el("div", { id: "faqbot-widget", "data-store": store });
   var accent = accentOf(script.getAttribute("data-colour") || script.getAttribute("data-color"));
-  if (accent) host.style.setProperty("--accent", accent);
+  if (accent) host.style.setProperty("--faqbot-accent", accent);
   var root = host.attachShadow({ mode: "open" });
   root.appendChild(el("link", { rel: "stylesheet", href: base + "/widget.css" }));
   var launcher = el("button", { class: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "faqbot-panel", "aria-label": "Chat with us" }, [

@@ -38,8 +38,9 @@ GATE_INPUTS = ("confidence", "policy", "computed", "pending", "raw_page", "quest
 
 def gate_inputs(kind: str, confidence: float, pending: bool, raw_page: bool, questions: int, mail_words: int, question: str) -> dict[str, float]:
     """What the gate weighs for one answer of a mail: the engine's confidence (as log-odds), whether
-    the answer was computed (a policy calculator; `computed`: by a calculator, confidence 1.0, not
-    counted from a page's sentence), whether it states the rule where the chat would ask for a date
+    the answer was computed (a policy calculator; `computed`: at confidence 1.0, i.e. on the owner's
+    policy.toml — a calculator on a pasted page's facts, or a span counted from a page's sentence,
+    carries the reading's confidence since session 15, so gate weights fitted before then read it otherwise), whether it states the rule where the chat would ask for a date
     (`pending`), whether the store's facts are read off a pasted page (no policy.toml), how many
     questions the mail asks, how long the mail and the question are (log words), and whether it asks with "?"."""
     clipped = min(max(confidence, 1e-4), 1 - 1e-4)

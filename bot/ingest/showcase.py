@@ -92,6 +92,10 @@ def load_showcase(store_dir: Path) -> Showcase:
         return Showcase()
     except tomllib.TOMLDecodeError as exc:
         raise BadKnowledge(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise BadKnowledge(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise BadKnowledge(f"{path}: cannot be read: {exc.strerror}") from None
     try:
         return Showcase.model_validate(raw)
     except ValidationError as exc:

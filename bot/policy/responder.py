@@ -293,7 +293,7 @@ class PolicyResponder(ListedAnswers):
             lead = f"{outcome.problem.replace('_', ' ').capitalize()} problems must be reported within {fact.days} days of {'receipt' if counted == 'delivery' else 'your order date'}."
             lead += f" Counting back from today, that is still in time if it {STARTED[counted]} on or after {spoken(today - timedelta(days=fact.days))}."
             if replacement:
-                lead += f" Beyond that, {replacement}"
+                lead += f" Beyond the {fact.days} days, {replacement}"
             return PolicyAnswer(
                 lead,
                 facts=(fact, *self.policy.replacements[:1]) if replacement else (fact,),
@@ -347,7 +347,9 @@ class PolicyResponder(ListedAnswers):
             facts = (gifts, *facts)
         if decision.refund_unavailable:
             details = (*details, f"({REFUND_WORDS[decision.refund_unavailable].capitalize()} isn't offered for this item.)")
-        details = (still_in_time(windows, today), *details)
+        open_ended = tuple(w for w in windows if w.deadline is None)  # a window whose start the shopper gave is counted, not guessed
+        if open_ended:
+            details = (still_in_time(open_ended, today), *details)
         return PolicyAnswer(
             f"You can return it for {summary}.",
             details=details,

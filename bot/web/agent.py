@@ -287,7 +287,8 @@ def agent_router(
             for source in reply.sources:
                 chunk = engine.passage(body.store, source.id)
                 sources.append(SourceText(id=source.id, title=source.title, score=source.score, citation=source.citation, text=chunk.text if chunk else ""))
-            sure = reply.kind in ("policy", "order") or (reply.kind == "answer" and reply.confidence >= engine.match_settings.answer_min_confidence)
+            # A computed answer on facts read off a pasted page carries the reading's confidence (Engine.reading_confidence).
+            sure = reply.kind == "order" or (reply.kind in ("answer", "policy") and reply.confidence >= engine.match_settings.answer_min_confidence)
             # The words an agent copies into a reply: the mail's (no chat-only "tell me more" or source line;
             # the sources are listed beside it).
             out.append(Suggestion(kind=reply.kind, reply=reply.mail_text or reply.text, confidence=reply.confidence, sources=sources, sure=sure))

@@ -386,6 +386,25 @@ def test_a_reply_for_mail_has_no_chat_only_lines(engine):
     assert answered.mail_text.splitlines()[0] == answered.text.splitlines()[0]
 
 
+@pytest.mark.parametrize(
+    ("question", "says"),
+    [
+        ("When will my refund arrive?", "5-7 days after the store received the return"),  # the timeline, with nothing to count from
+        ("Can I still return the earrings I bought?", "still in time if it arrived on or after"),  # the window, counted back from today
+    ],
+)
+def test_a_question_the_chat_would_ask_a_date_for_is_answered_by_its_rule(engine, sessions, question, says):
+    """The chat follows these with "when did it arrive?"; a mail is answered whole instead, by the
+    rule (and, for a window, the earliest start still in time), with no question back."""
+    raw = (CORPUS / "needs_a_date.eml").read_bytes()
+    head, _ = raw.split(b"\n\n", 1)
+    own = str(len(question)).encode()  # a Message-ID and a sender of its own: one auto-reply per sender a day
+    head = head.replace(b"date-1@", b"date-" + own + b"@").replace(b"xia@", b"xia" + own + b"@")
+    outcome = run(engine, sessions, "", head + b"\n\nHi,\n" + question.encode() + b"\nXia\n")
+    assert outcome.decision == "replied", outcome.reason
+    assert says in body_of(outcome) and "When did your order arrive?" not in body_of(outcome)
+
+
 def test_stalled_tracking_is_left_for_a_person(engine, sessions):
     raw = (CORPUS / "order_own.eml").read_bytes()
     head, _ = raw.split(b"\n\n", 1)
