@@ -111,3 +111,9 @@ def test_the_demo_shop_file_is_checked(store_folder, demo, expected):
     assert [(f.severity, f.check) for f in found] == [(severity, check) for severity, check, _ in expected]
     for finding, (*_, words) in zip(found, expected, strict=True):
         assert words in finding.message and finding.where == "demo.toml"
+
+
+def test_a_demo_file_that_is_not_text_is_a_finding_not_a_crash(store_folder):
+    knowledge = store_folder(PAGE)
+    (knowledge / "acme" / "demo.toml").write_bytes(b'trade = "Caf\xe9"\n')  # Latin-1, not UTF-8
+    assert [(f.severity, f.check, f.message) for f in lint_store(knowledge, "acme") if f.check == "demo"] == [("error", "demo", "not UTF-8 text")]
