@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from bot.ingest import StoreConfig
-from bot.match.decide import decide
+from bot.match.decide import Decision, decide
 from bot.match.escalate import escalation
 from bot.match.extract import SENTENCE_FEATURES, best_sentence, lead_sentences, sentence_evidence
 from bot.match.lexical import repair_typos
@@ -192,7 +192,11 @@ class Engine(Stores):
         unchanged: handing such answers off under the chat's bar cost a right answer and saved none."""
         if not runtime.policy_read_from_page or retrieval is None or wording is None:
             return 1.0
-        return decide(retrieval, wording, self.match_settings, runtime.page_words, runtime.retriever.lexical).confidence
+        return self.decision(runtime, wording, retrieval).confidence
+
+    def decision(self, runtime: StoreRuntime, wording: str, retrieval: Retrieval) -> Decision:
+        """Answer, clarify or hand off over the ranked passages, with the store's own words and vocabulary."""
+        return decide(retrieval, wording, self.match_settings, runtime.page_words, runtime.retriever.lexical)
 
     def policy_part(self, runtime: StoreRuntime, question: str, result: PolicyAnswer, retrieval: Retrieval | None = None, confidence: float = 1.0) -> PartAnswer:
         """`retrieval`, when the question was ranked (facts read off a raw page): the reply then also
@@ -256,7 +260,7 @@ class Engine(Stores):
         """`wording` is the question as retrieval reads it (payment names spelled out, a follow-up's
         question before it added); `retrieval`, when the turn already ranked the store for it."""
         retrieval = retrieval or runtime.retriever.retrieve(wording, vector)
-        decision = decide(retrieval, wording, self.match_settings, runtime.page_words, runtime.retriever.lexical)
+        decision = self.decision(runtime, wording, retrieval)
         config = runtime.config
 
         def part(texts: Texts, sources: tuple[ReplySource, ...], suggestions: tuple[str, ...]) -> PartAnswer:

@@ -291,7 +291,7 @@ class PolicyResponder(ListedAnswers):
             counted = fact.counted_from
             replacement = self.replacement_line(fact, slots, today)
             lead = f"{outcome.problem.replace('_', ' ').capitalize()} problems must be reported within {fact.days} days of {'receipt' if counted == 'delivery' else 'your order date'}."
-            lead += f" Counting back from today, that is still in time if it {STARTED[counted]} on or after {spoken(today - timedelta(days=fact.days))}."
+            lead += " " + in_time_since(*earliest_start(counted, fact.days, today))
             if replacement:
                 lead += f" Beyond the {fact.days} days, {replacement}"
             return PolicyAnswer(
@@ -454,17 +454,25 @@ PRODUCT_LINES = frozenset({"skincare"})
 STARTED = {"delivery": "arrived", "purchase": "was ordered"}  # a window's start event, as the shopper did it
 
 
+def earliest_start(counted_from: str, days: int, today: date) -> tuple[str, date]:
+    """The window's start event and the earliest day of it still in time: `today` less the window, in
+    calendar days, as return_eligibility counts every window (deadline = start + days, today included)."""
+    return STARTED[counted_from], today - timedelta(days=days)
+
+
+def in_time_since(started: str, day: date) -> str:
+    return f"Counting back from today, that is still in time if it {started} on or after {spoken(day)}."
+
+
 def still_in_time(windows: tuple[WindowOutcome, ...], today: date) -> str:
     """Without the shopper's date the last day is unknown, but the earliest start that is still in time
     is not: `today` less each window (calendar days, as return_eligibility counts them). A customer who
     asked "can I still return it?" by mail is answered by it without another round trip."""
     earliest: dict[tuple[str, date], list[str]] = {}
     for w in windows:
-        started = STARTED[w.fact.counted_from]
-        earliest.setdefault((started, today - timedelta(days=w.fact.days)), []).extend(w.fact.refunds)
+        earliest.setdefault(earliest_start(w.fact.counted_from, w.fact.days, today), []).extend(w.fact.refunds)
     if len(earliest) == 1:
-        (started, day), = earliest
-        return f"Counting back from today, that is still in time if it {started} on or after {spoken(day)}."
+        return in_time_since(*next(iter(earliest)))
     parts = [f"for {refund_words(refunds)} if it {started} on or after {spoken(day)}" for (started, day), refunds in sorted(earliest.items(), key=lambda e: e[0][1], reverse=True)]
     return "Counting back from today, it is still in time " + "; ".join(parts) + "."
 
