@@ -43,7 +43,14 @@ class BadOrders(FaqbotError):
 
 
 class BadKnowledge(FaqbotError):
+    """A store's file that cannot be used: `where` names the file (or file:line), `problem` says why,
+    apart, so a caller that already names the file (`faqbot lint`) shows the problem alone."""
+
     code, http_status = "bad_knowledge", 422
+
+    def __init__(self, where: object, problem: str) -> None:
+        self.where, self.problem = str(where), problem
+        super().__init__(f"{where}: {problem}")
 
 
 class IndexNotReady(FaqbotError):

@@ -85,7 +85,7 @@ def read_cases(path: Path) -> list[EvalCase]:
         try:
             cases.append(EvalCase.model_validate(json.loads(line)))
         except (json.JSONDecodeError, ValidationError) as exc:
-            raise BadKnowledge(f"{path}:{number}: not a valid eval row: {exc}") from None
+            raise BadKnowledge(f"{path}:{number}", f"not a valid eval row: {exc}") from None
     return cases
 
 

@@ -62,10 +62,10 @@ def load_curation(store_dir: Path) -> list[CuratedPassage]:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
         return CurationFile.model_validate(raw).passage
     except tomllib.TOMLDecodeError as exc:
-        raise BadKnowledge(f"{path}: not valid TOML: {exc}") from None
+        raise BadKnowledge(path, f"not valid TOML: {exc}") from None
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors())
-        raise BadKnowledge(f"{path}: {problems}") from None
+        raise BadKnowledge(path, problems) from None
 
 
 def squash(text: str) -> str:

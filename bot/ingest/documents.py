@@ -68,11 +68,11 @@ NOT_A_QUESTION_START = re.compile(r"^(do not|don'?t|please|if you|i'?m sorry|is 
 def read_document(path: Path) -> list[Block]:
     kind = DOCUMENT_SUFFIXES.get(path.suffix.lower())
     if kind is None:
-        raise BadKnowledge(f"{path}: unsupported document type; use .txt, .md or .html")
+        raise BadKnowledge(path, "unsupported document type; use .txt, .md or .html")
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise BadKnowledge(f"{path}: cannot read: {exc.strerror}") from None
+        raise BadKnowledge(path, f"cannot read: {exc.strerror}") from None
     source = decode_document(raw)
     if kind == "markdown":
         return markdown_blocks(source)

@@ -57,7 +57,7 @@ def load_store_knowledge(knowledge_dir: Path, store: str) -> StoreKnowledge:
     config = load_store_config(directory)
     documents = source_files(directory)
     if not documents:
-        raise BadKnowledge(f"{directory}: no FAQ document (.txt, .md or .html) next to store.toml")
+        raise BadKnowledge(directory, "no FAQ document (.txt, .md or .html) next to store.toml")
     entries = load_curation(directory)
     chunks: dict[str, Chunk] = {}
     warnings: list[str] = []
@@ -70,5 +70,5 @@ def load_store_knowledge(knowledge_dir: Path, store: str) -> StoreKnowledge:
     # An entry is stale only if it matched in no document at all.
     stale = [w for w in set(warnings) if warnings.count(w) == len(documents)]
     if not chunks:
-        raise BadKnowledge(f"{directory}: the FAQ documents hold no text to answer from")
+        raise BadKnowledge(directory, "the FAQ documents hold no text to answer from")
     return StoreKnowledge(store, config, tuple(chunks.values()), hash_sources(knowledge_dir, store), tuple(sorted(stale)))

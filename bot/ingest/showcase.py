@@ -91,16 +91,16 @@ def load_showcase(store_dir: Path) -> Showcase:
     except FileNotFoundError:
         return Showcase()
     except tomllib.TOMLDecodeError as exc:
-        raise BadKnowledge(f"{path}: not valid TOML: {exc}") from None
+        raise BadKnowledge(path, f"not valid TOML: {exc}") from None
     except UnicodeDecodeError:
-        raise BadKnowledge(f"{path}: not UTF-8 text") from None
+        raise BadKnowledge(path, "not UTF-8 text") from None
     except OSError as exc:
-        raise BadKnowledge(f"{path}: cannot be read: {exc.strerror}") from None
+        raise BadKnowledge(path, f"cannot be read: {exc.strerror}") from None
     try:
         return Showcase.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}" for err in exc.errors())
-        raise BadKnowledge(f"{path}: {problems}") from None
+        raise BadKnowledge(path, problems) from None
 
 
 __all__ = ["DEMO_FILE", "Product", "Showcase", "contrast_ratio", "load_showcase"]

@@ -34,16 +34,16 @@ def load_store_config(store_dir: Path) -> StoreConfig:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise BadKnowledge(f"{path}: missing; a store needs at least `name = \"...\"`") from None
+        raise BadKnowledge(path, "missing; a store needs at least `name = \"...\"`") from None
     except tomllib.TOMLDecodeError as exc:
-        raise BadKnowledge(f"{path}: not valid TOML: {exc}") from None
+        raise BadKnowledge(path, f"not valid TOML: {exc}") from None
     try:
         return StoreConfig.model_validate(raw)
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'file'}: {err['msg']}" for err in exc.errors()
         )
-        raise BadKnowledge(f"{path}: {problems}") from None
+        raise BadKnowledge(path, problems) from None
 
 
 __all__ = ["StoreConfig", "load_store_config"]

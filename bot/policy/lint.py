@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from bot.errors import FaqbotError
+from bot.errors import BadKnowledge, FaqbotError
 from bot.ingest import Chunk
 from bot.ingest.knowledge import load_store_knowledge, store_dir
 from bot.ingest.showcase import DEMO_FILE, load_showcase
@@ -157,8 +157,8 @@ def duplicates(policy: StorePolicy) -> list[Finding]:
 def demo_file(folder: Path) -> list[Finding]:
     try:
         load_showcase(folder)
-    except FaqbotError as exc:
-        return [Finding("error", "demo", DEMO_FILE, str(exc).removeprefix(f"{folder / DEMO_FILE}: "))]
+    except BadKnowledge as exc:
+        return [Finding("error", "demo", DEMO_FILE, exc.problem)]
     return []
 
 

@@ -296,14 +296,14 @@ class StorePolicy(BaseModel):
 EMPTY_POLICY = StorePolicy()
 
 
-def describe_errors(path: Path, exc: ValidationError) -> str:
+def describe_errors(exc: ValidationError) -> str:
     def where(loc: tuple) -> str:
         key = ""
         for part in loc:
             key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
         return key or "file"
 
-    return f"{path}: " + "; ".join(f"{where(err['loc'])}: {err['msg']}" for err in exc.errors())
+    return "; ".join(f"{where(err['loc'])}: {err['msg']}" for err in exc.errors())
 
 
 def load_policy(store_dir: Path) -> StorePolicy:
@@ -314,10 +314,10 @@ def load_policy(store_dir: Path) -> StorePolicy:
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
-        raise BadKnowledge(f"{path}: not valid TOML: {exc}") from None
+        raise BadKnowledge(path, f"not valid TOML: {exc}") from None
     except UnicodeDecodeError:
-        raise BadKnowledge(f"{path}: not UTF-8 text") from None
+        raise BadKnowledge(path, "not UTF-8 text") from None
     try:
         return StorePolicy.model_validate(raw)
     except ValidationError as exc:
-        raise BadKnowledge(describe_errors(path, exc)) from None
+        raise BadKnowledge(path, describe_errors(exc)) from None
