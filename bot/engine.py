@@ -10,7 +10,7 @@ answer sources beside the FAQ retriever.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from bot.ingest import StoreConfig
@@ -110,7 +110,7 @@ class Engine(Stores):
         if pending is not None:
             continued = runtime.responder.answer(rest or message, today, pending)
             if continued is not None:
-                return combine(store, config, [self.policy_part(runtime, rest or message, continued)])
+                return combine(store, config, [self.policy_part(runtime, rest or message, continued, confidence=pending.confidence)])
         questions = split_questions(rest or message)
         asked = in_context(questions)  # "…and how long does it take?" is retrieved with the question before it
         computed = {i: runtime.responder.answer(q, today) for i, q in enumerate(questions)}
@@ -185,8 +185,8 @@ class Engine(Stores):
         """How sure a computed answer is. The owner's policy.toml is the store's word: 1.0. Facts read
         off a pasted page are a reading, as sure as retrieval is that the page answers this question
         where the facts were read (the decision's confidence), so the email gate and the agents'
-        suggestions weigh them as they weigh a quoted answer. (The shopper's date given in the next
-        turn is counted at 1.0: the reading was weighed when the question was asked.) Real dev half, every answer under a bar handed off:
+        suggestions weigh them as they weigh a quoted answer; the shopper's date given in the next turn
+        completes an answer as sure as this reading (Pending.confidence). Real dev half, every answer under a bar handed off:
         at 0.90, 51.0 % right with 7 confident wrong (2.4 %), against 55.1 % with 10 when they said 1.0;
         at the same 51.0 % right, 7 against 9 (bench/README.md, session 15). The chat's own choice is
         unchanged: handing such answers off under the chat's bar cost a right answer and saved none."""
@@ -219,7 +219,9 @@ class Engine(Stores):
             citation=first.citation if first else None,
             contact=runtime.responder.contact,
         )
-        return PartAnswer(question, Kind.policy, round(confidence, 4), f"policy: {result.reason}", texts, sources, result.suggestions, result.pending)
+        confidence = round(confidence, 4)
+        pending = replace(result.pending, confidence=confidence) if result.pending is not None else None  # the next turn's answer is as sure
+        return PartAnswer(question, Kind.policy, confidence, f"policy: {result.reason}", texts, sources, result.suggestions, pending)
 
     def date_wanted(self, runtime: StoreRuntime, question: str, vector, today: date) -> str | None:
         """Which date the shopper wants worked out from a date they give (`order_dates`, `refund_date`,

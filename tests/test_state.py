@@ -15,6 +15,7 @@ from bot.state import OrderLookup, OrderShown, waiting_from_json, waiting_to_jso
 STATES = [
     Pending(Intent.return_window, Slots(kinds=frozenset({"engraved"})), "delivered"),
     Pending(Intent.refund_eta, Slots(dates=(DateMention(date(2026, 3, 3), "return_shipped", "March 3"),)), "return_received"),
+    Pending(Intent.return_window, Slots(), "delivered", confidence=0.62),  # a reading off a pasted page, as sure as it was
     OrderLookup(),
     OrderLookup("DS-2002", None),
     OrderLookup(None, "k:1f2e", "please cancel DS-3103"),

@@ -38,13 +38,16 @@ class Pending:
     intent: Intent
     slots: Slots
     missing: str  # the event whose date is asked for ("delivered", "order_placed"…)
+    # How sure the question's reading was when it was asked (Engine.reading_confidence): the answer
+    # the shopper's date completes is as sure as that, not surer. 1.0 for the owner's policy.toml.
+    confidence: float = 1.0
 
     def to_json(self) -> dict:
-        return {"intent": self.intent.value, "slots": self.slots.to_json(), "missing": self.missing}
+        return {"intent": self.intent.value, "slots": self.slots.to_json(), "missing": self.missing, "confidence": self.confidence}
 
     @classmethod
     def from_json(cls, data: dict) -> Pending:
-        return cls(Intent(data["intent"]), Slots.from_json(data["slots"]), data["missing"])
+        return cls(Intent(data["intent"]), Slots.from_json(data["slots"]), data["missing"], float(data.get("confidence", 1.0)))
 
 
 def pattern(text: str) -> re.Pattern[str]:

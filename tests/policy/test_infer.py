@@ -362,6 +362,24 @@ def test_a_window_read_off_the_page_yields_to_a_passage_retrieval_is_sure_of(sto
     assert reply.kind == kind and says in reply.text, reply.text
 
 
+def test_a_computed_answer_on_a_pasted_page_is_as_sure_as_its_reading_and_so_is_its_next_turn(store_folder, tmp_path):
+    """Facts read off a pasted page are a reading, not the owner's word: the computed answer carries
+    the decision's confidence that the page answers there (not 1.0), and when it asks for the
+    shopper's date, the answer that date completes in the next turn is no surer."""
+    page = (
+        "Returns\nYou can return regular purchases for up to 30 days after delivery for a full refund.\n"
+        "Sizing\nWe size bracelets before shipping on request.\n"
+    )
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    today = __import__("datetime").date(2026, 12, 1)
+    asked = engine.answer("acme", "can I still return my watch?", today=today)
+    assert asked.kind == "policy" and asked.pending is not None, asked.text
+    assert 0 < asked.confidence < 1.0 and asked.pending.confidence == asked.confidence
+    completed = engine.answer("acme", "it came on November 20", today=today, pending=asked.pending)
+    assert completed.kind == "policy" and "December 20, 2026" in completed.text, completed.text
+    assert completed.confidence == asked.confidence
+
+
 def test_a_product_line_no_rule_names_takes_the_general_window(store_folder, tmp_path):
     """A skincare shop's serum is just its product: the window counts, not "the policy doesn't say"."""
     page = "Returns\nWhat is your return policy?\nYou can return any product within 30 days of purchase for a full refund, even if it's opened.\n"
