@@ -2,6 +2,7 @@
 
     python -m bench.fit_matcher [--curve]
     python -m bench.fit_matcher --folds DIR --tuning FILE   # evidence read with out-of-fold encoder fits (bench.fit_encoder --leave-out)
+    python -m bench.fit_matcher --experiments   # the guards obeyed or weighed, the lead sentence's evidence weighed: each leave-one-family-out
 
 Data, every answerable and out-of-scope question (date rows are the calculators'):
 - jewelry: tests/eval/*.jsonl asked of the three shipped stores twice, with their curated
@@ -43,7 +44,10 @@ from bot.index.embedder import TUNING_FILE
 from bot.ingest import Chunk
 from bot.match.decide import MAX_MARGIN, confidence_of, distinct_rivals, lead, length_input
 from bot.match.lexical import repair_typos
-from bot.match.retrieval import DENSE_EVIDENCE, FEATURES, LEXICAL_EVIDENCE, Candidate, Evidence
+from bot.match.answer_type import asked_for, states
+from bot.match.offered import unnamed_thing
+from bot.match.extract import sentence_evidence
+from bot.match.retrieval import DENSE_EVIDENCE, FEATURES, LEXICAL_EVIDENCE, Candidate, Evidence, Retrieval
 from bot.settings import MatchSettings, packaged_model_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -70,6 +74,7 @@ class Asked:
     right: tuple[bool, ...]  # per chunk: holds the expected passage
     chunks: tuple[Chunk, ...]
     coverage: float
+    extra: dict[int, dict[str, float]] | None = None  # per chunk among the first few: its lead sentence's evidence, the guards' verdicts
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,7 @@ class Model:
     threshold: float
 
     def settings(self) -> MatchSettings:
-        score, margin, coverage, dense, *evidence, length = self.confidence
+        score, margin, coverage, dense, *evidence, length = self.confidence[: 5 + len(FEATURES)]
         return MatchSettings(
             rank_weights=self.rank_weights, rank_bias=self.rank_bias, confidence_score_weight=score,
             confidence_margin_weight=margin, confidence_coverage_weight=coverage, confidence_dense_weight=dense,
@@ -182,8 +187,55 @@ def ask_all(variant: str, knowledge: Path, cases: list[EvalCase], scratch: Path,
             if case.expect == "answer" and not any(right):
                 continue  # the raw page lacks this passage's words (a curated title): nothing to learn from
             evidence = tuple(runtime.retriever.evidence(case.question, vector, query))
-            asked.append(Asked(case.store, variant, case, evidence, right, chunks, query.coverage))
+            extra = extra_inputs(runtime.retriever, case.question, vector, query, evidence) if EXTRA else None
+            asked.append(Asked(case.store, variant, case, evidence, right, chunks, query.coverage, extra))
     return asked
+
+
+# Experiments beyond the engine's confidence (session 16): per chunk among the shipped ranker's first
+# EXTRA_OF, the lead sentence's own evidence (the shipped sentence scorer's pick) and the two guards'
+# verdicts (decide(): "the page states no <duration>", "the page does not name what is asked for").
+# --sentence-inputs / --guard-inputs add them to the confidence's inputs; --hard-guards applies the
+# guards as the engine does (a verdict hands off), so a fit with them as inputs can be set against it.
+EXTRA = False
+LEAD_INPUTS = ("lead_topic", "lead_states_asked", "lead_dense", "lead_cover", "lead_label", "lead_words", "asks_a_kind", "sentences")
+GUARD_INPUTS = ("states_none", "unnamed")
+USED: tuple[str, ...] = ()  # which extras enter the confidence
+HARD_GUARDS = False
+EXTRA_OF = 10
+
+
+def extra_inputs(retriever, question: str, vector: np.ndarray, query, evidence: tuple[Evidence, ...]) -> dict[int, dict[str, float]]:
+    scores = [e.score(SETTINGS.rank_weights, SETTINGS.rank_bias) for e in evidence]
+    order = sorted(range(len(scores)), key=scores.__getitem__, reverse=True)[:EXTRA_OF]
+    retrieval = Retrieval((), query, vector, retriever.sentence_topic(vector))
+    wanted = asked_for(question)
+    found = {}
+    for position in order:
+        chunk = retriever.index.chunks[position]
+        candidate = Candidate(chunk, position, evidence[position], scores[position])
+        values = {
+            "states_none": float(wanted is not None and not states(f"{chunk.title} {chunk.text}", wanted)),
+            "unnamed": float(bool(unnamed_thing(question, query, retriever.lexical, chunk, position))),
+            "asks_a_kind": float(wanted is not None),
+        }
+        sentences = sentence_evidence(retriever.index, candidate, retrieval, question)
+        if sentences:
+            best = max(sentences, key=lambda e: e.score(SETTINGS.sentence_weights, SETTINGS.sentence_bias))
+            values |= {f"lead_{name}": getattr(best, name) for name in ("topic", "states_asked", "dense", "cover", "label", "words")}
+            values["sentences"] = min(len(sentences), 10) / 10
+        found[position] = values
+    return found
+
+
+def extra_of(asked: Asked, top: Candidate) -> list[float]:
+    values = (asked.extra or {}).get(top.position, {})
+    return [values.get(name, 0.0) for name in USED]
+
+
+def guarded(asked: Asked, top: Candidate) -> bool:
+    values = (asked.extra or {}).get(top.position, {})
+    return HARD_GUARDS and any(values.get(name, 0.0) for name in GUARD_INPUTS)
 
 
 def matrix(evidence: tuple[Evidence, ...], features: tuple[str, ...]) -> np.ndarray:
@@ -199,7 +251,7 @@ def fit(asked: list[Asked], features: tuple[str, ...]) -> Model:
     bias = round(float(ranker.intercept_[0]), 3)
     tops = [(a, *top_of(a, weights, bias)) for a in asked]
     confidence = LogisticRegression(C=1.0, max_iter=5000).fit(
-        [confidence_inputs(top, margin, a.coverage, words(a)) for a, top, margin, _ in tops], [right for *_, right in tops]
+        [confidence_inputs(top, margin, a.coverage, words(a)) + extra_of(a, top) for a, top, margin, _ in tops], [right for *_, right in tops]
     )
     partial = Model(features, weights, bias, tuple(round(float(w), 3) for w in confidence.coef_[0]), round(float(confidence.intercept_[0]), 3), 0.5)
     best = max(THRESHOLDS, key=lambda t: (worth(asked, partial, t), -abs(t - 0.4)))
@@ -236,10 +288,20 @@ def outcomes(asked: list[Asked], model: Model, threshold: float | None = None) -
     good = wrong = 0
     for a in asked:
         top, margin, right = top_of(a, model.rank_weights, model.rank_bias)
-        sure = confidence_of(top, a.coverage, margin, words(a), settings) >= threshold
+        sure = sure_of(a, top, margin, model, settings) >= threshold and not guarded(a, top)
         good += (sure and right) or (not sure and a.case.expect == "handoff")
         wrong += sure and not right
     return (good / len(asked), wrong / len(asked)) if asked else (0.0, 0.0)
+
+
+def sure_of(asked: Asked, top: Candidate, margin: float, model: Model, settings: MatchSettings) -> float:
+    """The engine's confidence_of, or the same blend with the experiment's inputs added."""
+    extra = extra_of(asked, top)
+    if not extra:
+        return confidence_of(top, asked.coverage, margin, words(asked), settings)
+    inputs = confidence_inputs(top, margin, asked.coverage, words(asked)) + extra
+    z = sum(w * x for w, x in zip(model.confidence, inputs, strict=True)) + model.confidence_bias
+    return 1 / (1 + np.exp(-z))
 
 
 def accuracy(asked: list[Asked], model: Model, threshold: float | None = None) -> float:
@@ -286,13 +348,36 @@ def learning_curve(asked: list[Asked]) -> None:
         print(f"curve training shops {len(kept):3d} ({fraction:.0%}): real dev, matcher alone: right {right:.1%}, confident wrong {wrong:.1%}", flush=True)
 
 
+def experiments(asked: list[Asked]) -> None:
+    """The confidence's inputs and the guards, each combination fitted and measured leave-one-family-out."""
+    global USED, HARD_GUARDS
+    for label, used, hard in (
+        ("no guards (fit_matcher's default)", (), False),
+        ("guards hand off (the engine)", (), True),
+        ("guards as inputs", GUARD_INPUTS, False),
+        ("lead sentence as inputs, guards hand off", LEAD_INPUTS, True),
+        ("lead sentence and guards as inputs", LEAD_INPUTS + GUARD_INPUTS, False),
+    ):
+        USED, HARD_GUARDS = used, hard
+        lofo = leave_one_family_out(asked, FEATURES)
+        mean = sum(r for r, _ in lofo.values()) / len(lofo), sum(w for _, w in lofo.values()) / len(lofo)
+        print(f"{label:42s} " + " ".join(f"{s}={v:.1%} (cw {w:.1%})" for s, (v, w) in lofo.items()) + f" | mean {mean[0]:.1%} (cw {mean[1]:.1%})", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--curve", action="store_true", help="also print the learning curve over the training shops")
     parser.add_argument("--tuning", type=Path, default=TUNING_FILE, help="the encoder tuning to read evidence with (default: the shipped one)")
     parser.add_argument("--folds", type=Path, default=None, metavar="DIR", help="read the encoder's own shops with out-of-fold tunings DIR/fold-K-of-N.safetensors")
+    parser.add_argument("--sentence-inputs", action="store_true", help="experiment: the confidence also weighs the lead sentence's evidence")
+    parser.add_argument("--guard-inputs", action="store_true", help="experiment: the confidence weighs the guards' verdicts instead of obeying them")
+    parser.add_argument("--hard-guards", action="store_true", help="experiment: the guards hand off as in the engine (to set --guard-inputs against)")
+    parser.add_argument("--experiments", action="store_true", help="collect once, print leave-one-family-out for each combination of the three above, and stop")
     args = parser.parse_args()
-    global TUNINGS
+    global TUNINGS, EXTRA, USED, HARD_GUARDS
+    USED = (LEAD_INPUTS if args.sentence_inputs else ()) + (GUARD_INPUTS if args.guard_inputs else ())
+    HARD_GUARDS = args.hard_guards
+    EXTRA = bool(USED) or HARD_GUARDS or args.experiments
     if args.folds:
         folds = {int(p.stem.split("-of-")[1]) for p in args.folds.glob("fold-*-of-*.safetensors")}
         if len(folds) != 1:
@@ -305,6 +390,9 @@ def main() -> None:
         asked = collect_training(Path(scratch))
         dev = collect(held_out, Path(scratch) / "dev", off_topic=False)
     print(f"questions: fitted {len(asked)} (" + ", ".join(f"{v} {sum(a.variant == v for a in asked)}" for v in ("curated", "raw", "pages", "train", "real")) + f"), held out {len(dev)}", flush=True)
+    if args.experiments:
+        experiments(asked)
+        return
     if args.curve:
         learning_curve(asked)
     models = {}
@@ -318,7 +406,7 @@ def main() -> None:
     print("\n# MatchSettings (bot/settings.py)")
     print("RANK_WEIGHTS =", hybrid.rank_weights)
     print(f"rank_bias = {hybrid.rank_bias}")
-    score, margin, coverage, dense, *evidence, length = hybrid.confidence
+    score, margin, coverage, dense, *evidence, length = hybrid.confidence[: 5 + len(FEATURES)]
     for name, weight in (("score", score), ("margin", margin), ("coverage", coverage), ("dense", dense), ("length", length)):
         print(f"confidence_{name}_weight = {weight}")
     print("CONFIDENCE_EVIDENCE_WEIGHTS =", dict(zip(FEATURES, evidence, strict=True)))
