@@ -202,7 +202,44 @@ LEAD_INPUTS = ("lead_topic", "lead_states_asked", "lead_dense", "lead_cover", "l
 GUARD_INPUTS = ("states_none", "unnamed")
 USED: tuple[str, ...] = ()  # which extras enter the confidence
 HARD_GUARDS = False
+LEAD_EXTRAS = True  # read the lead sentence's evidence too (slow); --rankers needs the guards alone
 EXTRA_OF = 10
+# --rankers: the chunk ranker fitted pointwise (a logistic over every chunk, as shipped) or listwise
+# (a softmax over each question's chunks: the right one's share, which is what "first" rewards),
+# then scaled to log-odds by a one-input logistic so the confidence reads its score as before.
+RANKER = "pointwise"
+LISTWISE_L2 = 1.0
+
+
+def fit_listwise(answerable: list[Asked], features: tuple[str, ...], l2: float) -> tuple[dict[str, float], float]:
+    from scipy.optimize import minimize
+
+    xs = [matrix(a.evidence, features) for a in answerable]
+    rights = [np.array(a.right) for a in answerable]
+
+    def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
+        total, grad = l2 * w @ w, 2 * l2 * w
+        for x, r in zip(xs, rights, strict=True):
+            s = x @ w
+            e = np.exp(s - s.max())
+            z, er = e.sum(), e[r]
+            zr = er.sum()
+            total -= np.log(zr) - np.log(z)
+            grad -= x[r].T @ (er / zr) - x.T @ (e / z)
+        return total, grad
+
+    w = minimize(loss, np.zeros(len(features)), jac=True, method="L-BFGS-B").x
+    scale = LogisticRegression(C=RANKER_C, max_iter=5000).fit(
+        np.concatenate([x @ w for x in xs]).reshape(-1, 1), np.concatenate(rights)
+    )
+    a = float(scale.coef_[0][0])
+    return dict(zip(features, (round(float(a * v), 3) for v in w), strict=True)), round(float(scale.intercept_[0]), 3)
+
+
+def ranker_first(asked: list[Asked], model: Model) -> float:
+    """The share of answerable questions whose right passage the ranker puts first."""
+    answerable = [a for a in asked if a.case.expect == "answer"]
+    return sum(top_of(a, model.rank_weights, model.rank_bias)[2] for a in answerable) / max(len(answerable), 1)
 
 
 def extra_inputs(retriever, question: str, vector: np.ndarray, query, evidence: tuple[Evidence, ...]) -> dict[int, dict[str, float]]:
@@ -219,7 +256,7 @@ def extra_inputs(retriever, question: str, vector: np.ndarray, query, evidence: 
             "unnamed": float(bool(unnamed_thing(question, query, retriever.lexical, chunk, position))),
             "asks_a_kind": float(wanted is not None),
         }
-        sentences = sentence_evidence(retriever.index, candidate, retrieval, question)
+        sentences = sentence_evidence(retriever.index, candidate, retrieval, question) if LEAD_EXTRAS else []
         if sentences:
             best = max(sentences, key=lambda e: e.score(SETTINGS.sentence_weights, SETTINGS.sentence_bias))
             values |= {f"lead_{name}": getattr(best, name) for name in ("topic", "states_asked", "dense", "cover", "label", "words")}
@@ -244,11 +281,14 @@ def matrix(evidence: tuple[Evidence, ...], features: tuple[str, ...]) -> np.ndar
 
 def fit(asked: list[Asked], features: tuple[str, ...]) -> Model:
     answerable = [a for a in asked if a.case.expect == "answer"]
-    ranker = LogisticRegression(C=RANKER_C, max_iter=5000).fit(
-        np.vstack([matrix(a.evidence, features) for a in answerable]), np.concatenate([a.right for a in answerable])
-    )
-    weights = dict(zip(features, (round(float(w), 3) for w in ranker.coef_[0]), strict=True))
-    bias = round(float(ranker.intercept_[0]), 3)
+    if RANKER == "listwise":
+        weights, bias = fit_listwise(answerable, features, LISTWISE_L2)
+    else:
+        ranker = LogisticRegression(C=RANKER_C, max_iter=5000).fit(
+            np.vstack([matrix(a.evidence, features) for a in answerable]), np.concatenate([a.right for a in answerable])
+        )
+        weights = dict(zip(features, (round(float(w), 3) for w in ranker.coef_[0]), strict=True))
+        bias = round(float(ranker.intercept_[0]), 3)
     tops = [(a, *top_of(a, weights, bias)) for a in asked]
     confidence = LogisticRegression(C=1.0, max_iter=5000).fit(
         [confidence_inputs(top, margin, a.coverage, words(a)) + extra_of(a, top) for a, top, margin, _ in tops], [right for *_, right in tops]
@@ -364,6 +404,23 @@ def experiments(asked: list[Asked]) -> None:
         print(f"{label:42s} " + " ".join(f"{s}={v:.1%} (cw {w:.1%})" for s, (v, w) in lofo.items()) + f" | mean {mean[0]:.1%} (cw {mean[1]:.1%})", flush=True)
 
 
+def rankers(asked: list[Asked]) -> None:
+    """Pointwise against listwise, the guards obeyed as in the engine: per family left out, the
+    ranker's first passage, right and confident wrong."""
+    global RANKER, HARD_GUARDS, LISTWISE_L2
+    HARD_GUARDS = True
+    for label, kind, l2 in (("pointwise (shipped)", "pointwise", 0.0), ("listwise, l2 0.1", "listwise", 0.1), ("listwise, l2 1", "listwise", 1.0), ("listwise, l2 10", "listwise", 10.0)):
+        RANKER, LISTWISE_L2 = kind, l2
+        found = []
+        for name in FAMILIES:
+            model = fit([a for a in asked if family(a) != name], FEATURES)
+            held = [a for a in asked if family(a) == name]
+            found.append((name, ranker_first(held, model), *outcomes(held, model)))
+        mean = [sum(f[i] for f in found) / len(found) for i in (1, 2, 3)]
+        print(f"{label:22s} " + " ".join(f"{n}: first {f:.1%} right {r:.1%} cw {w:.1%} |" for n, f, r, w in found)
+              + f" mean first {mean[0]:.1%} right {mean[1]:.1%} cw {mean[2]:.1%}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--curve", action="store_true", help="also print the learning curve over the training shops")
@@ -373,11 +430,13 @@ def main() -> None:
     parser.add_argument("--guard-inputs", action="store_true", help="experiment: the confidence weighs the guards' verdicts instead of obeying them")
     parser.add_argument("--hard-guards", action="store_true", help="experiment: the guards hand off as in the engine (to set --guard-inputs against)")
     parser.add_argument("--experiments", action="store_true", help="collect once, print leave-one-family-out for each combination of the three above, and stop")
+    parser.add_argument("--rankers", action="store_true", help="experiment: the ranker fitted pointwise and listwise, guards obeyed, leave-one-family-out; then stop")
     args = parser.parse_args()
-    global TUNINGS, EXTRA, USED, HARD_GUARDS
+    global TUNINGS, EXTRA, USED, HARD_GUARDS, LEAD_EXTRAS
     USED = (LEAD_INPUTS if args.sentence_inputs else ()) + (GUARD_INPUTS if args.guard_inputs else ())
     HARD_GUARDS = args.hard_guards
-    EXTRA = bool(USED) or HARD_GUARDS or args.experiments
+    EXTRA = bool(USED) or HARD_GUARDS or args.experiments or args.rankers
+    LEAD_EXTRAS = not args.rankers
     if args.folds:
         folds = {int(p.stem.split("-of-")[1]) for p in args.folds.glob("fold-*-of-*.safetensors")}
         if len(folds) != 1:
@@ -392,6 +451,9 @@ def main() -> None:
     print(f"questions: fitted {len(asked)} (" + ", ".join(f"{v} {sum(a.variant == v for a in asked)}" for v in ("curated", "raw", "pages", "train", "real")) + f"), held out {len(dev)}", flush=True)
     if args.experiments:
         experiments(asked)
+        return
+    if args.rankers:
+        rankers(asked)
         return
     if args.curve:
         learning_curve(asked)
