@@ -268,6 +268,9 @@ def policy_draft(
     """Print the policy facts read off the store's FAQ page, as a policy.toml to check and keep."""
     import tomli_w
 
+    from bot.ingest.knowledge import store_dir
+    from bot.policy.model import POLICY_FILE
+
     settings = settings_with(knowledge, index)
     try:
         # The facts the bot serves without a policy.toml: read off the page with each sentence's topic.
@@ -275,7 +278,7 @@ def policy_draft(
     except FaqbotError as exc:
         fail(exc)
     typer.echo(f"# Drafted from {store}'s FAQ page by `faqbot policy draft`: check every fact, then save as")
-    typer.echo(f"# knowledge/{store}/policy.toml (the bot uses these facts until a policy.toml exists).")
+    typer.echo(f"# {store_dir(settings.knowledge_dir, store) / POLICY_FILE} (the bot uses these facts until a policy.toml exists).")
     typer.echo(tomli_w.dumps(policy.model_dump(exclude_defaults=True, exclude_none=True)))
 
 

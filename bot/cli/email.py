@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from bot.cli.common import fail, make_engine, parse_day, settings_with
+from bot.cli.common import IndexOpt, KnowledgeOpt, fail, make_engine, parse_day, settings_with
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -32,10 +32,10 @@ def email_rules(settings: Settings) -> EmailRules:
     return rules(settings)
 
 
-def setup(knowledge: Path | None):
+def setup(knowledge: Path | None, index: Path | None):
     from bot.db import session_factory, upgrade_database
 
-    settings = settings_with(knowledge)
+    settings = settings_with(knowledge, index)
     upgrade_database(settings.database_url)
     return settings, make_engine(settings), session_factory(settings.database_url), email_rules(settings)
 
@@ -44,7 +44,8 @@ def setup(knowledge: Path | None):
 def reply(
     store: Annotated[str, typer.Option("--store")],
     today: Annotated[Optional[str], typer.Option("--today", help="YYYY-MM-DD")] = None,
-    knowledge: Annotated[Optional[Path], typer.Option("--knowledge")] = None,
+    knowledge: KnowledgeOpt = None,
+    index: IndexOpt = None,
     server: Annotated[
         Optional[str],
         typer.Option("--server", help="URL of a running `faqbot serve` to answer there (warm: no model loaded here); default FAQBOT_SERVER_URL"),
@@ -63,7 +64,7 @@ def reply(
     url = server or settings.server_url
     if url:
         reply_remotely(url, store, raw, day, settings.knowledge_dir)  # returns only when no server is there
-    reply_here(store, raw, day, knowledge)
+    reply_here(store, raw, day, knowledge, index)
 
 
 def reply_remotely(url: str, store: str, raw: bytes, today: date | None, knowledge_dir: Path) -> None:
@@ -106,14 +107,14 @@ def exit_unless_replied(decision: str, reason: str, replied: bool) -> None:
         raise typer.Exit(3)
 
 
-def reply_here(store: str, raw: bytes, today: date | None, knowledge: Path | None) -> None:
+def reply_here(store: str, raw: bytes, today: date | None, knowledge: Path | None, index: Path | None) -> None:
     """In this process: the model and the store's index are loaded first (seconds)."""
     from bot.email.responder import process_mail
     from bot.email.store import record_sent
     from bot.errors import FaqbotError
 
     try:
-        settings, engine, sessions, rules = setup(knowledge)
+        settings, engine, sessions, rules = setup(knowledge, index)
         with sessions() as db:
             outcome = process_mail(engine, db, store, raw, rules, today)
     except FaqbotError as exc:
@@ -130,7 +131,8 @@ def serve(
     store: Annotated[str, typer.Option("--store")],
     listen: Annotated[str, typer.Option("--listen", help="HOST:PORT to accept mail on")] = "127.0.0.1:2525",
     relay: Annotated[str, typer.Option("--relay", help="HOST:PORT of the SMTP relay replies go out through")] = "127.0.0.1:25",
-    knowledge: Annotated[Optional[Path], typer.Option("--knowledge")] = None,
+    knowledge: KnowledgeOpt = None,
+    index: IndexOpt = None,
 ) -> None:
     """Accept the store's inbound mail over SMTP and answer through the relay."""
     from bot.email.smtp import start_server
@@ -138,7 +140,7 @@ def serve(
 
     listen_at, relay_at = host_port(listen, "--listen"), host_port(relay, "--relay")
     try:
-        settings, engine, sessions, rules = setup(knowledge)
+        settings, engine, sessions, rules = setup(knowledge, index)
         engine.runtime(store)  # an unknown store fails here, and the index is loaded before the first mail
     except FaqbotError as exc:
         fail(exc)
@@ -158,7 +160,8 @@ def batch(
     store: Annotated[str, typer.Option("--store")],
     today: Annotated[Optional[str], typer.Option("--today", help="YYYY-MM-DD")] = None,
     relay: Annotated[Optional[str], typer.Option("--relay", help="HOST:PORT: send the replies; without it they are only recorded")] = None,
-    knowledge: Annotated[Optional[Path], typer.Option("--knowledge")] = None,
+    knowledge: KnowledgeOpt = None,
+    index: IndexOpt = None,
 ) -> None:
     """Process every message in the folder once (a second run skips what was done).
 
@@ -179,7 +182,7 @@ def batch(
     relay_at = host_port(relay, "--relay") if relay else None
     day = parse_day(today)
     try:
-        settings, engine, sessions, rules = setup(knowledge)
+        settings, engine, sessions, rules = setup(knowledge, index)
         engine.store_config(store)
     except FaqbotError as exc:
         fail(exc)

@@ -184,10 +184,19 @@ def page_and_policy(knowledge_dir: Path, store: str, folder: Path) -> list[Findi
             Finding(
                 "warning", "unsupported", POLICY_FILE,
                 "no policy.toml: the bot reads its policy facts off the page as it stands; "
-                f"`faqbot policy draft --store {store}` prints them to check and keep",
+                f"`faqbot policy draft --knowledge {knowledge_dir} --store {store}` prints them to check and keep",
             )
         ]
     else:
         findings = unsupported(policy, chunks) + duplicates(policy)
+    if knowledge.config.support_email is None:
+        # Mail is sent only from the address the owner wrote down, never from one read off the page.
+        findings.append(
+            Finding(
+                "warning", "no-sender", "store.toml",
+                "no support_email: the email auto-responder has no address to reply from, so every mail waits as a "
+                'draft for a person; add support_email = "you@yourshop.example" to reply automatically',
+            )
+        )
     sentences = page_sentences(chunks)
     return contradictions(sentences, policy) + findings + (uncovered(sentences, policy) if (folder / POLICY_FILE).exists() else [])

@@ -255,6 +255,23 @@ def test_email_reply_command_exit_codes(cli_env, sessions):
     assert refused.exit_code == 3 and refused.stdout == "" and "chargeback" in refused.stderr
 
 
+def test_email_reply_reads_the_index_folder_it_is_given(settings, monkeypatch, sessions, tmp_path):
+    """--index, as build and serve take it: the mail is answered from the index built there, and no
+    second index is built in ./index."""
+    monkeypatch.setenv("FAQBOT_DATABASE_URL", settings.database_url)
+    monkeypatch.chdir(tmp_path)
+    get_settings.cache_clear()
+    try:
+        answered = CliRunner().invoke(
+            app, ["email", "reply", "--store", "dissoo", "--today", "2026-11-25", "--knowledge", str(settings.knowledge_dir), "--index", str(settings.index_dir)],
+            input=(CORPUS / "plain.eml").read_bytes(),
+        )
+    finally:
+        get_settings.cache_clear()
+    assert answered.exit_code == 0 and "Subject: Re: cards?" in answered.stdout, answered.stderr
+    assert not (tmp_path / "index").exists()
+
+
 def test_batch_processes_each_message_once(cli_env, sessions, tmp_path):
     maildir = tmp_path / "maildir"
     (maildir / "new").mkdir(parents=True)

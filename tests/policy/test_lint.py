@@ -64,6 +64,23 @@ def test_findings(store_folder, policy, expected, absent):
         assert absent not in found, found
 
 
+@pytest.mark.parametrize(("extra", "warned"), [("", True), ('support_email = "help@acme.example"\n', False)])
+def test_a_store_with_no_address_to_reply_from_is_told_its_mail_waits_as_drafts(store_folder, extra, warned):
+    """Mail goes out only from the address the owner wrote in store.toml, never from one read off the page:
+    without it every mail is a draft, which the owner learns from lint, not from a silent inbox."""
+    knowledge = store_folder(PAGE + "Questions? Write to help@acme.example.\n", extra=extra)
+    assert (("warning", "no-sender") in [(f.severity, f.check) for f in lint_store(knowledge, "acme")]) == warned
+
+
+def test_the_draft_command_lint_suggests_runs_as_written(store_folder):
+    """The hint names the knowledge folder linted, and the draft says where to save it: a store in
+    another folder than ./knowledge gets commands that work as printed."""
+    knowledge = store_folder(PAGE)
+    hint = next(f.message for f in lint_store(knowledge, "acme") if f.check == "unsupported")
+    command = hint.split("`")[1].split()
+    assert command[:3] == ["faqbot", "policy", "draft"] and command[command.index("--knowledge") + 1] == str(knowledge)
+
+
 def test_exit_code_is_non_zero_only_on_errors(store_folder):
     runner = CliRunner()
     knowledge = store_folder(PAGE)
