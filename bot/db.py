@@ -252,9 +252,10 @@ def upgrade_database(url: str) -> str:
 
 
 def last_source_id(db: Session, session_id: str) -> str | None:
-    """The passage this session was last answered from (or offered first after "did you mean"): for "tell me more"."""
+    """The passage this session was last answered from (quoted or computed from), or offered first after
+    "did you mean": for "tell me more"."""
     row = db.execute(
-        select(Exchange.sources).where(Exchange.session_id == session_id, Exchange.kind.in_(("answer", "clarify"))).order_by(Exchange.id.desc()).limit(1)
+        select(Exchange.sources).where(Exchange.session_id == session_id, Exchange.kind.in_(("answer", "clarify", "policy"))).order_by(Exchange.id.desc()).limit(1)
     ).scalar_one_or_none()
     return row[0]["id"] if row else None
 

@@ -51,6 +51,15 @@ def test_tell_me_more_opens_the_whole_passage(client):
     assert len(more["reply"]) >= len(first["reply"]) - 80
 
 
+def test_tell_me_more_after_a_computed_answer_opens_the_passage_it_cites(client):
+    """A return window worked out from the page quotes one sentence of its passage; "tell me more"
+    opens the passage, as after a quoted answer."""
+    first = client.post("/v1/chat", json={"store": "sessori", "message": "can I still return the ring I got on November 20?", "today": "2026-11-25"}).json()
+    assert first["kind"] == "policy" and first["sources"]
+    more = client.post("/v1/chat", json={"store": "sessori", "message": "tell me more", "session_id": first["session_id"], "today": "2026-11-25"}).json()
+    assert more["kind"] == "answer" and more["sources"][0]["id"] == first["sources"][0]["id"], more
+
+
 @pytest.mark.parametrize(
     ("request_body", "status", "code"),
     [
