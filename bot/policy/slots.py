@@ -64,8 +64,16 @@ def holiday_date(text: str, today: date) -> date | None:
     return this_year if this_year <= today else None
 
 
+# "Wednesday, November 25" is one date, the one written out: the weekday alone would read as the last
+# such day before today (a week back when it is today), and be taken first.
+WEEKDAY_BEFORE = (
+    rf"(?:(?:on|last|this|past|this\s+past)\s+)?{WEEKDAY},?\s+"
+    rf"(?:the\s+(?={ORDINAL}\s+(?:of\s+)?{MONTH}))?"  # "Monday, the 16th of November"
+    rf"(?=the\s+\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL}\s+(?:of\s+)?{MONTH}|\d{{1,2}}/\d|\d{{4}}-\d|{MONTH}\s*\d)"  # "Friday the 20th", "Friday Nov 20", "Tuesday, 11/24"
+)
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DATE_SPAN = re.compile(
-    rf"""(?<![\w/-])(?:
+    rf"""(?<![\w/-])(?:{WEEKDAY_BEFORE})?(?:
         \d{{4}}-\d{{1,2}}-\d{{1,2}}
       | \d{{1,2}}/\d{{1,2}}(?:/\d{{2,4}})?
       | {MONTH}\s+{ORDINAL}(?:,?\s+\d{{4}})?
@@ -186,7 +194,9 @@ def warm_dateparser() -> None:
 def resolve_date(text: str, today: date) -> date | None:
     if re.search(HOLIDAY, text, re.I):
         return holiday_date(text, today)
-    span = re.sub(r"^(on|this)\s+", "", text.strip(), flags=re.I)
+    named = re.match(WEEKDAY_BEFORE, text.strip(), re.I)
+    span = text.strip()[named.end() :] if named else text.strip()
+    span = re.sub(r"^(on|this)\s+", "", span, flags=re.I)
     span = re.sub(r"^past\s+", "last ", span, flags=re.I)  # "this past Monday"
     day_only = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", span, re.I)
     if day_only:
@@ -205,7 +215,21 @@ def resolve_date(text: str, today: date) -> date | None:
         languages=["en"],
         settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past", "DATE_ORDER": "MDY", "PREFER_DAY_OF_MONTH": "first"},
     )
-    return parsed.date() if parsed else None
+    if parsed is None:
+        return None
+    day = parsed.date()
+    weekday = re.search(WEEKDAY, named.group(0), re.I).group(0)[:3].lower() if named else None
+    if weekday is not None and not re.search(r"\d{4}", span) and WEEKDAYS[day.weekday()] != weekday:
+        # The weekday tells the year: "Sunday, May 31" said in May 2026 is this Sunday (set aside as
+        # ahead), not last year's May 31.
+        for year in (today.year, today.year - 1):
+            try:
+                other = day.replace(year=year)
+            except ValueError:
+                continue
+            if WEEKDAYS[other.weekday()] == weekday:
+                return other
+    return day
 
 
 def most_recent_day_of_month(day: int, today: date) -> date | None:

@@ -37,6 +37,13 @@ TODAY = date(2026, 11, 25)  # a Wednesday
         pytest.param("I ordered on the 1st and it arrived on the 9th", [("2026-11-01", "order_placed"), ("2026-11-09", "delivered")], id="two-dates-two-roles"),
         pytest.param("the necklace from March 3", [("2026-03-03", "unmarked")], id="no-verb"),
         pytest.param("I received my order on March 3", [("2026-03-03", "delivered")], id="received-my-order-is-delivery"),
+        # A weekday with its date is one date, the one written out: not last week's Wednesday beside today.
+        pytest.param("I placed my order on Wednesday, November 25, 2026", [("2026-11-25", "order_placed")], id="weekday-and-its-date-today"),
+        pytest.param("it arrived Friday Nov 20", [("2026-11-20", "delivered")], id="weekday-and-its-date-no-comma"),
+        pytest.param("it shipped on Monday, the 16th of November", [("2026-11-16", "order_shipped")], id="weekday-and-ordinal-of-month"),
+        pytest.param("I ordered it this past Tuesday, 11/24", [("2026-11-24", "order_placed")], id="past-weekday-and-numeric-date"),
+        pytest.param("it arrived on Friday the 20th", [("2026-11-20", "delivered")], id="weekday-and-day-only-is-one-date"),
+        pytest.param("I ordered on Monday 3 days ago", [("2026-11-23", "order_placed"), ("2026-11-22", "unmarked")], id="a-weekday-before-a-count-is-two-dates"),
         pytest.param("May I return it?", [], id="may-is-not-a-month"),
         pytest.param("can I return it, it was a gift", [], id="no-date"),
         pytest.param("my order was delivered on Halloween", [("2026-10-31", "delivered")], id="a-holiday-this-year"),
@@ -53,6 +60,20 @@ def test_dates_and_what_happened_on_them(message, expected):
 def test_a_date_after_today_is_set_aside_not_used():
     slots = extract_slots("it arrived on 2027-01-05", TODAY)
     assert slots.dates == () and slots.future_dates == ("2027-01-05",)
+
+
+@pytest.mark.parametrize(
+    ("message", "today", "dates", "future"),
+    [
+        # May 31 is a Sunday in 2026, not in 2025: said on May 29, 2026 it is two days ahead, not last year's.
+        pytest.param("my pickup is on Sunday, May 31", date(2026, 5, 29), [], ["on Sunday, May 31"], id="the-weekday-names-this-year"),
+        # Dec 20 is a Saturday in 2025: said in November 2026, "Saturday, Dec 20" is last year's, as a bare "Dec 20" is.
+        pytest.param("it arrived Saturday, Dec 20", TODAY, ["2025-12-20"], [], id="the-weekday-agrees-with-last-year"),
+    ],
+)
+def test_a_weekday_beside_a_date_tells_its_year(message, today, dates, future):
+    slots = extract_slots(message, today)
+    assert [d.day.isoformat() for d in slots.dates] == dates and list(slots.future_dates) == future
 
 
 @pytest.mark.parametrize(
