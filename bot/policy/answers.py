@@ -37,7 +37,12 @@ EVENT_QUESTIONS = {
 }
 STATE_WORDS = {"placed": "just placed", "processing": "not shipped yet", "backordered": "on back order", "shipped": "already shipped", "delivered": "delivered"}
 
-SUMMARY_VERBS = {"order_shipped": "ships", "delivered": "arrives"}  # "Your order ships 2 business days after…"
+# What each stage's end is, said of its subject: "Your order ships 1-2 business days after you placed the
+# order, then arrives 3-5 business days after that."
+STAGE_ENDS = {
+    "order_shipped": "ships", "delivered": "arrives", "return_received": "reaches the store", "return_approved": "is approved",
+    "refund_issued": "is issued", "refund_posted": "reaches your original payment",
+}
 
 
 

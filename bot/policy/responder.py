@@ -18,7 +18,7 @@ from bot.policy.answers import (
     EVENT_WORDS,
     KIND_WORDS,
     REFUND_WORDS,
-    SUMMARY_VERBS,
+    STAGE_ENDS,
     PolicyAnswer,
     counted_span,
     number_range,
@@ -400,9 +400,14 @@ class PolicyResponder(ListedAnswers):
             ask_event = next((s for s, e in reachable if s in ("return_approved", "return_received", "order_placed")), ask_event)
             stages = eta(self.policy, self.calendar, ask_event, today, end, slots.country, slots.method, slots.kinds)
             pending_intent = Intent.refund_eta if end not in ("delivered", "order_shipped") else Intent.delivery_eta
-            summary = self.timeline_summary(stages[0].stages)
+            if len(stages) == 1:
+                lead, details = f"{subject.capitalize()} {timeline_summary(stages[0].stages)}.", ()
+            else:  # one line per shipping method, as with a date (describe_eta)
+                lead = f"How long {subject} takes, by shipping method:"
+                details = tuple(f"• {e.method + ' shipping: ' if e.method else ''}{timeline_summary(e.stages)}" for e in stages)
             return PolicyAnswer(
-                f"{subject.capitalize()} {SUMMARY_VERBS.get(end, 'comes')} {summary}.",
+                lead,
+                details=details,
                 facts=tuple(s for e in stages for s in e.stages),
                 ask=f"{EVENT_QUESTIONS[ask_event]} I'll work out the dates.",
                 pending=Pending(pending_intent, slots, ask_event),
@@ -410,10 +415,6 @@ class PolicyResponder(ListedAnswers):
             )
         estimates = eta(self.policy, self.calendar, known.role, known.day, end, slots.country, slots.method, slots.kinds)
         return self.describe_eta(estimates, known, subject, today)
-
-    def timeline_summary(self, stages: tuple[Stage, ...]) -> str:
-        parts = [f"{number_range(s.min, s.max)} {unit_words(s.unit)} after {EVENT_WORDS[s.start].replace('your', 'the')}" for s in stages]
-        return "; then ".join(parts)
 
     def describe_eta(self, estimates: list[Eta], known: DateMention, subject: str, today: date) -> PolicyAnswer:
         first = estimates[0]
@@ -486,3 +487,12 @@ def missing_role(missing: str) -> str:
     return COUNTED_ROLES.get(missing, (missing,))[0]
 
 
+def timeline_summary(stages: tuple[Stage, ...]) -> str:
+    """A chain of stages said as what happens when: each stage's end, counted from the one before
+    ("ships 1-2 business days after you placed the order, then arrives 3-5 business days after that")."""
+    parts = [
+        f"{STAGE_ENDS.get(s.end, 'comes')} {number_range(s.min, s.max)} {unit_words(s.unit)} after "
+        + (EVENT_WORDS[s.start].replace("your", "the") if i == 0 else "that")
+        for i, s in enumerate(stages)
+    ]
+    return ", then ".join(parts)

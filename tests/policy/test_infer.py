@@ -147,10 +147,24 @@ def test_a_report_window_is_no_delivery_time_and_leaving_the_studio_is_dispatch(
 
 
 def test_a_timeline_without_a_date_says_what_happens_when(store_folder, tmp_path):
+    """Each stage says where it ends: the order ships after processing, then arrives after transit
+    (not "arrives 2 business days after you placed the order; then 2-3 …")."""
     page = "Shipping\nOrders leave our studio within 2 business days. Royal Mail then takes 2-3 business days within the UK.\n"
     engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
-    assert engine.answer("acme", "when will my order ship?", today=TODAY).text.startswith("Your order ships 2 business days after")
-    assert engine.answer("acme", "when will my order arrive?", today=TODAY).text.startswith("Your order arrives 2 business days after")
+    assert engine.answer("acme", "when will my order ship?", today=TODAY).text.startswith("Your order ships 2 business days after you placed the order.")
+    assert engine.answer("acme", "when will my order arrive?", today=TODAY).text.startswith(
+        "Your order ships 2 business days after you placed the order, then arrives 2-3 business days after that."
+    )
+
+
+def test_a_timeline_without_a_date_names_each_shipping_methods_times(store_folder, tmp_path):
+    page = (
+        "Shipping\nWe process orders within 1-2 business days. Parts ship by UPS Ground and arrive 3-5 business days after they ship. "
+        "Complete bikes ship by freight and take 5-8 business days to arrive.\n"
+    )
+    engine = Engine(store_folder(page), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "how long does it take to get my order", today=TODAY)
+    assert reply.kind == "policy" and "3-5 business days after that" in reply.text and "5-8 business days after that" in reply.text, reply.text
 
 
 @pytest.mark.parametrize(
