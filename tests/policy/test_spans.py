@@ -122,3 +122,17 @@ def test_on_a_pasted_page_a_date_asked_for_is_counted_from_the_answering_sentenc
         assert reply.kind == "policy" and counted in reply.text, reply.text
     else:
         assert "Counting" not in reply.text, reply.text
+
+
+def test_a_span_the_next_sentence_adds_is_quoted_beside_the_count(store_folder, tmp_path):
+    """The refund is counted from the sentence that states it; the bank's further days, stated in the
+    sentence after, are not dropped from the reply."""
+    page = (
+        "When will I get my refund?\nOnce your return reaches us we inspect it and issue the refund within 5 business days "
+        "to your original payment method. Your bank may take another 3-5 business days to show it. Thank you for shopping with us.\n\n"
+        "Shipping\nOrders ship within 2 business days.\n"
+    )
+    engine = Engine(store_folder(page, name="Spoke Co"), tmp_path / "index", packaged_model_path())
+    reply = engine.answer("acme", "my return reached you Dec 1, when do I get my money back?", today=date(2026, 12, 7))
+    assert reply.kind == "policy" and "December 8, 2026" in reply.text, reply.text
+    assert "Your bank may take another 3-5 business days" in reply.text and "Thank you for shopping" not in reply.text
