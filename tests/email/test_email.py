@@ -466,6 +466,32 @@ def test_mail_is_sent_only_from_the_address_store_toml_names(store_folder, tmp_p
     assert "Visa" in outcome.draft
 
 
+def test_a_damaged_item_draft_on_a_pasted_page_apologises_and_says_the_customers_deadline_once(store_folder, tmp_path):
+    """The customer's own deadline (their delivery date counted) and the page's general instructions
+    come from the same passage: the draft says it once, the counted one, after an apology."""
+    from bot.engine import Engine
+    from bot.settings import MatchSettings, packaged_model_path
+
+    page = (
+        "Returns\nYou can return unused items within 30 days of delivery.\n\n"
+        "My order arrived damaged\nIf anything arrives damaged, email photos of the item and the box within 3 days of delivery. "
+        "We will send a replacement at no cost to you.\n"
+    )
+    knowledge = store_folder(page, extra='support_email = "help@acme.test"\n')
+    engine = Engine(knowledge, tmp_path / "index", packaged_model_path(), MatchSettings())
+    url = f"sqlite:///{tmp_path / 'mail.db'}"
+    upgrade_database(url)
+    raw = (
+        b"From: Pat Doe <pat@example.com>\r\nTo: help@acme.test\r\nSubject: cracked frame\r\nMessage-ID: <acme-2@example.com>\r\n\r\n"
+        b"My bike arrived yesterday and the frame has a crack. The box was crushed too. What do I do? I want a replacement.\r\n"
+    )
+    with session_factory(url)() as db:
+        outcome = process_mail(engine, db, "acme", raw, RULES, date(2026, 12, 7))
+    assert outcome.decision == "draft" and "I'm sorry about the trouble with your order." in outcome.draft
+    assert "Wednesday, December 9, 2026" in outcome.draft and "Counting back from today" not in outcome.draft, outcome.draft
+    assert outcome.draft.count("Policy:") == 1, outcome.draft
+
+
 def test_an_agent_sends_or_discards_a_draft_from_the_console(engine, sessions, settings):
     """A draft goes out as the agent edited it, through the relay, threaded under the customer's mail
     and not marked automatic; a discarded one leaves the list; both stay recorded."""
