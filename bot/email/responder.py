@@ -22,6 +22,7 @@ from bot.email.parse import InboundMail, read_message
 from bot.email.store import record_decision, record_received, replied_recently
 from bot.engine import Engine
 from bot.match.questions import split_questions
+from bot.match.smalltalk import peel_smalltalk
 from bot.orders.conversation import STALLED, OrderDesk
 from bot.orders.lookup import email_key, find_order_number, order_with
 from bot.privacy import masked_email, masked_number
@@ -80,7 +81,8 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
             why = f"mentions order {number} but does not ask where it is: a person checks that order"
         documents = tuple(dict.fromkeys(s.document for s in reply.sources))
         passages = tuple(s.id for s in reply.sources)
-        parts.append(AnsweredPart(one_line(question), reply.mail_text or reply.text, reply.kind, reply.confidence, why, documents, gate_inputs=inputs, passages=passages))
+        quoted = peel_smalltalk(question)[1] or question  # the reply quotes "do you ship to Canada?", not "Hi, do you …"
+        parts.append(AnsweredPart(one_line(quoted), reply.mail_text or reply.text, reply.kind, reply.confidence, why, documents, gate_inputs=inputs, passages=passages))
     return parts
 
 

@@ -466,6 +466,12 @@ def test_mail_is_sent_only_from_the_address_store_toml_names(store_folder, tmp_p
     assert "Visa" in outcome.draft
 
 
+def test_a_reply_quotes_each_question_without_its_greeting(engine, sessions):
+    raw = b"From: Ann <ann@example.com>\r\nTo: support@dissoojewelry.com\r\nSubject: cards\r\nMessage-ID: <greet-1@example.com>\r\n\r\nHi, which cards do you accept?\r\n"
+    outcome = run(engine, sessions, "", raw)
+    assert [p.question for p in outcome.parts] == ["which cards do you accept?"]
+
+
 def test_a_damaged_item_draft_on_a_pasted_page_apologises_and_says_the_customers_deadline_once(store_folder, tmp_path):
     """The customer's own deadline (their delivery date counted) and the page's general instructions
     come from the same passage: the draft says it once, the counted one, after an apology."""
