@@ -71,3 +71,10 @@ def test_a_shape_no_version_wrote_waits_for_nothing(row):
 @pytest.mark.parametrize("row", [None, {}])
 def test_an_empty_row_waits_for_nothing(row):
     assert waiting_from_json(row) is None
+
+
+@pytest.mark.parametrize("stored", [7, -1, float("nan")])
+def test_a_stored_confidence_out_of_range_reads_as_the_owners_word(stored):
+    """Only this code writes it; a value no version wrote is not carried into an answer's confidence."""
+    row = {"intent": "return_window", "slots": {"dates": [], "kinds": []}, "missing": "delivered", "confidence": stored}
+    assert waiting_from_json(row) == Pending(Intent.return_window, Slots(), "delivered", confidence=1.0)

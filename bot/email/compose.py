@@ -29,7 +29,6 @@ class AnsweredPart:
     documents: tuple[str, ...] = ()  # knowledge files the answer came from, for links
     private: tuple[str, ...] = ()  # tracking numbers the reply shows but the record masks
     gate_inputs: dict[str, float] | None = None  # what the email gate weighed (bot/email/decide.py); None for an order's status
-    passages: tuple[str, ...] = ()  # ids of the passages the answer came from
 
     @property
     def sure(self) -> bool:

@@ -16,7 +16,7 @@ from email.message import EmailMessage
 from sqlalchemy.orm import Session
 
 from bot.db import learned_for
-from bot.email.compose import ANSWERING_KINDS, AnsweredPart, compose, draft_text
+from bot.email.compose import AnsweredPart, compose, draft_text
 from bot.email.decide import DEFECT, EmailRules, escalation_reason, gate_inputs, machine_mail_reason, suppressed_reason, unanswered_reason
 from bot.email.parse import InboundMail, read_message
 from bot.email.store import record_decision, record_received, replied_recently
@@ -80,9 +80,8 @@ def answer_parts(engine: Engine, db: Session, store: str, mail: InboundMail, que
         if why is None and number:
             why = f"mentions order {number} but does not ask where it is: a person checks that order"
         documents = tuple(dict.fromkeys(s.document for s in reply.sources))
-        passages = tuple(s.id for s in reply.sources)
         quoted = peel_smalltalk(question)[1] or question  # the reply quotes "do you ship to Canada?", not "Hi, do you …"
-        parts.append(AnsweredPart(one_line(quoted), reply.mail_text or reply.text, reply.kind, reply.confidence, why, documents, gate_inputs=inputs, passages=passages))
+        parts.append(AnsweredPart(one_line(quoted), reply.mail_text or reply.text, reply.kind, reply.confidence, why, documents, gate_inputs=inputs))
     return parts
 
 
@@ -160,12 +159,7 @@ def decide_and_write(engine: Engine, db: Session, store: str, mail: InboundMail,
     instructions = None
     if escalation == DEFECT:
         given = engine.answer(store, DEFECT_QUESTION, today=today)
-        cited = {s.id for s in given.sources}
-        # The store's instructions for a damaged item, unless a question of the mail is answered from the
-        # same passage: that answer is the customer's own case (their delivery date counted), the
-        # instructions the general one, and the draft says it once.
-        answered_there = any(p.kind in ANSWERING_KINDS and cited & set(p.passages) for p in parts)
-        if given.kind in ("answer", "policy") and not answered_there:
+        if given.kind in ("answer", "policy"):
             instructions = given.mail_text or given.text
     sorry = escalation in ("complaint", "chargeback", "legal threat", DEFECT)  # an apology for a complaint or a damaged item
     draft = draft_text(mail, parts, config, instructions, sorry=sorry)

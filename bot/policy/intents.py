@@ -47,7 +47,8 @@ class Pending:
 
     @classmethod
     def from_json(cls, data: dict) -> Pending:
-        return cls(Intent(data["intent"]), Slots.from_json(data["slots"]), data["missing"], float(data.get("confidence", 1.0)))
+        confidence = float(data.get("confidence", 1.0))
+        return cls(Intent(data["intent"]), Slots.from_json(data["slots"]), data["missing"], confidence if 0.0 <= confidence <= 1.0 else 1.0)
 
 
 def pattern(text: str) -> re.Pattern[str]:

@@ -15,6 +15,7 @@ Errors make the command exit non-zero; warnings are for a person to read.
 from __future__ import annotations
 
 import re
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -184,7 +185,7 @@ def page_and_policy(knowledge_dir: Path, store: str, folder: Path) -> list[Findi
             Finding(
                 "warning", "unsupported", POLICY_FILE,
                 "no policy.toml: the bot reads its policy facts off the page as it stands; "
-                f"`faqbot policy draft --knowledge {knowledge_dir} --store {store}` prints them to check and keep",
+                f"`faqbot policy draft --knowledge {shlex.quote(str(knowledge_dir))} --store {store}` prints them to check and keep",
             )
         ]
     else:

@@ -72,6 +72,7 @@ WEEKDAY_BEFORE = (
     rf"(?=the\s+\d{{1,2}}(?:st|nd|rd|th)|{ORDINAL}\s+(?:of\s+)?{MONTH}|\d{{1,2}}/\d|\d{{4}}-\d|{MONTH}\s*\d)"  # "Friday the 20th", "Friday Nov 20", "Tuesday, 11/24"
 )
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_AHEAD_DAYS = 14  # a weekday with a date names an upcoming day this near ("this Sunday, May 31"), not one a year off
 DATE_SPAN = re.compile(
     rf"""(?<![\w/-])(?:{WEEKDAY_BEFORE})?(?:
         \d{{4}}-\d{{1,2}}-\d{{1,2}}
@@ -219,16 +220,17 @@ def resolve_date(text: str, today: date) -> date | None:
         return None
     day = parsed.date()
     weekday = re.search(WEEKDAY, named.group(0), re.I).group(0)[:3].lower() if named else None
-    if weekday is not None and not re.search(r"\d{4}", span) and WEEKDAYS[day.weekday()] != weekday:
-        # The weekday tells the year: "Sunday, May 31" said in May 2026 is this Sunday (set aside as
-        # ahead), not last year's May 31.
-        for year in (today.year, today.year - 1):
-            try:
-                other = day.replace(year=year)
-            except ValueError:
-                continue
-            if WEEKDAYS[other.weekday()] == weekday:
-                return other
+    if weekday is not None and day.year == today.year - 1 and not re.search(r"\d{4}|\d{1,2}/\d{1,2}/\d{2}", span):
+        # A date read as last year's (it is later in the year than today) with a weekday that names
+        # this year's, a few days ahead: "Sunday, May 31" said on May 29, 2026 is this Sunday (set
+        # aside as ahead). Nothing else moves: a written year stands, and a weekday one day off
+        # ("Monday, Nov 24" when the 24th is a Tuesday) is a slip, not another year.
+        try:
+            ahead = day.replace(year=today.year)
+        except ValueError:
+            ahead = None
+        if ahead is not None and WEEKDAYS[ahead.weekday()] == weekday and (ahead - today).days <= WEEKDAY_AHEAD_DAYS:
+            return ahead
     return day
 
 

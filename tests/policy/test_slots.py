@@ -69,6 +69,11 @@ def test_a_date_after_today_is_set_aside_not_used():
         pytest.param("my pickup is on Sunday, May 31", date(2026, 5, 29), [], ["on Sunday, May 31"], id="the-weekday-names-this-year"),
         # Dec 20 is a Saturday in 2025: said in November 2026, "Saturday, Dec 20" is last year's, as a bare "Dec 20" is.
         pytest.param("it arrived Saturday, Dec 20", TODAY, ["2025-12-20"], [], id="the-weekday-agrees-with-last-year"),
+        # A weekday a day off is a slip: the date stands, never a year away; so does a written year.
+        pytest.param("it arrived Monday, Nov 24", TODAY, ["2026-11-24"], [], id="a-weekday-slip-keeps-the-date"),
+        pytest.param("it arrived on Thursday, Nov 20", TODAY, ["2026-11-20"], [], id="another-weekday-slip"),
+        pytest.param("Received on Monday 11/24/26", TODAY, ["2026-11-24"], [], id="a-written-two-digit-year-stands"),
+        pytest.param("I ordered Friday, 11/20/25", TODAY, ["2025-11-20"], [], id="last-years-written-year-stands"),
     ],
 )
 def test_a_weekday_beside_a_date_tells_its_year(message, today, dates, future):
