@@ -102,7 +102,8 @@ DATE_ROLES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("return_shipped", r"(sent|shipped|mailed|posted|dropped|returned)( (it|them|the \w+|my \w+|the package|my return))? (back|off)|(mailed|sent|shipped|posted|returned|dropped off) (my|the) (return|package|parcel|items?)|returned (it|them|the \w+)|sent (my|the) return|drop(ped)? (it|them) off|return shipped|shipped (it|them|my return) back"),
         ("order_shipped", r"shipped|dispatched|was sent|sent out|left (the|your) warehouse|(got|received) (the |a )?(shipping|tracking)"),
         ("delivered", r"(receiv(ed|e)|recieved|got|picked up) (my|the|our|this|that|your) (\w+ )?(order|package|parcel|item|delivery|jewelry|piece)|receiv(ed|e)|got|arrived|deliver(ed|y)|came|showed up|turned up|landed|in the mail|(it|they|package|parcel|order) (came|arrived)"),
-        ("order_placed", r"order(ed)?|bought|buy|purchas(ed|e)|placed|paid|checkout|checked out"),
+        # "my order" names the thing, not its placing: "they delivered my order on March 3" is a delivery.
+        ("order_placed", r"ordered|(?<!\bmy\s)(?<!\bthe\s)(?<!\byour\s)(?<!\bour\s)(?<!\bthis\s)\border\b|bought|buy|purchas(ed|e)|placed|paid|checkout|checked out"),
     )
 )
 REFUND_TYPES: tuple[tuple[str, re.Pattern[str]], ...] = (

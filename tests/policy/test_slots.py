@@ -37,6 +37,11 @@ TODAY = date(2026, 11, 25)  # a Wednesday
         pytest.param("I ordered on the 1st and it arrived on the 9th", [("2026-11-01", "order_placed"), ("2026-11-09", "delivered")], id="two-dates-two-roles"),
         pytest.param("the necklace from March 3", [("2026-03-03", "unmarked")], id="no-verb"),
         pytest.param("I received my order on March 3", [("2026-03-03", "delivered")], id="received-my-order-is-delivery"),
+        # "my order" names the thing, not its placing: the verb before it is the event.
+        pytest.param("they delivered my order on March 3", [("2026-03-03", "delivered")], id="delivered-my-order-is-delivery"),
+        pytest.param("you shipped my order by Priority Mail on March 3", [("2026-03-03", "order_shipped")], id="shipped-my-order-is-shipping"),
+        pytest.param("I placed my order on March 3", [("2026-03-03", "order_placed")], id="placed-my-order-is-placing"),
+        pytest.param("order placed March 3", [("2026-03-03", "order_placed")], id="order-placed"),
         # A weekday with its date is one date, the one written out: not last week's Wednesday beside today.
         pytest.param("I placed my order on Wednesday, November 25, 2026", [("2026-11-25", "order_placed")], id="weekday-and-its-date-today"),
         pytest.param("it arrived Friday Nov 20", [("2026-11-20", "delivered")], id="weekday-and-its-date-no-comma"),
