@@ -27,7 +27,7 @@ from bot.policy.intents import Intent, Pending, repair_policy_words
 from bot.policy.lexicon import PAYMENT_PATTERNS
 from bot.policy.answers import PolicyAnswer
 from bot.policy.slots import extract_slots
-from bot.policy.spans import count_from_sentence, spans_in
+from bot.policy.spans import count_from_sentence, stated_after
 from bot.reply import Kind, Reply, ReplySource, Texts, render_texts
 from bot.runtime import StoreRuntime, Stores
 from bot.taught import TaughtPhrasings
@@ -348,13 +348,6 @@ class Engine(Stores):
         source = ReplySource.of(chunk, 1.0)
         return Reply(runtime.retriever.store, Kind.answer, texts.chat, 1.0, (source,), (), "full text of the last answer", mail_text=texts.mail)
 
-
-
-def stated_after(sentences: tuple[str, ...], counted: str) -> tuple[str, ...]:
-    """The sentence after the one counted, when it states a span of its own: what the count does not
-    include ("Your bank may take another 3-5 business days to show it") is quoted beside it."""
-    at = sentences.index(counted)
-    return (sentences[at + 1],) if at + 1 < len(sentences) and spans_in(sentences[at + 1]) else ()
 
 
 def spelled_out(question: str) -> str:

@@ -196,14 +196,14 @@ def warm_dateparser() -> None:
 def resolve_date(text: str, today: date) -> date | None:
     if re.search(HOLIDAY, text, re.I):
         return holiday_date(text, today)
-    named = re.match(WEEKDAY_BEFORE, text.strip(), re.I)
-    span = text.strip()[named.end() :] if named else text.strip()
-    span = re.sub(r"^(on|this)\s+", "", span, flags=re.I)
+    text = text.strip()
+    named = re.match(WEEKDAY_BEFORE, text, re.I)
+    span = re.sub(r"^(on|this)\s+", "", text[named.end() :] if named else text, flags=re.I)
     span = re.sub(r"^past\s+", "last ", span, flags=re.I)  # "this past Monday"
     day_only = re.fullmatch(r"the\s+(\d{1,2})(?:st|nd|rd|th)", span, re.I)
     if day_only:
         return most_recent_day_of_month(int(day_only.group(1)), today)
-    if re.fullmatch(r"this\s+(morning|afternoon|evening)|tonight|today", text.strip(), re.I):  # the parts of today
+    if re.fullmatch(r"this\s+(morning|afternoon|evening)|tonight|today", text, re.I):  # the parts of today
         return today
     # "3 weeks after it was delivered", asked today, means it was delivered 3 weeks ago.
     ago = re.fullmatch(rf"({NUMBER_WORD})\s+(days?|weeks?|months?)\s+(ago|since|after\s+(?:it|they|i|we))", span, re.I)

@@ -78,6 +78,13 @@ def spans_in(sentence: str) -> list[Span]:
     return found
 
 
+def stated_after(sentences: tuple[str, ...], counted: str) -> tuple[str, ...]:
+    """The sentence after the one counted, when it states a span of its own: what the count does not
+    include ("Your bank may take another 3-5 business days to show it") is quoted beside it."""
+    at = sentences.index(counted)
+    return (sentences[at + 1],) if at + 1 < len(sentences) and spans_in(sentences[at + 1]) else ()
+
+
 def number(word: str) -> int | None:
     return int(word) if word.isdigit() else WORD_NUMBERS.get(word.lower())
 
